@@ -1,0 +1,35 @@
+package dev.dna.api;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.dna.api.spec.RestorerSpec;
+
+/**
+ * Entry point of the plan DSL.
+ *
+ * <pre>{@code
+ * AdaptationPlan plan = Adaptation.of(Restorers.unet(32, 3))
+ *     .withDiffusion(Diffusion.unet(32).timesteps(1000))
+ *     .channelShuffle()
+ *     .residualSwap()
+ *     .patchSize(64).batchSize(8).steps(5000).seed(1)
+ *     .build();
+ * }</pre>
+ */
+public final class Adaptation {
+    private Adaptation() {}
+
+    /** Starts a plan for {@code restorer}; every other field has its reference default. */
+    public static SyntheticStage of(RestorerSpec restorer) {
+        checkNotNull(restorer, "restorer");
+        PlanDraft d = new PlanDraft();
+        d.restorer = restorer;
+        return new SyntheticStage(d);
+    }
+
+    /** A stage holding all of {@code plan}'s fields, to derive a changed plan from it. */
+    public static DiffusionStage from(AdaptationPlan plan) {
+        checkNotNull(plan, "plan");
+        return new DiffusionStage(PlanDraft.of(plan));
+    }
+}

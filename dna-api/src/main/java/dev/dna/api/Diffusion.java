@@ -1,0 +1,24 @@
+package dev.dna.api;
+
+import dev.dna.api.spec.DiffusionSpec;
+import dev.dna.api.spec.NoiseScheduleSpec;
+import java.util.List;
+
+/** Static factories for {@link DiffusionSpec}s. */
+public final class Diffusion {
+    private Diffusion() {}
+
+    /**
+     * The reference EpsNet layout (multipliers 1/2/4/8, 2 res blocks, middle attention, dropout 0.2,
+     * reference schedule) at {@code width} base channels, with {@code min(32, width)} GroupNorm groups.
+     */
+    public static DiffusionSpec unet(int width) {
+        return new DiffusionSpec(width, List.of(1, 2, 4, 8), 2, Math.min(32, width), true, 0.2,
+                NoiseScheduleSpec.reference());
+    }
+
+    /** The reference EpsNet: 64 channels, 62.6 M parameters. */
+    public static DiffusionSpec reference() {
+        return DiffusionSpec.reference();
+    }
+}

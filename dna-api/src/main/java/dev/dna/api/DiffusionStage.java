@@ -1,0 +1,65 @@
+package dev.dna.api;
+
+import dev.dna.api.spec.DiffusionSpec;
+
+/** Second stage of the DSL: the plan trains with the diffusion loss; shuffle, swap and loss knobs live here. */
+public final class DiffusionStage extends PlanStage<DiffusionStage> {
+
+    DiffusionStage(PlanDraft draft) {
+        super(draft);
+    }
+
+    @Override
+    DiffusionStage next(PlanDraft draft) {
+        return new DiffusionStage(draft);
+    }
+
+    /** Replaces the diffusion net and schedule. */
+    public DiffusionStage withDiffusion(DiffusionSpec diffusion) {
+        return with(d -> d.diffusion = diffusion);
+    }
+
+    /** Turns on the channel-shuffling layer on both conditions (method step 4). */
+    public DiffusionStage channelShuffle() {
+        return channelShuffle(true);
+    }
+
+    public DiffusionStage channelShuffle(boolean on) {
+        return with(d -> d.channelShuffle = on);
+    }
+
+    /** Turns on the residual-swap negative pass and the triplet loss (method step 6). */
+    public DiffusionStage residualSwap() {
+        return residualSwap(true);
+    }
+
+    public DiffusionStage residualSwap(boolean on) {
+        return with(d -> d.residualSwap = on);
+    }
+
+    /** Margin of the triplet loss. Default 0.1. */
+    public DiffusionStage tripletMargin(double margin) {
+        return with(d -> d.loss = d.loss.withTripletMargin(margin));
+    }
+
+    /** Maximum weight of the diffusion loss (lambda at the end of the ramp). Default 0.2. */
+    public DiffusionStage noiseWeight(double weight) {
+        return with(d -> d.loss = d.loss.withNoiseWeight(weight));
+    }
+
+    /**
+     * Shape of the lambda ramp: {@code lambda(p) = w (2 / (1 + exp(-sharpness p)) - 1)} with
+     * {@code p = min(1, step / steps)}; {@code steps = 0} ramps over the whole run. Default (5, 0).
+     */
+    public DiffusionStage noiseWeightRamp(double sharpness, int steps) {
+        return with(d -> d.loss = d.loss.withRamp(sharpness, steps));
+    }
+
+    /**
+     * Stops gradients from the diffusion loss at the conditions, so that it trains EpsNet only and never
+     * reaches the restorer. Not the method (which does not detach): a control for experiments and tests.
+     */
+    public DiffusionStage detachConditions(boolean detach) {
+        return with(d -> d.detachConditions = detach);
+    }
+}

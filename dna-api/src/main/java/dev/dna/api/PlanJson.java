@@ -1,0 +1,94 @@
+package dev.dna.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.dna.api.spec.DiffusionSpec;
+import dev.dna.api.spec.LossSpec;
+import dev.dna.api.spec.OptimizerSpec;
+import dev.dna.api.spec.RestorerSpec;
+import dev.dna.api.spec.ValueRange;
+
+/** The JSON form of a plan: one record mirroring the plan's fields, plus a format tag. */
+final class PlanJson {
+    static final String FORMAT = "dna-plan/1";
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.ALWAYS)
+            .build();
+
+    @JsonPropertyOrder({"format", "restorer", "diffusion", "channelShuffle", "residualSwap", "detachConditions", "loss",
+        "optimizer", "emaDecay", "steps", "batchSize", "patchSize", "augment", "valueRange", "seed"})
+    record Doc(String format, RestorerSpec restorer, DiffusionSpec diffusion, boolean channelShuffle,
+            boolean residualSwap, boolean detachConditions, LossSpec loss, OptimizerSpec optimizer, double emaDecay,
+            int steps, int batchSize, int patchSize, boolean augment, ValueRange valueRange, long seed) {}
+
+    private PlanJson() {}
+
+    static String write(AdaptationPlan p) {
+        Doc doc = new Doc(FORMAT, p.restorer(), p.diffusion().orElse(null), p.channelShuffle(), p.residualSwap(),
+                p.detachConditions(), p.loss(), p.optimizer(), p.emaDecay(), p.steps(), p.batchSize(), p.patchSize(),
+                p.augment(), p.valueRange(), p.seed());
+        try {
+            return MAPPER.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write plan as JSON", e);
+        }
+    }
+
+    static PlanDraft read(String json) {
+        Doc doc;
+        try {
+            doc = MAPPER.readValue(json, Doc.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new IllegalArgumentException("plan JSON has an unknown field '" + e.getPropertyName() + "' at "
+                    + e.getPathReference() + "; known fields: " + e.getKnownPropertyIds(), e);
+        } catch (JsonProcessingException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            throw new IllegalArgumentException("plan JSON is invalid at " + location(e) + ": "
+                    + (cause == e ? e.getOriginalMessage() : cause.getMessage()), e);
+        }
+        if (doc == null) {
+            throw new IllegalArgumentException("plan JSON is empty");
+        }
+        if (!FORMAT.equals(doc.format())) {
+            throw new IllegalArgumentException("plan JSON field 'format' must be \"" + FORMAT + "\", got " + doc.format());
+        }
+        PlanDraft d = new PlanDraft();
+        d.restorer = doc.restorer();
+        d.diffusion = doc.diffusion();
+        d.channelShuffle = doc.channelShuffle();
+        d.residualSwap = doc.residualSwap();
+        d.detachConditions = doc.detachConditions();
+        d.loss = doc.loss();
+        d.optimizer = doc.optimizer();
+        d.emaDecay = doc.emaDecay();
+        d.steps = doc.steps();
+        d.batchSize = doc.batchSize();
+        d.patchSize = doc.patchSize();
+        d.augment = doc.augment();
+        d.valueRange = doc.valueRange();
+        d.seed = doc.seed();
+        return d;
+    }
+
+    private static String location(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            for (var ref : m.getPath()) {
+                sb.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+            }
+            return sb.substring(sb.charAt(0) == '.' ? 1 : 0);
+        }
+        return e.getLocation() == null ? "?" : "line " + e.getLocation().getLineNr();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.dna.api;
+
+import dev.dna.api.spec.LossSpec;
+import dev.dna.api.spec.OptimizerSpec;
+import dev.dna.api.spec.ValueRange;
+import java.util.function.Consumer;
+
+/**
+ * The knobs every stage of the {@link Adaptation} DSL has. Every stage is an immutable value: each
+ * method returns a new stage and leaves this one as it was. {@link #build()} validates the whole plan.
+ *
+ * @param <S> the concrete stage, so that chained calls keep it
+ */
+public abstract sealed class PlanStage<S extends PlanStage<S>> permits SyntheticStage, DiffusionStage {
+    final PlanDraft draft;
+
+    PlanStage(PlanDraft draft) {
+        this.draft = draft;
+    }
+
+    abstract S next(PlanDraft draft);
+
+    final S with(Consumer<PlanDraft> change) {
+        PlanDraft d = draft.copy();
+        change.accept(d);
+        return next(d);
+    }
+
+    /** Training steps (optimizer updates); also the length of the default lambda ramp. Default 10000. */
+    public S steps(int steps) {
+        return with(d -> d.steps = steps);
+    }
+
+    /** Images per domain per step (B synthetic pairs and B real images). Default 8. */
+    public S batchSize(int batchSize) {
+        return with(d -> d.batchSize = batchSize);
+    }
+
+    /** Side of the square training patches; a multiple of the networks' downsampling. Default 128. */
+    public S patchSize(int patchSize) {
+        return with(d -> d.patchSize = patchSize);
+    }
+
+    /** Whether patches get one of the 8 dihedral transforms at random. Default true. */
+    public S augment(boolean augment) {
+        return with(d -> d.augment = augment);
+    }
+
+    /** Seed of every random draw in training (noise, t, level, masks, patches, init). Default 0. */
+    public S seed(long seed) {
+        return with(d -> d.seed = seed);
+    }
+
+    /** Adam settings. Default {@code OptimizerSpec.adam(1e-4)}. */
+    public S optimizer(OptimizerSpec optimizer) {
+        return with(d -> d.optimizer = optimizer);
+    }
+
+    /** Shortcut for the optimizer's learning rate. */
+    public S learningRate(double learningRate) {
+        return with(d -> d.optimizer = d.optimizer.withLearningRate(learningRate));
+    }
+
+    /** Decay of the exponential moving average of the weights, in [0, 1); 0 turns EMA off. Default 0.9999. */
+    public S emaDecay(double emaDecay) {
+        return with(d -> d.emaDecay = emaDecay);
+    }
+
+    /** Pixel range the networks see. Default [0, 1] (denoising); the reference uses [-1, 1] otherwise. */
+    public S valueRange(ValueRange valueRange) {
+        return with(d -> d.valueRange = valueRange);
+    }
+
+    /** All loss constants at once. Default {@link LossSpec#reference()}. */
+    public S loss(LossSpec loss) {
+        return with(d -> d.loss = loss);
+    }
+
+    /** Epsilon inside the Charbonnier square root. Default 1e-6. */
+    public S charbonnierEpsilon(double epsilon) {
+        return with(d -> d.loss = d.loss.withCharbonnierEpsilon(epsilon));
+    }
+
+    /** Validates the fields together and returns the plan. */
+    public AdaptationPlan build() {
+        return AdaptationPlan.validate(draft);
+    }
+}

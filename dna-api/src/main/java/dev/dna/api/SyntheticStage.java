@@ -1,0 +1,29 @@
+package dev.dna.api;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.dna.api.spec.DiffusionSpec;
+
+/**
+ * First stage of the DSL: a restorer trained on synthetic pairs. {@link #build()} here gives the
+ * "vanilla" plan; {@link #withDiffusion(DiffusionSpec)} adds the diffusion loss on real images.
+ */
+public final class SyntheticStage extends PlanStage<SyntheticStage> {
+
+    SyntheticStage(PlanDraft draft) {
+        super(draft);
+    }
+
+    @Override
+    SyntheticStage next(PlanDraft draft) {
+        return new SyntheticStage(draft);
+    }
+
+    /** Adds the conditional diffusion noise predictor and its loss (no shuffle, no swap yet). */
+    public DiffusionStage withDiffusion(DiffusionSpec diffusion) {
+        checkNotNull(diffusion, "diffusion");
+        PlanDraft d = draft.copy();
+        d.diffusion = diffusion;
+        return new DiffusionStage(d);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.dna.api.spec;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.primitives.Ints;
+import java.util.List;
+
+/**
+ * The conditional diffusion noise predictor EpsNet, a guided-diffusion UNet, and its noise schedule.
+ *
+ * <p>EpsNet maps {@code concat[x_t, c1, c2]} of shape [N, 9, H, W] and the continuous noise level
+ * {@code g} of shape [N] to a noise estimate of shape [N, 3, H, W]. Level {@code i} of the encoder has
+ * {@code width * multipliers[i]} channels and {@code resBlocks} residual blocks (GroupNorm with
+ * {@code groups} groups, SiLU, 3x3 convolution, scale-shift conditioning on an MLP of a sinusoidal
+ * embedding of g: {@code width -> 4 width -> 4 width}); {@code middleAttention} adds self-attention in
+ * the middle block; {@code dropout} is applied inside each residual block. H and W must be multiples of
+ * {@code 2^(multipliers.size() - 1)}.
+ *
+ * <p>Reference: width 64, multipliers 1/2/4/8, 2 res blocks, 32 groups, middle attention, dropout 0.2
+ * (62.6 M parameters), schedule {@link NoiseScheduleSpec#reference()}.
+ */
+public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks, int groups, boolean middleAttention,
+        double dropout, NoiseScheduleSpec schedule) {
+
+    public DiffusionSpec {
+        checkArgument(width >= 1 && width <= 1024, "diffusion.width must be in [1, 1024], got %s", width);
+        checkNotNull(multipliers, "diffusion.multipliers");
+        multipliers = ImmutableList.copyOf(multipliers);
+        checkArgument(!multipliers.isEmpty() && multipliers.size() <= 6,
+                "diffusion.multipliers must have 1 to 6 entries, got %s", multipliers);
+        for (int m : multipliers) {
+            checkArgument(m >= 1 && m <= 32, "diffusion.multipliers entries must be in [1, 32], got %s", multipliers);
+        }
+        checkArgument(resBlocks >= 1 && resBlocks <= 8, "diffusion.resBlocks must be in [1, 8], got %s", resBlocks);
+        checkArgument(groups >= 1, "diffusion.groups must be positive, got %s", groups);
+        for (int m : multipliers) {
+            checkArgument((width * m) % groups == 0,
+                    "diffusion.groups (%s) must divide every level's channels width*multiplier (%s*%s)", groups, width, m);
+        }
+        checkArgument(dropout >= 0 && dropout < 1, "diffusion.dropout must be in [0, 1), got %s", dropout);
+        checkNotNull(schedule, "diffusion.schedule");
+    }
+
+    /** The reference EpsNet and schedule. */
+    public static DiffusionSpec reference() {
+        return new DiffusionSpec(64, List.of(1, 2, 4, 8), 2, 32, true, 0.2, NoiseScheduleSpec.reference());
+    }
+
+    /** H and W of the network input must be multiples of this. */
+    public int downsamplingFactor() {
+        return 1 << (multipliers.size() - 1);
+    }
+
+    public DiffusionSpec width(int width) {
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+    }
+
+    public DiffusionSpec multipliers(int... multipliers) {
+        return new DiffusionSpec(width, Ints.asList(multipliers), resBlocks, groups, middleAttention, dropout, schedule);
+    }
+
+    public DiffusionSpec resBlocks(int resBlocks) {
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+    }
+
+    public DiffusionSpec groups(int groups) {
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+    }
+
+    public DiffusionSpec middleAttention(boolean middleAttention) {
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+    }
+
+    public DiffusionSpec dropout(double dropout) {
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+    }
+
+    public DiffusionSpec schedule(NoiseScheduleSpec schedule) {
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+    }
+
+    /** Same betas over {@code timesteps} steps; t is drawn from [1, timesteps - 1]. */
+    public DiffusionSpec timesteps(int timesteps) {
+        return schedule(schedule.withTimesteps(timesteps));
+    }
+
+    public DiffusionSpec betas(double betaStart, double betaEnd) {
+        return schedule(schedule.withBetas(betaStart, betaEnd));
+    }
+
+    public DiffusionSpec continuousLevel(boolean continuousLevel) {
+        return schedule(schedule.withContinuousLevel(continuousLevel));
+    }
+
+    public String describe() {
+        return "eps-unet(width=" + width + ", mult=" + multipliers + ", res=" + resBlocks + ", groups=" + groups
+                + (middleAttention ? ", attention" : "") + ", dropout=" + dropout + ", T=" + schedule.timesteps() + ")";
+    }
+}

@@ -1,0 +1,41 @@
+package dev.dna.api.spec;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+/**
+ * A DnCNN-style restorer without BatchNorm: {@code layers} 3x3 convolutions of {@code width} channels
+ * (the first and every hidden one followed by {@code activation}), the last mapping to 3 channels.
+ * Keeps the resolution, so any H and W work.
+ *
+ * @param layers total convolution layers, in [2, 64] (DnCNN uses 17)
+ * @param width hidden channels, in [1, 1024] (DnCNN uses 64)
+ * @param activation hidden nonlinearity (DnCNN uses RELU)
+ * @param residual whether {@code y = x + G(x)}
+ */
+public record DnCnnRestorerSpec(int layers, int width, Activation activation, boolean residual) implements RestorerSpec {
+
+    public DnCnnRestorerSpec {
+        checkArgument(layers >= 2 && layers <= 64, "restorer.layers must be in [2, 64], got %s", layers);
+        checkArgument(width >= 1 && width <= 1024, "restorer.width must be in [1, 1024], got %s", width);
+        checkNotNull(activation, "restorer.activation");
+    }
+
+    public DnCnnRestorerSpec withActivation(Activation activation) {
+        return new DnCnnRestorerSpec(layers, width, activation, residual);
+    }
+
+    public DnCnnRestorerSpec withResidual(boolean residual) {
+        return new DnCnnRestorerSpec(layers, width, activation, residual);
+    }
+
+    @Override
+    public int downsamplingFactor() {
+        return 1;
+    }
+
+    @Override
+    public String describe() {
+        return "dncnn(layers=" + layers + ", width=" + width + ", " + activation + (residual ? ", residual)" : ")");
+    }
+}

@@ -1,0 +1,36 @@
+package dev.dna.api.spec;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What restorer G to build. G maps a degraded image {@code x} of shape [N, 3, H, W] to a residual
+ * {@code R} of the same shape; the restored image is {@code y = x + R} when {@link #residual()} is
+ * true (the method's form), else {@code y = G(x)}.
+ *
+ * <p>Built-in kinds come from {@link dev.dna.api.Restorers}. The engine modules turn a spec into a
+ * network; a {@link CustomRestorerSpec} names a user-registered builder.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = UNetRestorerSpec.class, name = "unet"),
+    @JsonSubTypes.Type(value = DnCnnRestorerSpec.class, name = "dncnn"),
+    @JsonSubTypes.Type(value = CustomRestorerSpec.class, name = "custom")
+})
+public sealed interface RestorerSpec permits UNetRestorerSpec, DnCnnRestorerSpec, CustomRestorerSpec {
+
+    /** Image channels in and out of every restorer: RGB. */
+    int IMAGE_CHANNELS = 3;
+
+    /**
+     * H and W of the input must be multiples of this; inference pads (replicate) up to it and crops
+     * back. 1 for networks that keep the resolution.
+     */
+    int downsamplingFactor();
+
+    /** Whether the output is added to the input: {@code y = x + G(x)}. */
+    boolean residual();
+
+    /** A short human-readable description, e.g. {@code unet(width=32, depth=3, LEAKY_RELU)}. */
+    String describe();
+}

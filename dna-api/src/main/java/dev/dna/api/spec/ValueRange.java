@@ -1,0 +1,42 @@
+package dev.dna.api.spec;
+
+/**
+ * Pixel value range the networks see. Images are stored in [0, 1]; a plan in {@link #MINUS_ONE_ONE}
+ * maps {@code v -> 2v - 1} on the way in and back on the way out. The reference uses [0, 1] for
+ * denoising and [-1, 1] for deraining and deblurring.
+ */
+public enum ValueRange {
+    ZERO_ONE(0.0, 1.0),
+    MINUS_ONE_ONE(-1.0, 1.0);
+
+    private final double min;
+    private final double max;
+
+    ValueRange(double min, double max) {
+        this.min = min;
+        this.max = max;
+    }
+
+    public double min() {
+        return min;
+    }
+
+    public double max() {
+        return max;
+    }
+
+    /** Width of the range: the data range used by PSNR/SSIM on network values. */
+    public double span() {
+        return max - min;
+    }
+
+    /** Maps a value in [0, 1] into this range. */
+    public float fromUnit(float v) {
+        return (float) (min + v * (max - min));
+    }
+
+    /** Maps a value in this range back into [0, 1] (not clipped). */
+    public float toUnit(float v) {
+        return (float) ((v - min) / (max - min));
+    }
+}
