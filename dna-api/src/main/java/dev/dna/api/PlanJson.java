@@ -48,6 +48,7 @@ final class PlanJson {
     static PlanDraft read(String json) {
         Doc doc;
         try {
+            checkTopLevelFields(MAPPER.readTree(json));
             doc = MAPPER.readValue(json, Doc.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("plan JSON has an unknown field '" + e.getPropertyName() + "' at "
@@ -79,6 +80,29 @@ final class PlanJson {
         d.valueRange = doc.valueRange();
         d.seed = doc.seed();
         return d;
+    }
+
+    /** Names every unknown and every missing top-level field at once (typos usually come as a pair). */
+    private static void checkTopLevelFields(com.fasterxml.jackson.databind.JsonNode tree) {
+        if (tree == null || !tree.isObject()) {
+            throw new IllegalArgumentException("plan JSON must be an object, got " + (tree == null ? "nothing" : tree.getNodeType()));
+        }
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        for (var c : Doc.class.getRecordComponents()) {
+            known.add(c.getName());
+        }
+        java.util.List<String> unknown = new java.util.ArrayList<>();
+        tree.fieldNames().forEachRemaining(f -> {
+            if (!known.contains(f)) {
+                unknown.add(f);
+            }
+        });
+        java.util.List<String> missing = known.stream().filter(f -> !tree.has(f)).toList();
+        if (!unknown.isEmpty() || !missing.isEmpty()) {
+            throw new IllegalArgumentException("plan JSON fields do not match: "
+                    + (unknown.isEmpty() ? "" : "unknown " + unknown + (missing.isEmpty() ? "" : ", "))
+                    + (missing.isEmpty() ? "" : "missing " + missing) + "; known fields: " + known);
+        }
     }
 
     private static String location(JsonProcessingException e) {
