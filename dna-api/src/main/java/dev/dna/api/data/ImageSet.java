@@ -1,0 +1,120 @@
+package dev.dna.api.data;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkElementIndex;
+
+import com.google.common.collect.ImmutableList;
+import dev.dna.api.image.Image;
+import dev.dna.api.image.Images;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/** An immutable list of named RGB images in [0, 1] (clean photographs, or degraded ones). */
+public final class ImageSet {
+    private final ImmutableList<String> names;
+    private final ImmutableList<Image> images;
+
+    private ImageSet(List<String> names, List<Image> images) {
+        this.names = ImmutableList.copyOf(names);
+        this.images = ImmutableList.copyOf(images);
+    }
+
+    public static ImageSet of(List<String> names, List<Image> images) {
+        checkArgument(names.size() == images.size(), "%s names for %s images", names.size(), images.size());
+        for (Image im : images) {
+            checkArgument(im.channels() == 3, "images of a set must be RGB, got %s", im.shapeString());
+        }
+        return new ImageSet(names, images);
+    }
+
+    /**
+     * Every PNG and JPEG file directly inside {@code dir}, in name order.
+     *
+     * @throws IOException naming the file that cannot be read, or if the folder holds no image
+     */
+    public static ImageSet fromDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("not a directory: " + dir);
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> {
+                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+            }).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no .png, .jpg or .jpeg file in " + dir);
+        }
+        List<String> names = new ArrayList<>();
+        List<Image> images = new ArrayList<>();
+        for (Path f : files) {
+            names.add(f.getFileName().toString());
+            images.add(Images.readRgb(f));
+        }
+        return new ImageSet(names, images);
+    }
+
+    public int size() {
+        return images.size();
+    }
+
+    public Image get(int i) {
+        checkElementIndex(i, images.size(), "image");
+        return images.get(i);
+    }
+
+    public String name(int i) {
+        checkElementIndex(i, names.size(), "image");
+        return names.get(i);
+    }
+
+    public List<Image> images() {
+        return images;
+    }
+
+    public List<String> names() {
+        return names;
+    }
+
+    /** The images whose index is in {@code indices}, in that order. */
+    public ImageSet select(int... indices) {
+        List<String> n = new ArrayList<>();
+        List<Image> im = new ArrayList<>();
+        for (int i : indices) {
+            n.add(name(i));
+            im.add(get(i));
+        }
+        return new ImageSet(n, im);
+    }
+
+    /**
+     * Splits into (first, rest) by name: images named in {@code names} go first, the others second; an
+     * unknown name is an error. For held-out test sets that never meet training.
+     */
+    public Split split(List<String> firstNames) {
+        List<Integer> first = new ArrayList<>();
+        List<Integer> rest = new ArrayList<>();
+        for (String n : firstNames) {
+            checkArgument(names.contains(n), "no image named '%s' in %s", n, names);
+        }
+        for (int i = 0; i < size(); i++) {
+            (firstNames.contains(names.get(i)) ? first : rest).add(i);
+        }
+        return new Split(select(first.stream().mapToInt(Integer::intValue).toArray()),
+                select(rest.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    /** Two disjoint parts of a set. */
+    public record Split(ImageSet first, ImageSet rest) {}
+
+    @Override
+    public String toString() {
+        return "ImageSet" + names;
+    }
+}

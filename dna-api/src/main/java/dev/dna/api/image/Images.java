@@ -1,0 +1,240 @@
+package dev.dna.api.image;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * Reading and writing images as float [C, H, W] in [0, 1].
+ *
+ * <p>Reads PNG (8 and 16 bits per sample, gray, RGB, with or without alpha, palette) and JPEG. Values
+ * are divided by {@code 2^bits - 1}; alpha is dropped; gray is replicated to RGB by {@link #readRgb}.
+ * Writes PNG at 8 or 16 bits and JPEG at a chosen quality, rounding after clipping to [0, 1]; files are
+ * written to a temporary sibling and moved into place, so a failed write never leaves half a file.
+ */
+public final class Images {
+    private Images() {}
+
+    /** Reads an image file as RGB [3, H, W] in [0, 1]. */
+    public static Image readRgb(Path file) throws IOException {
+        checkNotNull(file, "file");
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "image file does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IOException("cannot read image " + file + ": it is a directory");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return readRgb(in, file.toString());
+        }
+    }
+
+    /**
+     * Reads an image from a stream as RGB [3, H, W] in [0, 1].
+     *
+     * @param name what to call the source in error messages
+     */
+    public static Image readRgb(InputStream in, String name) throws IOException {
+        return toRgb(decode(in, name));
+    }
+
+    /** Decodes PNG or JPEG bytes as RGB. */
+    public static Image decodeRgb(byte[] bytes, String name) throws IOException {
+        return readRgb(new ByteArrayInputStream(bytes), name);
+    }
+
+    private static BufferedImage decode(InputStream in, String name) throws IOException {
+        byte[] bytes = in.readAllBytes();
+        BufferedImage bi;
+        try {
+            bi = ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot decode image " + name + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+        }
+        if (bi == null) {
+            throw new IOException("cannot decode image " + name + ": not a PNG or JPEG file (" + bytes.length
+                    + " bytes, starts with " + hexPrefix(bytes) + ")");
+        }
+        return bi;
+    }
+
+    private static String hexPrefix(byte[] b) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(8, b.length); i++) {
+            sb.append(String.format(Locale.ROOT, "%02x", b[i] & 0xff));
+        }
+        return b.length == 0 ? "nothing" : sb.toString();
+    }
+
+    private static Image toRgb(BufferedImage bi) {
+        int h = bi.getHeight();
+        int w = bi.getWidth();
+        int plane = h * w;
+        float[] out = new float[3 * plane];
+        if (bi.getColorModel() instanceof ComponentColorModel cm
+                && cm.getColorSpace().getType() != ColorSpace.TYPE_CMYK) {
+            Raster r = bi.getRaster();
+            int colorBands = cm.getNumColorComponents();
+            double max = (1L << cm.getComponentSize(0)) - 1;
+            float[] px = new float[w];
+            for (int c = 0; c < 3; c++) {
+                int band = colorBands == 1 ? 0 : c;
+                for (int y = 0; y < h; y++) {
+                    r.getSamples(0, y, w, 1, band, px);
+                    for (int x = 0; x < w; x++) {
+                        out[c * plane + y * w + x] = (float) (px[x] / max);
+                    }
+                }
+            }
+        } else {
+            // palette, packed RGB and the rest: through ARGB, 8 bits
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int argb = bi.getRGB(x, y);
+                    out[y * w + x] = ((argb >> 16) & 0xff) / 255f;
+                    out[plane + y * w + x] = ((argb >> 8) & 0xff) / 255f;
+                    out[2 * plane + y * w + x] = (argb & 0xff) / 255f;
+                }
+            }
+        }
+        return Image.wrap(3, h, w, out);
+    }
+
+    /** Writes an 8-bit PNG (1 or 3 channels). */
+    public static void writePng(Image image, Path file) throws IOException {
+        writePng(toBuffered(image, 8), file);
+    }
+
+    /** Writes a 16-bit PNG (1 or 3 channels). */
+    public static void writePng16(Image image, Path file) throws IOException {
+        writePng(toBuffered(image, 16), file);
+    }
+
+    /** Writes a JPEG (1 or 3 channels) at {@code quality} in [1, 100]. */
+    public static void writeJpeg(Image image, Path file, int quality) throws IOException {
+        byte[] bytes = encodeJpeg(image, quality);
+        writeAtomically(file, out -> out.write(bytes));
+    }
+
+    /** JPEG bytes of {@code image} at {@code quality} in [1, 100] (baseline, 4:2:0 for RGB). */
+    public static byte[] encodeJpeg(Image image, int quality) throws IOException {
+        checkArgument(quality >= 1 && quality <= 100, "JPEG quality must be in [1, 100], got %s", quality);
+        BufferedImage bi = toBuffered(image, 8);
+        Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
+        if (!writers.hasNext()) {
+            throw new IOException("this JVM has no JPEG writer");
+        }
+        ImageWriter writer = writers.next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(ios);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(quality / 100f);
+            writer.write(null, new IIOImage(bi, null, null), p);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static BufferedImage toBuffered(Image image, int bits) {
+        checkNotNull(image, "image");
+        int ch = image.channels();
+        checkArgument(ch == 1 || ch == 3, "can write 1 or 3 channels, got %s", ch);
+        int h = image.height();
+        int w = image.width();
+        BufferedImage bi;
+        if (bits == 8) {
+            bi = new BufferedImage(w, h, ch == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
+        } else {
+            ColorSpace cs = ColorSpace.getInstance(ch == 1 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
+            ComponentColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+            bi = new BufferedImage(cm, cm.createCompatibleWritableRaster(w, h), false, null);
+        }
+        WritableRaster r = bi.getRaster();
+        int max = (1 << bits) - 1;
+        float[] v = image.toArray();
+        int plane = h * w;
+        int[] row = new int[w];
+        for (int c = 0; c < ch; c++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    float f = v[c * plane + y * w + x];
+                    f = f > 0f ? Math.min(f, 1f) : 0f;
+                    row[x] = Math.round(f * max);
+                }
+                r.setSamples(0, y, w, 1, c, row);
+            }
+        }
+        return bi;
+    }
+
+    /** Rounds values to the 8-bit grid ({@code round(clip(v) * 255) / 255}), as writing and reading a PNG would. */
+    public static Image quantize8(Image image) {
+        float[] v = image.toArray();
+        for (int i = 0; i < v.length; i++) {
+            float f = v[i] > 0f ? Math.min(v[i], 1f) : 0f;
+            v[i] = Math.round(f * 255f) / 255f;
+        }
+        return Image.wrap(image.channels(), image.height(), image.width(), v);
+    }
+
+    private static void writePng(BufferedImage bi, Path file) throws IOException {
+        writeAtomically(file, out -> {
+            if (!ImageIO.write(bi, "png", out)) {
+                throw new IOException("this JVM has no PNG writer for " + bi);
+            }
+        });
+    }
+
+    interface StreamWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static void writeAtomically(Path file, StreamWriter body) throws IOException {
+        checkNotNull(file, "file");
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                body.write(out);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.dna.api.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dna.api.data.EmbeddedImages;
+import dev.dna.api.data.ImageSet;
+import dev.dna.api.metrics.Metrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImagesTest {
+    @TempDir
+    Path tmp;
+
+    static Image ramp(int c, int h, int w) {
+        float[] d = new float[c * h * w];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (i * 37 % 1000) / 999f;
+        }
+        return Image.of(c, h, w, d);
+    }
+
+    @Test
+    void png8RoundTripIsExactOnThe8BitGrid() throws IOException {
+        Image q = Images.quantize8(ramp(3, 13, 17));
+        Path f = tmp.resolve("a.png");
+        Images.writePng(q, f);
+        Image back = Images.readRgb(f);
+        assertArrayEquals(q.toArray(), back.toArray(), 1e-7f);
+    }
+
+    @Test
+    void png16KeepsSixteenBits() throws IOException {
+        Image src = ramp(3, 9, 11);
+        Path f = tmp.resolve("b.png");
+        Images.writePng16(src, f);
+        Image back = Images.readRgb(f);
+        float[] a = src.toArray();
+        float[] b = back.toArray();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(a[i], b[i], 0.5f / 65535 + 1e-7f, "value " + i);
+        }
+        // far finer than 8 bits could hold
+        assertTrue(Metrics.psnr(src, back) > 95, "16-bit PNG PSNR " + Metrics.psnr(src, back));
+    }
+
+    @Test
+    void reads16BitGrayWrittenByAnotherEncoder() throws IOException {
+        // written by PIL (tools/metric_vectors.py): a ramp 0 .. 65535 over 24x40 pixels
+        try (InputStream in = getClass().getResourceAsStream("/metrics/gray16.png")) {
+            Image g = Images.readRgb(in, "gray16.png");
+            assertEquals(3, g.channels());
+            assertEquals(24, g.height());
+            assertEquals(40, g.width());
+            assertEquals(0f, g.get(0, 0, 0));
+            assertEquals(1f, g.get(2, 23, 39));
+            assertEquals(68f / 65535, g.get(1, 0, 1), 1e-9f); // round(65535 / 959) = 68, vectors.json value_at_1
+            assertEquals(g.get(0, 5, 7), g.get(2, 5, 7), "gray must be replicated to RGB");
+        }
+    }
+
+    @Test
+    void jpegIsLossyButClose() throws IOException {
+        Image src = EmbeddedImages.get("coffee.png");
+        Path f = tmp.resolve("c.jpg");
+        Images.writeJpeg(src, f, 90);
+        Image back = Images.readRgb(f);
+        double p = Metrics.psnr(src, back);
+        assertTrue(p > 30 && p < 60, "JPEG q90 PSNR " + p);
+        Image low = Images.decodeRgb(Images.encodeJpeg(src, 10), "q10");
+        assertTrue(Metrics.psnr(src, low) < p, "q10 should be worse than q90");
+    }
+
+    @Test
+    void unreadableFilesGiveClearErrors() throws IOException {
+        NoSuchFileException missing = assertThrows(NoSuchFileException.class, () -> Images.readRgb(tmp.resolve("nope.png")));
+        assertTrue(missing.getMessage().contains("nope.png"));
+        Path junk = tmp.resolve("junk.png");
+        Files.writeString(junk, "this is not an image");
+        IOException e = assertThrows(IOException.class, () -> Images.readRgb(junk));
+        assertTrue(e.getMessage().contains("junk.png") && e.getMessage().contains("not a PNG or JPEG"), e.getMessage());
+        Path truncated = tmp.resolve("truncated.png");
+        Images.writePng(ramp(3, 64, 64), truncated);
+        byte[] all = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(all, all.length / 2));
+        IOException t = assertThrows(IOException.class, () -> Images.readRgb(truncated));
+        assertTrue(t.getMessage().contains("truncated.png"), t.getMessage());
+        assertThrows(IOException.class, () -> Images.readRgb(tmp));
+        assertThrows(IllegalArgumentException.class, () -> Images.writePng(ramp(2, 4, 4), tmp.resolve("two.png")));
+    }
+
+    @Test
+    void directoryLoadingNamesTheBadFile() throws IOException {
+        Images.writePng(ramp(3, 8, 8), tmp.resolve("a.png"));
+        Files.writeString(tmp.resolve("b.jpg"), "garbage");
+        IOException e = assertThrows(IOException.class, () -> ImageSet.fromDirectory(tmp));
+        assertTrue(e.getMessage().contains("b.jpg"), e.getMessage());
+        Files.delete(tmp.resolve("b.jpg"));
+        assertEquals(1, ImageSet.fromDirectory(tmp).size());
+    }
+
+    @Test
+    void embeddedSetMatchesItsProvenance() throws Exception {
+        ImageSet set = EmbeddedImages.load();
+        var prov = EmbeddedImages.provenance();
+        assertEquals(11, set.size());
+        long bytes = 0;
+        for (int i = 0; i < set.size(); i++) {
+            var e = prov.get(i);
+            Image im = set.get(i);
+            assertEquals(e.width(), im.width(), e.file());
+            assertEquals(e.height(), im.height(), e.file());
+            assertTrue(Math.max(im.width(), im.height()) <= 512);
+            assertTrue(e.license().matches("(?i).*(CC0|public domain).*"), e.file() + ": " + e.license());
+            assertEquals(64, e.originalSha256().length());
+            try (InputStream in = EmbeddedImages.class.getResourceAsStream("/dev/dna/api/images/" + e.file())) {
+                bytes += in.readAllBytes().length;
+            }
+        }
+        assertTrue(bytes < 5_000_000, "embedded set is " + bytes + " bytes");
+        // sanity: real photographs, not flat fields
+        Image astronaut = EmbeddedImages.get("astronaut.png");
+        assertTrue(Metrics.psnr(astronaut, Image.filled(3, 512, 512, 0.5f)) < 15);
+    }
+}
