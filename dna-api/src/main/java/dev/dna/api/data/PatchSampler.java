@@ -1,0 +1,45 @@
+package dev.dna.api.data;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.dna.api.image.Dihedral;
+import dev.dna.api.image.Image;
+import org.apache.commons.rng.UniformRandomProvider;
+
+/**
+ * Random square patches with optional dihedral augmentation. Draw order per patch: top, left, then
+ * (when augmenting) the transform.
+ *
+ * @param size side of the patch in pixels
+ * @param augment whether to apply one of the 8 {@link Dihedral} transforms at random
+ */
+public record PatchSampler(int size, boolean augment) {
+
+    public PatchSampler {
+        checkArgument(size >= 1, "patch size must be >= 1, got %s", size);
+    }
+
+    /** A patch of {@code image}. */
+    public Image sample(Image image, UniformRandomProvider rng) {
+        return samplePair(image, null, rng)[0];
+    }
+
+    /**
+     * The same crop and transform of two aligned images (degraded and clean).
+     *
+     * @param second may be null
+     * @return {patch of first, patch of second or null}
+     */
+    public Image[] samplePair(Image first, Image second, UniformRandomProvider rng) {
+        checkArgument(first.height() >= size && first.width() >= size,
+                "image %s is smaller than the %sx%s patch", first.shapeString(), size, size);
+        checkArgument(second == null || second.sameShape(first),
+                "paired images differ in shape: %s vs %s", first.shapeString(), second == null ? "" : second.shapeString());
+        int top = rng.nextInt(first.height() - size + 1);
+        int left = rng.nextInt(first.width() - size + 1);
+        Dihedral t = augment ? Dihedral.random(rng) : Dihedral.IDENTITY;
+        Image a = t.apply(first.crop(top, left, size, size));
+        Image b = second == null ? null : t.apply(second.crop(top, left, size, size));
+        return new Image[] {a, b};
+    }
+}

@@ -1,0 +1,67 @@
+package dev.dna.api.degrade;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.dna.api.image.Image;
+import dev.dna.api.random.Rngs;
+import java.util.Locale;
+import org.apache.commons.rng.UniformRandomProvider;
+
+/**
+ * Blur by a random kernel of one {@link Shape}: per image, the size parameter is drawn from
+ * [sizeMin, sizeMax] (motion length, defocus radius or Gaussian sigma, in pixels), then for motion the
+ * angle from [angleMin, angleMax] degrees. Deblurring's synthetic domain is uniform motion blur; a
+ * "real" domain can chain defocus, noise and JPEG.
+ */
+public record Blur(Shape shape, double sizeMin, double sizeMax, double angleMin, double angleMax) implements Degradation {
+
+    /** Kernel families. */
+    public enum Shape {
+        MOTION,
+        DEFOCUS,
+        GAUSSIAN
+    }
+
+    public Blur {
+        checkNotNull(shape, "shape");
+        checkArgument(sizeMin > 0 && sizeMin <= sizeMax, "blur needs 0 < sizeMin <= sizeMax, got [%s, %s]", sizeMin, sizeMax);
+        checkArgument(angleMin <= angleMax, "blur needs angleMin <= angleMax, got [%s, %s]", angleMin, angleMax);
+    }
+
+    /** Uniform linear motion of length in [min, max] pixels at any angle. */
+    public static Blur motion(double lengthMin, double lengthMax) {
+        return new Blur(Shape.MOTION, lengthMin, lengthMax, 0, 180);
+    }
+
+    /** Defocus disk of radius in [min, max] pixels. */
+    public static Blur defocus(double radiusMin, double radiusMax) {
+        return new Blur(Shape.DEFOCUS, radiusMin, radiusMax, 0, 0);
+    }
+
+    /** Gaussian of sigma in [min, max] pixels. */
+    public static Blur gaussian(double sigmaMin, double sigmaMax) {
+        return new Blur(Shape.GAUSSIAN, sigmaMin, sigmaMax, 0, 0);
+    }
+
+    /** The kernel drawn for one image. */
+    public Kernel drawKernel(UniformRandomProvider rng) {
+        double size = Rngs.uniform(rng, sizeMin, sizeMax);
+        return switch (shape) {
+            case MOTION -> Kernel.motion(size, Rngs.uniform(rng, angleMin, angleMax));
+            case DEFOCUS -> Kernel.defocus(size);
+            case GAUSSIAN -> Kernel.gaussian(size);
+        };
+    }
+
+    @Override
+    public Image apply(Image clean, UniformRandomProvider rng) {
+        return drawKernel(rng).apply(clean);
+    }
+
+    @Override
+    public String describe() {
+        return String.format(Locale.ROOT, "%s-blur(%.1f..%.1f px%s)", shape.name().toLowerCase(Locale.ROOT), sizeMin,
+                sizeMax, shape == Shape.MOTION ? String.format(Locale.ROOT, ", %.0f..%.0f deg", angleMin, angleMax) : "");
+    }
+}
