@@ -1,0 +1,38 @@
+package dev.dna.examples;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.dna.api.image.Image;
+import java.util.List;
+
+/** Tiles equally sized RGB images into a grid with a 4-pixel white gutter. */
+final class Grid {
+    private static final int GUTTER = 4;
+
+    private Grid() {}
+
+    static Image of(List<Image> images, int columns) {
+        checkArgument(!images.isEmpty(), "no images to tile");
+        Image first = images.get(0);
+        int h = first.height();
+        int w = first.width();
+        int rows = (images.size() + columns - 1) / columns;
+        int gh = rows * h + (rows + 1) * GUTTER;
+        int gw = columns * w + (columns + 1) * GUTTER;
+        float[] out = new float[3 * gh * gw];
+        java.util.Arrays.fill(out, 1f);
+        for (int k = 0; k < images.size(); k++) {
+            Image im = images.get(k);
+            checkArgument(im.sameShape(first), "grid images differ in shape: %s vs %s", im.shapeString(), first.shapeString());
+            int top = GUTTER + (k / columns) * (h + GUTTER);
+            int left = GUTTER + (k % columns) * (w + GUTTER);
+            float[] v = im.clip().toArray();
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(v, (c * h + y) * w, out, (c * gh + top + y) * gw + left, w);
+                }
+            }
+        }
+        return Image.of(3, gh, gw, out);
+    }
+}
