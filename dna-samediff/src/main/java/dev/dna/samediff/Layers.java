@@ -1,0 +1,206 @@
+package dev.dna.samediff;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.dna.api.random.Rngs;
+import dev.dna.api.spec.Activation;
+import dev.dna.api.spec.Upsampling;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.StopGradient;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Building blocks of the networks, on one {@link SameDiff} graph, all in NCHW. Only ops whose
+ * gradients were checked in M2.1 are used (see the gradient tests); in particular no BatchNorm, no
+ * gather, no resize, no reflect padding, no built-in losses, no random ops.
+ *
+ * <p>Parameters are created with values drawn in Java from one seeded generator, in creation order, so
+ * that a network's initial weights are a function of its spec and seed. Convolution weights are YXIO
+ * {@code [kH, kW, in, out]} (OIYX fails in backprop in M2.1; the exporter transposes); initialization is
+ * Kaiming-normal (fan-in, gain sqrt 2) with zero bias, as in the reference; {@code zero} weights are
+ * used where the reference zero-initializes (output convolutions of the diffusion net).
+ */
+public final class Layers {
+    private final SameDiff sd;
+    private final DataType dtype;
+    private final UniformRandomProvider rng;
+    private final ZigguratSampler.NormalizedGaussian gauss;
+    private final String prefix;
+
+    Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
+        this.sd = sd;
+        this.dtype = dtype;
+        this.rng = rng;
+        this.gauss = Rngs.gaussian(rng);
+        this.prefix = prefix;
+    }
+
+    /** The graph, for user-defined restorers that need ops beyond these helpers. */
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** The floating-point type of every parameter and activation (FLOAT in training, DOUBLE in gradient tests). */
+    public DataType dataType() {
+        return dtype;
+    }
+
+    /** Prefix of this network's variable names, e.g. {@code "G/"} for the restorer. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** A trainable parameter named {@code prefix + name}, Gaussian with standard deviation {@code std}. */
+    public SDVariable normalParam(String name, double std, long... shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        double[] v = new double[Math.toIntExact(n)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = std * gauss.sample();
+        }
+        return sd.var(prefix + name, Nd4j.create(v, shape, DataType.DOUBLE).castTo(dtype));
+    }
+
+    /** A trainable parameter filled with {@code value}. */
+    public SDVariable constantParam(String name, double value, long... shape) {
+        return sd.var(prefix + name, Nd4j.valueArrayOf(shape, value, dtype));
+    }
+
+    /** A fixed (untrained) constant. */
+    public SDVariable constant(String name, INDArray value) {
+        return sd.constant(prefix + name, value.castTo(dtype));
+    }
+
+    /**
+     * A {@code k x k} convolution, SAME padding, stride {@code stride}: [N, in, H, W] to
+     * [N, out, H/stride, W/stride]. Weights YXIO, Kaiming-normal unless {@code zeroInit}.
+     */
+    public SDVariable conv(String name, SDVariable x, int in, int out, int k, int stride, boolean zeroInit) {
+        SDVariable w = zeroInit ? constantParam(name + "/W", 0, k, k, in, out)
+                : normalParam(name + "/W", Math.sqrt(2.0 / (k * k * in)), k, k, in, out);
+        SDVariable b = constantParam(name + "/b", 0, out);
+        Conv2DConfig c = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).paddingMode(PaddingMode.SAME)
+                .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
+        return sd.cnn().conv2d(prefix + name, x, w, b, c);
+    }
+
+    public SDVariable conv(String name, SDVariable x, int in, int out, int k) {
+        return conv(name, x, in, out, k, 1, false);
+    }
+
+    /** The nonlinearity {@code a}. */
+    public SDVariable activation(SDVariable x, Activation a) {
+        return switch (a) {
+            case RELU -> sd.nn().relu(x, 0);
+            case LEAKY_RELU -> sd.nn().leakyRelu(x, Activation.LEAKY_SLOPE);
+            case SILU -> sd.nn().swish(x);
+            case GELU -> sd.nn().gelu(x);
+            case TANH -> sd.nn().tanh(x);
+        };
+    }
+
+    /** 2x2 average pooling, stride 2: [N, C, H, W] to [N, C, H/2, W/2]. */
+    public SDVariable avgPool2(SDVariable x) {
+        Pooling2DConfig c = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).type(Pooling2D.Pooling2DType.AVG)
+                .paddingMode(PaddingMode.VALID).isNHWC(false).build();
+        return sd.cnn().avgPooling2d(x, c);
+    }
+
+    /**
+     * Doubles H and W of [N, C, H, W]. {@code BILINEAR} equals PyTorch's
+     * {@code interpolate(scale_factor=2, mode='bilinear', align_corners=False)}: nearest upsampling, then
+     * a fixed depthwise [1/4, 1/2, 1/4] x [1/4, 1/2, 1/4] filter over replicate-padded borders (the
+     * padding built from slices and concat, whose gradients are exact).
+     */
+    public SDVariable upsample2(String name, SDVariable x, int channels, Upsampling mode) {
+        return switch (mode) {
+            case NEAREST -> sd.cnn().upsampling2d(x, 2, 2, true);
+            case TRANSPOSED_CONV -> {
+                SDVariable w = normalParam(name + "/W", Math.sqrt(2.0 / (4.0 * channels)), 2, 2, channels, channels);
+                SDVariable b = constantParam(name + "/b", 0, channels);
+                DeConv2DConfig c = DeConv2DConfig.builder().kH(2).kW(2).sH(2).sW(2).isSameMode(false)
+                        .dataFormat("NCHW").build();
+                yield sd.cnn().deconv2d(prefix + name, x, w, b, c);
+            }
+            case BILINEAR -> {
+                SDVariable up = sd.cnn().upsampling2d(x, 2, 2, true);
+                SDVariable padded = replicatePad1(up);
+                double[] k1 = {0.25, 0.5, 0.25};
+                double[] k = new double[9 * channels];
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        for (int c = 0; c < channels; c++) {
+                            k[(i * 3 + j) * channels + c] = k1[i] * k1[j];
+                        }
+                    }
+                }
+                SDVariable kernel = constant(name + "/bilinear", Nd4j.create(k, new long[] {3, 3, channels, 1}, DataType.DOUBLE));
+                Conv2DConfig c = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).paddingMode(PaddingMode.VALID)
+                        .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
+                yield sd.cnn().depthWiseConv2d(prefix + name, padded, kernel, c);
+            }
+        };
+    }
+
+    /** Pads H and W by one pixel on each side, repeating the edge: [N, C, H, W] to [N, C, H+2, W+2]. */
+    public SDVariable replicatePad1(SDVariable x) {
+        SDVariable top = sd.stridedSlice(x, new long[] {0, 0, 0, 0}, new long[] {0, 0, 1, 0}, new long[] {1, 1, 1, 1},
+                0b1011, 0b1011, 0, 0, 0);
+        SDVariable bottom = sd.stridedSlice(x, new long[] {0, 0, -1, 0}, new long[] {0, 0, 0, 0}, new long[] {1, 1, 1, 1},
+                0b1011, 0b1111, 0, 0, 0);
+        SDVariable rows = sd.concat(2, top, x, bottom);
+        SDVariable left = sd.stridedSlice(rows, new long[] {0, 0, 0, 0}, new long[] {0, 0, 0, 1}, new long[] {1, 1, 1, 1},
+                0b0111, 0b0111, 0, 0, 0);
+        SDVariable right = sd.stridedSlice(rows, new long[] {0, 0, 0, -1}, new long[] {0, 0, 0, 0},
+                new long[] {1, 1, 1, 1}, 0b0111, 0b1111, 0, 0, 0);
+        return sd.concat(3, left, rows, right);
+    }
+
+    /**
+     * GroupNorm over a [N, C, H, W] tensor of static shape, composed from reshape and mean (M2.1's
+     * variance op has a wrong gradient): per sample and group, {@code (x - mean) / sqrt(var + 1e-5)}, then
+     * a per-channel gain (init 1) and bias (init 0).
+     */
+    public SDVariable groupNorm(String name, SDVariable x, long n, int channels, int groups, long h, long w) {
+        checkArgument(channels % groups == 0, "GroupNorm: %s groups do not divide %s channels", groups, channels);
+        SDVariable g = sd.reshape(x, n, groups, channels / groups, h, w);
+        SDVariable mean = g.mean(true, 2, 3, 4);
+        SDVariable centered = g.sub(mean);
+        SDVariable var = sd.math().square(centered).mean(true, 2, 3, 4);
+        SDVariable normed = centered.mul(sd.math().rsqrt(var.add(1e-5)));
+        SDVariable back = sd.reshape(normed, n, channels, h, w);
+        SDVariable gain = constantParam(name + "/gain", 1, 1, channels, 1, 1);
+        SDVariable bias = constantParam(name + "/bias", 0, 1, channels, 1, 1);
+        return back.mul(gain).add(bias);
+    }
+
+    /** A dense layer: [N, in] to [N, out], Kaiming-normal weights (or zero), zero bias. */
+    public SDVariable dense(String name, SDVariable x, int in, int out, boolean zeroInit) {
+        SDVariable w = zeroInit ? constantParam(name + "/W", 0, in, out) : normalParam(name + "/W", Math.sqrt(2.0 / in), in, out);
+        SDVariable b = constantParam(name + "/b", 0, 1, out);
+        return sd.mmul(x, w).add(b);
+    }
+
+    /** Blocks gradients: the value passes, no gradient flows back into {@code x}. */
+    public SDVariable stopGradient(SDVariable x) {
+        return new StopGradient(sd, x).outputVariable();
+    }
+
+    /** Elementwise {@code m * a + (1 - m) * b} with a broadcastable mask m. */
+    public SDVariable select(SDVariable m, SDVariable a, SDVariable b) {
+        return m.mul(a).add(m.rsub(1.0).mul(b));
+    }
+}

@@ -1,0 +1,16 @@
+package dev.dna.samediff;
+
+import dev.dna.api.spec.CustomRestorerSpec;
+import org.nd4j.autodiff.samediff.SDVariable;
+
+/**
+ * Builds a user-defined restorer's subgraph: from the input {@code x} of shape [N, 3, H, W] to the
+ * network output of the same shape (the residual R when the spec is residual; the engine adds x).
+ * Create parameters through {@code layers} (deterministic, seeded initialization; names get the
+ * restorer's prefix) and use only ops with correct gradients in M2.1 (see CONTRIBUTING.md). H and W
+ * may be any multiple of the spec's downsampling factor.
+ */
+@FunctionalInterface
+public interface RestorerFactory {
+    SDVariable build(Layers layers, SDVariable x, CustomRestorerSpec spec);
+}
