@@ -1,0 +1,113 @@
+package dev.dna.samediff;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Zip files of JSON metadata and ND4J arrays (ND4J's binary format, CRC-checked by the zip), written
+ * to a temporary sibling, synced, then atomically moved over the target: a crash or a failed write never
+ * replaces the previous file.
+ */
+final class Checkpoints {
+    private Checkpoints() {}
+
+    interface Body {
+        void write(ZipOutputStream out) throws IOException;
+    }
+
+    static void writeAtomically(Path file, Body body) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            try (var fos = Files.newOutputStream(tmp); ZipOutputStream out = new ZipOutputStream(fos)) {
+                body.write(out);
+                out.finish();
+                fos.flush();
+            }
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static void putText(ZipOutputStream out, String name, String text) throws IOException {
+        out.putNextEntry(new ZipEntry(name));
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.closeEntry();
+    }
+
+    static void putArray(ZipOutputStream out, String name, INDArray a) throws IOException {
+        out.putNextEntry(new ZipEntry(name));
+        DataOutputStream dos = new DataOutputStream(out);
+        Nd4j.write(a, dos);
+        dos.flush();
+        out.closeEntry();
+    }
+
+    static ZipFile open(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such checkpoint or restorer file");
+        }
+        try {
+            return new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new IOException(file + " is corrupt or not a dna file (not a readable zip: " + e.getMessage() + ")", e);
+        }
+    }
+
+    static JsonNode meta(ZipFile zip, Path file, String format) throws IOException {
+        ZipEntry e = zip.getEntry("meta.json");
+        if (e == null) {
+            throw new IOException(file + " is not a dna file: it has no meta.json");
+        }
+        JsonNode meta;
+        try (InputStream in = zip.getInputStream(e)) {
+            meta = new ObjectMapper().readTree(in);
+        } catch (IOException ex) {
+            throw new IOException(file + " is corrupt: meta.json cannot be read (" + ex.getMessage() + ")", ex);
+        }
+        if (meta == null || !format.equals(meta.path("format").asText())) {
+            throw new IOException(file + " is a '" + (meta == null ? "?" : meta.path("format").asText())
+                    + "' file, expected '" + format + "'");
+        }
+        return meta;
+    }
+
+    static INDArray getArray(ZipFile zip, Path file, String name) throws IOException {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) {
+            throw new IOException(file + " is corrupt: entry " + name + " is missing");
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            byte[] bytes = in.readAllBytes(); // reading to the end verifies the entry's CRC
+            return Nd4j.read(new DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+        } catch (IOException | RuntimeException ex) {
+            throw new IOException(file + " is corrupt: entry " + name + " cannot be read (" + ex.getMessage() + ")", ex);
+        }
+    }
+}

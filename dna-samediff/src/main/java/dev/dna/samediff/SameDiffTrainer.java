@@ -1,0 +1,454 @@
+package dev.dna.samediff;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.common.collect.ImmutableList;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.data.ImageSet;
+import dev.dna.api.data.PatchDataset;
+import dev.dna.api.image.Image;
+import dev.dna.api.image.ImageBatch;
+import dev.dna.api.metrics.Metrics;
+import dev.dna.api.spec.OptimizerSpec;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipFile;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Trains an {@link AdaptationPlan} on SameDiff: the joint graph of {@link JointGraph}, Adam over both
+ * networks (PyTorch's formulation: bias-corrected moments, epsilon added to the corrected root; weight
+ * decay, if any, added to the gradient), an EMA of the restorer's weights, and the plan's lambda ramp.
+ *
+ * <p>Every random draw comes from the plan's seed (see {@link Feeder}), so two runs of one plan give
+ * identical losses, and a run resumed from a checkpoint continues exactly as the uninterrupted run.
+ * The EMA uses the warm-up {@code d_t = min(decay, (1 + t) / (10 + t))} so that short runs get a
+ * useful average; for long runs it is the reference's plain decay.
+ *
+ * <p>Immutable: every {@code with}-style method returns a new trainer.
+ */
+public final class SameDiffTrainer {
+    static final String CHECKPOINT_FORMAT = "dna-checkpoint/1";
+
+    private final AdaptationPlan plan;
+    private final ImmutableList<TrainingListener> listeners;
+    private final boolean progressBar;
+    private final int checkpointEvery;
+    private final Path checkpointFile;
+    private final Path csvFile;
+    private final int validateEvery;
+    private final ImageSet valDegraded;
+    private final ImageSet valClean;
+    private final long stopAfter;
+    private final String name;
+
+    private SameDiffTrainer(AdaptationPlan plan, List<TrainingListener> listeners, boolean progressBar, int checkpointEvery,
+            Path checkpointFile, Path csvFile, int validateEvery, ImageSet valDegraded, ImageSet valClean, long stopAfter,
+            String name) {
+        this.plan = plan;
+        this.listeners = ImmutableList.copyOf(listeners);
+        this.progressBar = progressBar;
+        this.checkpointEvery = checkpointEvery;
+        this.checkpointFile = checkpointFile;
+        this.csvFile = csvFile;
+        this.validateEvery = validateEvery;
+        this.valDegraded = valDegraded;
+        this.valClean = valClean;
+        this.stopAfter = stopAfter;
+        this.name = name;
+    }
+
+    /** A trainer for {@code plan}: progress bar on, no checkpoints, no validation, no CSV. */
+    public static SameDiffTrainer create(AdaptationPlan plan) {
+        checkNotNull(plan, "plan");
+        return new SameDiffTrainer(plan, List.of(), true, 0, null, null, 0, null, null, plan.steps(),
+                plan.variant() == null ? "train" : plan.variant().id());
+    }
+
+    public AdaptationPlan plan() {
+        return plan;
+    }
+
+    /** Adds a listener. */
+    public SameDiffTrainer listener(TrainingListener l) {
+        List<TrainingListener> ls = new ArrayList<>(listeners);
+        ls.add(checkNotNull(l, "listener"));
+        return new SameDiffTrainer(plan, ls, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
+                valDegraded, valClean, stopAfter, name);
+    }
+
+    /** Shows (default) or hides the console progress bar (loss terms and iterations per second). */
+    public SameDiffTrainer progressBar(boolean show) {
+        return new SameDiffTrainer(plan, listeners, show, checkpointEvery, checkpointFile, csvFile, validateEvery,
+                valDegraded, valClean, stopAfter, name);
+    }
+
+    /** Name shown on the progress bar. */
+    public SameDiffTrainer named(String label) {
+        return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
+                valDegraded, valClean, stopAfter, checkNotNull(label, "label"));
+    }
+
+    /** Writes a checkpoint to {@code file} every {@code every} steps and at the last step (atomically replaced). */
+    public SameDiffTrainer checkpointEvery(int every, Path file) {
+        checkArgument(every >= 1, "checkpoint interval must be >= 1, got %s", every);
+        return new SameDiffTrainer(plan, listeners, progressBar, every, checkNotNull(file, "file"), csvFile, validateEvery,
+                valDegraded, valClean, stopAfter, name);
+    }
+
+    /** Appends every step's figures (and validation, when measured) to a CSV file. */
+    public SameDiffTrainer logCsv(Path file) {
+        return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, checkNotNull(file, "file"),
+                validateEvery, valDegraded, valClean, stopAfter, name);
+    }
+
+    /**
+     * Measures PSNR/SSIM of the (EMA) restorer on aligned held-out pairs every {@code every} steps and at
+     * the last step.
+     */
+    public SameDiffTrainer validateEvery(int every, ImageSet degraded, ImageSet clean) {
+        checkArgument(every >= 1, "validation interval must be >= 1, got %s", every);
+        checkArgument(degraded.size() == clean.size() && degraded.size() > 0,
+                "validation needs aligned pairs: %s degraded, %s clean", degraded.size(), clean.size());
+        return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, every, degraded,
+                clean, stopAfter, name);
+    }
+
+    /** Stops after step {@code step} (< plan.steps()) as if interrupted there, e.g. to resume later. */
+    public SameDiffTrainer stopAfter(long step) {
+        checkArgument(step >= 1 && step <= plan.steps(), "stopAfter must be in [1, %s], got %s", plan.steps(), step);
+        return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
+                valDegraded, valClean, step, name);
+    }
+
+    /**
+     * Trains from scratch.
+     *
+     * @param synthetic pairs (degraded, clean) of the synthetic domain, patches of the plan's size
+     * @param real degraded images of the real domain (their clean side, if any, is never used); may be
+     *     null only for a vanilla plan
+     * @return the restorer with EMA weights (raw weights when the plan's EMA decay is 0)
+     */
+    public TrainedRestorer fit(PatchDataset synthetic, PatchDataset real) {
+        return run(new Run(plan), synthetic, real);
+    }
+
+    /** {@link #fit(PatchDataset, PatchDataset)} with one more listener, e.g. for progress. */
+    public TrainedRestorer fit(PatchDataset synthetic, PatchDataset real, TrainingListener progress) {
+        return listener(progress).fit(synthetic, real);
+    }
+
+    /**
+     * Continues a run from a checkpoint written by this plan.
+     *
+     * @throws IOException if the checkpoint is missing, corrupt, or was written for another plan
+     */
+    public TrainedRestorer resume(Path checkpoint, PatchDataset synthetic, PatchDataset real) throws IOException {
+        Run r = new Run(plan);
+        r.load(checkpoint);
+        return run(r, synthetic, real);
+    }
+
+    private TrainedRestorer run(Run r, PatchDataset synthetic, PatchDataset real) {
+        checkNotNull(synthetic, "synthetic");
+        checkArgument(synthetic.hasClean(), "the synthetic dataset must have clean images (pairs)");
+        checkArgument(synthetic.sampler().size() == plan.patchSize(),
+                "the synthetic dataset makes %s-pixel patches, the plan's patchSize is %s", synthetic.sampler().size(),
+                plan.patchSize());
+        if (plan.usesDiffusion()) {
+            checkArgument(real != null, "plan %s trains with the diffusion loss: it needs real degraded images", plan.variant());
+            checkArgument(real.sampler().size() == plan.patchSize(),
+                    "the real dataset makes %s-pixel patches, the plan's patchSize is %s", real.sampler().size(),
+                    plan.patchSize());
+        }
+        Feeder feeder = new Feeder(r.graph, DataType.FLOAT);
+        TrainedRestorer validator = validateEvery > 0 ? TrainedRestorer.of(plan, r.resultWeights()) : null;
+        double inputPsnr = validator == null ? Double.NaN : inputPsnr();
+        long last = Math.min(stopAfter, plan.steps());
+        try (BufferedWriter csv = csvWriter(r.graph.lossTerms);
+                ProgressBar pb = progressBar && r.step < last ? bar(r.step, last) : null) {
+            while (r.step < last) {
+                long step = r.step + 1;
+                long t0 = System.nanoTime();
+                PatchDataset.Batch syn = synthetic.next(plan.batchSize(), r.streams.get(TrainingStreams.SYNTHETIC_DATA));
+                ImageBatch xr = plan.usesDiffusion()
+                        ? real.next(plan.batchSize(), r.streams.get(TrainingStreams.REAL_DATA)).degraded() : null;
+                double lambda = plan.usesDiffusion() ? plan.loss().noiseWeightAt(step - 1, plan.steps()) : 0.0;
+                Map<String, INDArray> feed = feeder.feed(syn.degraded(), syn.cleanOrNull(), xr, r.streams, lambda);
+                OutAndGrad og = r.graph.sd.calculateGradientsAndOutputs(feed, r.graph.lossTerms, r.params);
+                Map<String, Double> losses = new LinkedHashMap<>();
+                for (String t : r.graph.lossTerms) {
+                    losses.put(t, og.getOutputs().get(t).getDouble(0));
+                }
+                for (var e : losses.entrySet()) {
+                    if (!Double.isFinite(e.getValue())) {
+                        throw new TrainingDivergedException(step, e.getKey(), e.getValue(), losses.toString());
+                    }
+                }
+                r.apply(og.getGradients());
+                StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9);
+                listeners.forEach(l -> l.onStep(report));
+                ValidationReport val = null;
+                if (validator != null && (step % validateEvery == 0 || step == last)) {
+                    validator.setWeights(r.resultWeights());
+                    val = validate(validator, step, inputPsnr);
+                    ValidationReport v = val;
+                    listeners.forEach(l -> l.onValidation(v));
+                }
+                if (csv != null) {
+                    writeCsv(csv, report, val);
+                }
+                if (pb != null) {
+                    pb.stepTo(step);
+                    pb.setExtraMessage(progressMessage(report, val));
+                }
+                if (checkpointFile != null && (step % checkpointEvery == 0 || step == last)) {
+                    r.save(checkpointFile);
+                    listeners.forEach(l -> l.onCheckpoint(step, checkpointFile));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return TrainedRestorer.of(plan, r.resultWeights());
+    }
+
+    private ProgressBar bar(long start, long last) {
+        return new ProgressBarBuilder().setTaskName(name).setInitialMax(last).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(1000).showSpeed().startsFrom(start, java.time.Duration.ZERO)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+    }
+
+    private static String progressMessage(StepReport r, ValidationReport v) {
+        StringBuilder sb = new StringBuilder();
+        r.losses().forEach((k, x) -> sb.append(k).append(' ').append(String.format(Locale.ROOT, "%.4f", x)).append(' '));
+        if (v != null) {
+            sb.append(String.format(Locale.ROOT, "val %.2f dB", v.psnr()));
+        }
+        return sb.toString().trim();
+    }
+
+    private double inputPsnr() {
+        double s = 0;
+        for (int i = 0; i < valClean.size(); i++) {
+            s += Metrics.psnr(valClean.get(i), valDegraded.get(i).clip());
+        }
+        return s / valClean.size();
+    }
+
+    private ValidationReport validate(TrainedRestorer r, long step, double inputPsnr) {
+        double psnr = 0;
+        double ssim = 0;
+        for (int i = 0; i < valClean.size(); i++) {
+            Image y = r.restore(valDegraded.get(i));
+            psnr += Metrics.psnr(valClean.get(i), y);
+            ssim += Metrics.ssim(valClean.get(i), y);
+        }
+        return new ValidationReport(step, psnr / valClean.size(), ssim / valClean.size(), inputPsnr);
+    }
+
+    private BufferedWriter csvWriter(List<String> terms) throws IOException {
+        if (csvFile == null) {
+            return null;
+        }
+        if (csvFile.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(csvFile.toAbsolutePath().getParent());
+        }
+        boolean fresh = !Files.exists(csvFile) || Files.size(csvFile) == 0;
+        BufferedWriter w = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        if (fresh) {
+            w.write("step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim\n");
+        }
+        return w;
+    }
+
+    private static void writeCsv(BufferedWriter w, StepReport r, ValidationReport v) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append(r.step()).append(',').append(fmt(r.lambda()));
+        r.losses().values().forEach(x -> sb.append(',').append(fmt(x)));
+        sb.append(',').append(String.format(Locale.ROOT, "%.4f", r.seconds()));
+        sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.4f", v.psnr()));
+        sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.5f", v.ssim()));
+        w.write(sb.append('\n').toString());
+        w.flush();
+    }
+
+    private static String fmt(double x) {
+        return String.format(Locale.ROOT, "%.8g", x);
+    }
+
+    /** The mutable state of one run: graph weights, Adam moments, EMA, random streams, step. */
+    private static final class Run {
+        final AdaptationPlan plan;
+        final JointGraph graph;
+        final List<String> params;
+        final List<String> restorerParams;
+        final Map<String, INDArray> adamM = new LinkedHashMap<>();
+        final Map<String, INDArray> adamV = new LinkedHashMap<>();
+        final Map<String, INDArray> ema = new LinkedHashMap<>();
+        final TrainingStreams streams;
+        long step;
+
+        Run(AdaptationPlan plan) {
+            this.plan = plan;
+            this.graph = JointGraph.build(plan, DataType.FLOAT);
+            this.params = graph.parameterNames();
+            this.restorerParams = graph.restorerParameterNames();
+            for (String p : params) {
+                INDArray w = graph.sd.getVariable(p).getArr();
+                adamM.put(p, Nd4j.zerosLike(w));
+                adamV.put(p, Nd4j.zerosLike(w));
+            }
+            for (String p : restorerParams) {
+                ema.put(p, graph.sd.getVariable(p).getArr().dup());
+            }
+            this.streams = new TrainingStreams(plan.seed());
+        }
+
+        void apply(Map<String, INDArray> grads) {
+            step++;
+            OptimizerSpec o = plan.optimizer();
+            double bc1 = 1 - Math.pow(o.beta1(), step);
+            double bc2 = 1 - Math.pow(o.beta2(), step);
+            for (String p : params) {
+                INDArray w = graph.sd.getVariable(p).getArr();
+                INDArray g = grads.get(p);
+                if (g == null) {
+                    continue; // a parameter the loss does not reach (e.g. nothing): leave it
+                }
+                if (o.weightDecay() > 0) {
+                    g = g.add(w.mul(o.weightDecay()));
+                }
+                INDArray m = adamM.get(p);
+                INDArray v = adamV.get(p);
+                m.muli(o.beta1()).addi(g.mul(1 - o.beta1()));
+                v.muli(o.beta2()).addi(g.mul(g).muli(1 - o.beta2()));
+                INDArray denom = Transforms.sqrt(v, true).divi(Math.sqrt(bc2)).addi(o.epsilon());
+                w.subi(m.div(denom).muli(o.learningRate() / bc1));
+            }
+            if (plan.emaDecay() > 0) {
+                double d = Math.min(plan.emaDecay(), (1.0 + step) / (10.0 + step));
+                for (String p : restorerParams) {
+                    ema.get(p).muli(d).addi(graph.sd.getVariable(p).getArr().mul(1 - d));
+                }
+            }
+        }
+
+        Map<String, INDArray> resultWeights() {
+            Map<String, INDArray> out = new LinkedHashMap<>();
+            for (String p : restorerParams) {
+                out.put(p, plan.emaDecay() > 0 ? ema.get(p) : graph.sd.getVariable(p).getArr());
+            }
+            return out;
+        }
+
+        void save(Path file) throws IOException {
+            ObjectMapper om = new ObjectMapper();
+            ObjectNode meta = om.createObjectNode();
+            meta.put("format", CHECKPOINT_FORMAT);
+            meta.put("step", step);
+            meta.put("plan", plan.toJson());
+            ObjectNode st = meta.putObject("streams");
+            streams.save().forEach((k, v) -> st.put(k, Base64.getEncoder().encodeToString(v)));
+            meta.putPOJO("parameters", params);
+            meta.putPOJO("ema", restorerParams);
+            Checkpoints.writeAtomically(file, out -> {
+                Checkpoints.putText(out, "meta.json", om.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+                for (int i = 0; i < params.size(); i++) {
+                    String p = params.get(i);
+                    Checkpoints.putArray(out, "param/" + i, graph.sd.getVariable(p).getArr());
+                    Checkpoints.putArray(out, "adam_m/" + i, adamM.get(p));
+                    Checkpoints.putArray(out, "adam_v/" + i, adamV.get(p));
+                }
+                for (int i = 0; i < restorerParams.size(); i++) {
+                    Checkpoints.putArray(out, "ema/" + i, ema.get(restorerParams.get(i)));
+                }
+            });
+        }
+
+        /** Reads everything first and assigns only when the whole checkpoint is valid. */
+        void load(Path file) throws IOException {
+            try (ZipFile zip = Checkpoints.open(file)) {
+                JsonNode meta = Checkpoints.meta(zip, file, CHECKPOINT_FORMAT);
+                String theirs = meta.path("plan").asText();
+                String ours = plan.toJson();
+                if (!theirs.equals(ours)) {
+                    throw new IOException("checkpoint " + file + " was written for a different plan; first difference: "
+                            + firstDifference(theirs, ours));
+                }
+                List<String> names = new ArrayList<>();
+                meta.path("parameters").forEach(n -> names.add(n.asText()));
+                if (!names.equals(params)) {
+                    throw new IOException("checkpoint " + file + " has parameters " + names.size()
+                            + " that do not match this graph's " + params.size());
+                }
+                Map<String, INDArray[]> read = new LinkedHashMap<>();
+                for (int i = 0; i < params.size(); i++) {
+                    String p = params.get(i);
+                    INDArray[] a = {Checkpoints.getArray(zip, file, "param/" + i), Checkpoints.getArray(zip, file, "adam_m/" + i),
+                        Checkpoints.getArray(zip, file, "adam_v/" + i)};
+                    long[] want = graph.sd.getVariable(p).getArr().shape();
+                    for (INDArray x : a) {
+                        if (!java.util.Arrays.equals(want, x.shape())) {
+                            throw new IOException("checkpoint " + file + ": " + p + " has shape "
+                                    + java.util.Arrays.toString(x.shape()) + ", expected " + java.util.Arrays.toString(want));
+                        }
+                    }
+                    read.put(p, a);
+                }
+                List<INDArray> emaRead = new ArrayList<>();
+                for (int i = 0; i < restorerParams.size(); i++) {
+                    emaRead.add(Checkpoints.getArray(zip, file, "ema/" + i));
+                }
+                Map<String, byte[]> states = new LinkedHashMap<>();
+                meta.path("streams").fields().forEachRemaining(e -> states.put(e.getKey(),
+                        Base64.getDecoder().decode(e.getValue().asText())));
+                streams.restore(states);
+                read.forEach((p, a) -> {
+                    graph.sd.getVariable(p).getArr().assign(a[0]);
+                    adamM.get(p).assign(a[1]);
+                    adamV.get(p).assign(a[2]);
+                });
+                for (int i = 0; i < restorerParams.size(); i++) {
+                    ema.get(restorerParams.get(i)).assign(emaRead.get(i));
+                }
+                step = meta.path("step").asLong();
+            } catch (IllegalArgumentException e) {
+                throw new IOException("checkpoint " + file + " is inconsistent: " + e.getMessage(), e);
+            }
+        }
+
+        private static String firstDifference(String a, String b) {
+            String[] x = a.split("\n");
+            String[] y = b.split("\n");
+            for (int i = 0; i < Math.min(x.length, y.length); i++) {
+                if (!x[i].equals(y[i])) {
+                    return "checkpoint has `" + x[i].trim() + "`, this plan has `" + y[i].trim() + "`";
+                }
+            }
+            return "lengths differ";
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.dna.samediff;
+
+import java.util.Map;
+
+/**
+ * Figures of one optimizer step.
+ *
+ * @param step 1-based index of the step just taken
+ * @param totalSteps the plan's steps
+ * @param lambda weight of the diffusion loss at this step
+ * @param losses every loss term by name ({@code loss, l_res, mse_pos, mse_neg, l_noise}; vanilla:
+ *     {@code loss, l_res}), in graph order
+ * @param seconds wall time of the step
+ */
+public record StepReport(long step, long totalSteps, double lambda, Map<String, Double> losses, double seconds) {
+    public StepReport {
+        losses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(losses));
+    }
+
+    public double loss() {
+        return losses.get("loss");
+    }
+}

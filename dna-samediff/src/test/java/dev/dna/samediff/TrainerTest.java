@@ -1,0 +1,167 @@
+package dev.dna.samediff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dna.api.Adaptation;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Diffusion;
+import dev.dna.api.Restorers;
+import dev.dna.api.data.EmbeddedImages;
+import dev.dna.api.data.ImageSet;
+import dev.dna.api.data.PatchDataset;
+import dev.dna.api.data.PatchSampler;
+import dev.dna.api.degrade.Awgn;
+import dev.dna.api.degrade.CameraNoise;
+import dev.dna.api.image.Image;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class TrainerTest {
+    static final ImageSet PHOTOS = EmbeddedImages.load().select(0, 1, 3);
+
+    @TempDir
+    Path tmp;
+
+    static AdaptationPlan plan(int steps) {
+        return Adaptation.of(Restorers.unet(4, 2))
+                .withDiffusion(Diffusion.unet(4).multipliers(1, 2).resBlocks(1).groups(2).middleAttention(true).dropout(0.2))
+                .channelShuffle()
+                .residualSwap()
+                .patchSize(16)
+                .batchSize(2)
+                .steps(steps)
+                .emaDecay(0.99)
+                .learningRate(1e-3)
+                .seed(11)
+                .build();
+    }
+
+    static PatchDataset synthetic(AdaptationPlan p) {
+        return PatchDataset.synthetic(PHOTOS, Awgn.sigma255(10, 30), new PatchSampler(p.patchSize(), p.augment()));
+    }
+
+    static PatchDataset real(AdaptationPlan p) {
+        return PatchDataset.synthetic(PHOTOS, CameraNoise.typical().withJpeg(0, 0), new PatchSampler(p.patchSize(), p.augment()));
+    }
+
+    static List<Map<String, Double>> record(SameDiffTrainer t, AdaptationPlan p) {
+        List<Map<String, Double>> losses = new ArrayList<>();
+        t.progressBar(false).listener(new TrainingListener() {
+            @Override
+            public void onStep(StepReport r) {
+                losses.add(r.losses());
+            }
+        }).fit(synthetic(p), real(p));
+        return losses;
+    }
+
+    @Test
+    void sameSeedGivesIdenticalLosses() {
+        AdaptationPlan p = plan(3);
+        List<Map<String, Double>> a = record(SameDiffTrainer.create(p), p);
+        List<Map<String, Double>> b = record(SameDiffTrainer.create(p), p);
+        assertEquals(3, a.size());
+        assertEquals(List.of("loss", "l_res", "mse_pos", "mse_neg", "l_noise"), List.copyOf(a.get(0).keySet()));
+        assertEquals(a, b);
+        AdaptationPlan other = Adaptation.from(p).seed(12).build();
+        assertNotEquals(a, record(SameDiffTrainer.create(other), other));
+    }
+
+    @Test
+    void resumeContinuesExactlyAsAnUninterruptedRun() throws IOException {
+        AdaptationPlan p = plan(4);
+        TrainedRestorer straight = SameDiffTrainer.create(p).progressBar(false).fit(synthetic(p), real(p));
+        Path ckpt = tmp.resolve("run.ckpt");
+        SameDiffTrainer t = SameDiffTrainer.create(p).progressBar(false).checkpointEvery(100, ckpt);
+        t.stopAfter(2).fit(synthetic(p), real(p));
+        assertTrue(Files.exists(ckpt));
+        TrainedRestorer resumed = t.resume(ckpt, synthetic(p), real(p));
+        Map<String, INDArray> a = straight.weights();
+        Map<String, INDArray> b = resumed.weights();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) {
+            assertEquals(a.get(k), b.get(k), "weight " + k + " differs after 2 + resume + 2 steps vs 4 steps");
+        }
+    }
+
+    @Test
+    void badCheckpointsAreRefusedAndTheGoodOneIsKept() throws IOException {
+        AdaptationPlan p = plan(2);
+        Path ckpt = tmp.resolve("good.ckpt");
+        SameDiffTrainer t = SameDiffTrainer.create(p).progressBar(false).checkpointEvery(1, ckpt);
+        t.stopAfter(1).fit(synthetic(p), real(p));
+        byte[] good = Files.readAllBytes(ckpt);
+
+        Path truncated = tmp.resolve("truncated.ckpt");
+        Files.write(truncated, java.util.Arrays.copyOf(good, good.length / 2));
+        IOException e1 = assertThrows(IOException.class, () -> t.resume(truncated, synthetic(p), real(p)));
+        assertTrue(e1.getMessage().contains("corrupt"), e1.getMessage());
+
+        AdaptationPlan other = Adaptation.from(p).seed(99).build();
+        IOException e2 = assertThrows(IOException.class,
+                () -> SameDiffTrainer.create(other).progressBar(false).resume(ckpt, synthetic(other), real(other)));
+        assertTrue(e2.getMessage().contains("different plan") && e2.getMessage().contains("seed"), e2.getMessage());
+
+        Path junk = tmp.resolve("junk.ckpt");
+        Files.writeString(junk, "not a checkpoint");
+        assertThrows(IOException.class, () -> t.resume(junk, synthetic(p), real(p)));
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> t.resume(tmp.resolve("none"), synthetic(p), real(p)));
+        assertArrayEquals(good, Files.readAllBytes(ckpt), "the good checkpoint must be untouched");
+
+        // a run that diverges does not overwrite the checkpoint either
+        float[] nan = new float[3 * 32 * 32];
+        java.util.Arrays.fill(nan, Float.NaN);
+        ImageSet poisoned = ImageSet.of(List.of("nan.png"), List.of(Image.of(3, 32, 32, nan)));
+        PatchDataset bad = PatchDataset.synthetic(poisoned, Awgn.sigma255(10, 10), new PatchSampler(16, false));
+        TrainingDivergedException d = assertThrows(TrainingDivergedException.class, () -> t.resume(ckpt, bad, real(p)));
+        assertEquals(2, d.step());
+        assertTrue(d.getMessage().contains("step 2") && d.getMessage().contains("'loss'"), d.getMessage());
+        assertArrayEquals(good, Files.readAllBytes(ckpt));
+    }
+
+    @Test
+    void vanillaTrainingLowersTheLossAndLogsCsvAndValidation() throws IOException {
+        AdaptationPlan p = Adaptation.of(Restorers.dncnn(4, 8)).patchSize(16).batchSize(4).steps(40).learningRate(3e-3)
+                .emaDecay(0.9).seed(1).build();
+        Path csv = tmp.resolve("log.csv");
+        ImageSet clean = PHOTOS.select(0);
+        ImageSet noisy = ImageSet.of(clean.names(), List.of(Awgn.sigma255(25, 25).apply(clean.get(0).crop(0, 0, 48, 40), 5L)));
+        ImageSet cleanCrop = ImageSet.of(clean.names(), List.of(clean.get(0).crop(0, 0, 48, 40)));
+        List<Double> loss = new ArrayList<>();
+        List<ValidationReport> vals = new ArrayList<>();
+        TrainedRestorer r = SameDiffTrainer.create(p).progressBar(false).logCsv(csv).validateEvery(20, noisy, cleanCrop)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepReport s) {
+                        loss.add(s.loss());
+                    }
+
+                    @Override
+                    public void onValidation(ValidationReport v) {
+                        vals.add(v);
+                    }
+                }).fit(synthetic(p), null);
+        double first = loss.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double lastAvg = loss.subList(35, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertTrue(lastAvg < 0.8 * first, "loss did not fall: " + first + " -> " + lastAvg);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim", lines.get(0));
+        assertEquals(41, lines.size());
+        assertEquals(2, vals.size());
+        assertTrue(lines.get(20).split(",").length == 7, lines.get(20));
+        assertTrue(vals.get(1).psnr() > vals.get(0).psnr(), "validation PSNR should rise with training: " + vals);
+        assertTrue(vals.get(0).inputPsnr() > 15 && vals.get(0).inputPsnr() < 25, "input PSNR at sigma 25: " + vals);
+        assertEquals(3, r.restore(noisy.get(0)).channels());
+    }
+}
