@@ -132,7 +132,7 @@ final class EpsNet {
         SDVariable ss = l.dense(name + "/emb", sd.nn().swish(emb), 4 * spec.width(), 2 * out, false);
         SDVariable scale = sd.reshape(sd.slice(ss, new int[] {0, 0}, (int) n, out), n, out, 1, 1);
         SDVariable shift = sd.reshape(sd.slice(ss, new int[] {0, out}, (int) n, out), n, out, 1, 1);
-        h = l.groupNorm(name + "/gn2", h, n, out, spec.groups(), s, s).mul(scale.add(1.0)).add(shift);
+        h = l.mulBroadcast(l.groupNorm(name + "/gn2", h, n, out, spec.groups(), s, s), scale.add(1.0), n, out, s, s).add(shift);
         h = sd.nn().swish(h);
         if (spec.dropout() > 0) {
             String mask = l.prefix() + name + "/dropout";

@@ -94,6 +94,7 @@ final class JointGraph {
             SDVariable lres = charbonnier(sd, ys, yhat, ls.charbonnierEpsilon());
             sd.identity(LOSS, lres);
             sd.setLossVariables(LOSS);
+            Quiet.createGradFunction(sd);
             return new JointGraph(sd, plan, batch, size, List.of(), List.of(LOSS, L_RES));
         }
 
@@ -124,7 +125,8 @@ final class JointGraph {
 
         // 2-3. noised synthetic clean image
         SDVariable g4 = sd.reshape(level, b, 1, 1, 1);
-        SDVariable xt = sd.math().sqrt(g4).mul(ys).add(sd.math().sqrt(g4.rsub(1.0)).mul(eps));
+        SDVariable xt = g.mulBroadcast(ys, sd.math().sqrt(g4), b, 3, s, s)
+                .add(g.mulBroadcast(eps, sd.math().sqrt(g4.rsub(1.0)), b, 3, s, s));
 
         // 4-6. conditions, shuffled; the negative pair swaps residuals
         SDVariable condS = yhatS;
@@ -139,13 +141,14 @@ final class JointGraph {
         }
         sd.identity(X_T, xt);
         SDVariable pos = sd.identity(COND_POS,
-                conditioned(sd, g, xt, condS, condR, plan.channelShuffle() ? sd.placeHolder(KEEP1, dt, b, 1, 1, 1) : null));
+                conditioned(sd, g, xt, condS, condR, plan.channelShuffle() ? sd.placeHolder(KEEP1, dt, b, 1, 1, 1) : null,
+                        b, 3, s, s));
         SDVariable epsIn = pos;
         SDVariable levels = level;
         long n = b;
         if (plan.residualSwap()) {
             SDVariable neg = sd.identity(COND_NEG, conditioned(sd, g, xt, negS, negR,
-                    plan.channelShuffle() ? sd.placeHolder(KEEP2, dt, b, 1, 1, 1) : null));
+                    plan.channelShuffle() ? sd.placeHolder(KEEP2, dt, b, 1, 1, 1) : null, b, 3, s, s));
             epsIn = sd.concat(0, pos, neg);
             levels = sd.concat(0, level, level);
             n = 2 * b;
@@ -171,6 +174,7 @@ final class JointGraph {
         terms.add(L_NOISE);
         sd.identity(LOSS, lres.add(lambda.mul(lnoise)));
         sd.setLossVariables(LOSS);
+        Quiet.createGradFunction(sd);
         return new JointGraph(sd, plan, batch, size, List.copyOf(net.dropoutMasks()), List.copyOf(terms));
     }
 
@@ -180,11 +184,12 @@ final class JointGraph {
     }
 
     /** {@code concat[x_t, CS(a, b; keep)]} along channels; without shuffle, {@code concat[x_t, a, b]}. */
-    private static SDVariable conditioned(SameDiff sd, Layers l, SDVariable xt, SDVariable a, SDVariable b, SDVariable keep) {
+    private static SDVariable conditioned(SameDiff sd, Layers l, SDVariable xt, SDVariable a, SDVariable b, SDVariable keep,
+            long... shape) {
         if (keep == null) {
             return sd.concat(1, xt, a, b);
         }
-        return sd.concat(1, xt, l.select(keep, a, b), l.select(keep, b, a));
+        return sd.concat(1, xt, l.select(keep, a, b, shape), l.select(keep, b, a, shape));
     }
 
     /** Names of the trainable parameters, restorer first, in creation order. */

@@ -180,11 +180,11 @@ public final class Layers {
         SDVariable mean = g.mean(true, 2, 3, 4);
         SDVariable centered = g.sub(mean);
         SDVariable var = sd.math().square(centered).mean(true, 2, 3, 4);
-        SDVariable normed = centered.mul(sd.math().rsqrt(var.add(1e-5)));
+        SDVariable normed = mulBroadcast(centered, sd.math().rsqrt(var.add(1e-5)), n, groups, channels / groups, h, w);
         SDVariable back = sd.reshape(normed, n, channels, h, w);
         SDVariable gain = constantParam(name + "/gain", 1, 1, channels, 1, 1);
         SDVariable bias = constantParam(name + "/bias", 0, 1, channels, 1, 1);
-        return back.mul(gain).add(bias);
+        return mulBroadcast(back, gain, n, channels, h, w).add(bias);
     }
 
     /** A dense layer: [N, in] to [N, out], Kaiming-normal weights (or zero), zero bias. */
@@ -199,8 +199,23 @@ public final class Layers {
         return new StopGradient(sd, x).outputVariable();
     }
 
-    /** Elementwise {@code m * a + (1 - m) * b} with a broadcastable mask m. */
-    public SDVariable select(SDVariable m, SDVariable a, SDVariable b) {
-        return m.mul(a).add(m.rsub(1.0).mul(b));
+    /** Elementwise {@code m * a + (1 - m) * b} with a mask m broadcast to {@code shape}. */
+    public SDVariable select(SDVariable m, SDVariable a, SDVariable b, long... shape) {
+        SDVariable full = expand(m, shape);
+        return full.mul(a).add(full.rsub(1.0).mul(b));
+    }
+
+    /**
+     * {@code s} broadcast to the static {@code shape}, as {@code zeros(shape) + s}. A multiply by the
+     * expanded tensor has a backward pass about 2.3x faster than M2.1's broadcasting {@code multiply_bp}
+     * (measured at [16, 32, 64, 64] x [16, 32, 1, 1]); the broadcasting add's backward is cheap.
+     */
+    public SDVariable expand(SDVariable s, long... shape) {
+        return sd.zero(null, dtype, shape).add(s);
+    }
+
+    /** {@code x * s} with {@code s} broadcast to {@code x}'s static {@code shape}. */
+    public SDVariable mulBroadcast(SDVariable x, SDVariable s, long... shape) {
+        return x.mul(expand(s, shape));
     }
 }

@@ -1,0 +1,24 @@
+package dev.dna.samediff;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * SameDiff M2.1 prints one line per op to {@code System.out} ("Added differentiated op ...") while it
+ * builds a gradient function; for a diffusion UNet that is over a thousand lines. This builds it
+ * eagerly, with standard output muted for the duration.
+ */
+final class Quiet {
+    private Quiet() {}
+
+    static synchronized void createGradFunction(SameDiff sd) {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            sd.createGradFunction();
+        } finally {
+            System.setOut(out);
+        }
+    }
+}
