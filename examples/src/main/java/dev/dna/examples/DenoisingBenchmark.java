@@ -1,17 +1,22 @@
 package dev.dna.examples;
 
+import dev.dna.api.Ablation;
 import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.Diffusion;
 import dev.dna.api.Restorers;
 import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.data.ImageSet;
+import dev.dna.api.data.PatchDataset;
+import dev.dna.api.data.PatchSampler;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.CameraNoise;
 import dev.dna.api.degrade.Degradation;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
+import dev.dna.samediff.SameDiffTrainer;
+import dev.dna.samediff.TrainedRestorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -27,10 +32,11 @@ import picocli.CommandLine.Option;
 /**
  * The main example: synthetic-to-real denoising on the embedded photographs.
  *
- * <p>Synthetic domain: AWGN. "Real" domain: the camera noise model (shot + read noise on a Bayer
- * mosaic, demosaicing, JPEG). Held-out photographs measure the real domain. This version prepares
- * the domains, the plan and the held-out inputs; the training variants come with the dna-samediff
- * engine.
+ * <p>Synthetic domain: AWGN (sigma per image in [0, 50]/255) on the training photos. "Real" domain: the
+ * camera noise model (shot + read noise on a Bayer mosaic, demosaicing, JPEG), whose clean side the
+ * adaptation variants never see. Three held-out photographs (never used in training) measure the real
+ * domain. Trains the ablation variants (vanilla, diffusion, shuffle, full) and an oracle trained on real
+ * pairs, with one seed and step budget, and writes everything under one run folder.
  */
 @Command(name = "denoising-benchmark", mixinStandardHelpOptions = true,
         description = "Synthetic-to-real denoising with Denoising as Adaptation on the embedded photos.")
@@ -45,12 +51,40 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of every random draw (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--crop", defaultValue = "256", description = "side of the held-out test crops (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "200", description = "training steps per variant (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--variants", split = ",", defaultValue = "vanilla,full,oracle",
+            description = "comma-separated, of vanilla, diffusion, shuffle, full, oracle (default: ${DEFAULT-VALUE})")
+    List<String> variants;
+
+    @Option(names = "--width", defaultValue = "16", description = "restorer UNet base channels (default: ${DEFAULT-VALUE})")
+    int width;
+
+    @Option(names = "--diffusion-width", defaultValue = "16", description = "diffusion UNet base channels (default: ${DEFAULT-VALUE})")
+    int diffusionWidth;
+
+    @Option(names = "--patch", defaultValue = "48", description = "training patch side (default: ${DEFAULT-VALUE})")
+    int patch;
+
+    @Option(names = "--batch", defaultValue = "4", description = "images per domain per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--validate-every", defaultValue = "50", description = "steps between real-domain validations (default: ${DEFAULT-VALUE})")
+    int validateEvery;
+
+    @Option(names = "--crop", defaultValue = "128", description = "side of the held-out test crops (default: ${DEFAULT-VALUE})")
     int crop;
+
+    @Option(names = "--no-progress", description = "hide the progress bars")
+    boolean noProgress;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new DenoisingBenchmark()).execute(args));
     }
+
+    /** The synthetic-domain test noise: AWGN at a fixed sigma of 25/255 (the training range is 0..50). */
+    static final Degradation SYNTHETIC_TEST = Awgn.sigma255(25, 25);
 
     static Degradation syntheticDomain() {
         return Awgn.sigma255(0, 50);
@@ -60,57 +94,116 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return CameraNoise.typical();
     }
 
+    AdaptationPlan fullPlan() {
+        return Adaptation.of(Restorers.unet(width, 2))
+                .withDiffusion(Diffusion.unet(diffusionWidth).multipliers(1, 2).resBlocks(1).middleAttention(false)
+                        .dropout(0.1))
+                .channelShuffle()
+                .residualSwap()
+                .patchSize(patch)
+                .batchSize(batch)
+                .steps(steps)
+                .learningRate(1e-3)
+                .emaDecay(0.999)
+                .seed(seed)
+                .build();
+    }
+
     @Override
     public Integer call() throws Exception {
         if (out == null) {
             out = Path.of("runs", "denoising-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         Files.createDirectories(out);
-        AdaptationPlan plan = Adaptation.of(Restorers.unet(32, 3))
-                .withDiffusion(Diffusion.unet(32).multipliers(1, 2, 2).middleAttention(false))
-                .channelShuffle()
-                .residualSwap()
-                .patchSize(64)
-                .batchSize(8)
-                .steps(1000)
-                .seed(seed)
-                .build();
-        Files.writeString(out.resolve("plan.json"), plan.toJson());
-
+        AdaptationPlan full = fullPlan();
         ImageSet.Split split = EmbeddedImages.load().split(HELD_OUT);
-        System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", split.rest().size(),
+        ImageSet train = split.rest();
+        System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", train.size(),
                 split.first().size(), split.first().names());
         System.out.println("synthetic domain: " + syntheticDomain().describe());
         System.out.println("real domain:      " + realDomain().describe());
-        System.out.println("plan:             " + plan);
+        System.out.println("full plan:        " + full);
 
-        List<Image> row = new ArrayList<>();
-        double psnrReal = 0;
-        double ssimReal = 0;
-        double psnrSyn = 0;
+        // held-out test pairs: fixed crops, degraded once with fixed seeds
+        List<Image> clean = new ArrayList<>();
+        List<Image> real = new ArrayList<>();
+        List<Image> syn = new ArrayList<>();
         for (int i = 0; i < split.first().size(); i++) {
-            Image clean = centerCrop(split.first().get(i), crop);
-            Image real = realDomain().apply(clean, seed * 1000 + i);
-            Image syn = syntheticDomain().apply(clean, seed * 1000 + 500 + i).clip();
-            psnrReal += Metrics.psnr(clean, real);
-            ssimReal += Metrics.ssim(clean, real);
-            psnrSyn += Metrics.psnr(clean, syn);
-            row.add(clean);
-            row.add(syn);
-            row.add(real);
+            Image c = centerCrop(split.first().get(i), crop);
+            clean.add(c);
+            real.add(realDomain().apply(c, 1_000_000L + i));
+            syn.add(SYNTHETIC_TEST.apply(c, 2_000_000L + i).clip());
         }
-        int n = split.first().size();
+        ImageSet testClean = ImageSet.of(split.first().names(), clean);
+        ImageSet testReal = ImageSet.of(split.first().names(), real);
+        ImageSet testSyn = ImageSet.of(split.first().names(), syn);
+
+        PatchSampler sampler = new PatchSampler(patch, true);
+        PatchDataset synPairs = PatchDataset.synthetic(train, syntheticDomain(), sampler);
+        PatchDataset realImages = PatchDataset.synthetic(train, realDomain(), sampler);
+
+        List<String> rows = new ArrayList<>();
+        rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds");
+        System.out.println("synthetic test:   " + SYNTHETIC_TEST.describe() + " on the held-out crops");
+        StringBuilder md = new StringBuilder("| variant | real PSNR (dB) | real SSIM | synthetic PSNR (dB) | seconds |\n|---|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| noisy input | %.2f | %.4f | %.2f | - |%n", mean(testClean, testReal, true),
+                mean(testClean, testReal, false), mean(testClean, testSyn, true)));
+        List<Image> grid = new ArrayList<>();
+        for (String v : variants) {
+            boolean oracle = v.equals("oracle");
+            AdaptationPlan plan = oracle ? full.ablation(Ablation.VANILLA)
+                    : full.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
+            Path dir = out.resolve(v);
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("plan.json"), plan.toJson());
+            // the oracle trains on real pairs: the upper bound the adaptation aims at
+            PatchDataset trainPairs = oracle ? realImages : synPairs;
+            long t0 = System.nanoTime();
+            TrainedRestorer r = SameDiffTrainer.create(plan)
+                    .named(v)
+                    .progressBar(!noProgress)
+                    .logCsv(dir.resolve("log.csv"))
+                    .validateEvery(validateEvery, testReal, testClean)
+                    .fit(trainPairs, plan.usesDiffusion() ? realImages : null);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            r.save(dir.resolve("restorer.dna"));
+            List<Image> restoredReal = new ArrayList<>();
+            List<Image> restoredSyn = new ArrayList<>();
+            for (int i = 0; i < testClean.size(); i++) {
+                restoredReal.add(r.restore(testReal.get(i)));
+                restoredSyn.add(r.restore(testSyn.get(i)));
+            }
+            ImageSet rr = ImageSet.of(testClean.names(), restoredReal);
+            ImageSet rs = ImageSet.of(testClean.names(), restoredSyn);
+            double psnr = mean(testClean, rr, true);
+            double ssim = mean(testClean, rr, false);
+            double synPsnr = mean(testClean, rs, true);
+            rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f", v, seed, steps, psnr, ssim, synPsnr, seconds));
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.4f | %.2f | %.0f |%n", v, psnr, ssim, synPsnr, seconds));
+            System.out.printf(Locale.ROOT, "%-9s real %.2f dB / %.4f, synthetic %.2f dB, %.0f s%n", v, psnr, ssim, synPsnr, seconds);
+            grid.add(restoredReal.get(0));
+        }
+        Files.write(out.resolve("results.csv"), rows);
+        Files.writeString(out.resolve("results.md"), md.toString());
+        List<Image> row = new ArrayList<>();
+        row.add(testReal.get(0));
+        row.addAll(grid);
+        row.add(testClean.get(0));
+        Images.writePng(Grid.of(row, row.size()), out.resolve("grid.png"));
         System.out.println();
-        System.out.println("| held-out input | PSNR (dB) | SSIM |");
-        System.out.println("|---|---|---|");
-        System.out.printf(Locale.ROOT, "| real-domain noisy input | %.2f | %.4f |%n", psnrReal / n, ssimReal / n);
-        System.out.printf(Locale.ROOT, "| synthetic-domain noisy input | %.2f | - |%n", psnrSyn / n);
-        Images.writePng(Grid.of(row, 3), out.resolve("domains.png"));
+        System.out.print(md);
         System.out.println();
-        System.out.println("wrote " + out.resolve("plan.json") + " and " + out.resolve("domains.png")
-                + " (clean | synthetic | real, one row per held-out photo)");
-        System.out.println("training the ablation variants: not yet - it arrives with the dna-samediff engine.");
+        System.out.println("wrote " + out + ": results.csv, results.md, grid.png (noisy | " + String.join(" | ", variants)
+                + " | clean), and per variant plan.json, log.csv, restorer.dna");
         return 0;
+    }
+
+    static double mean(ImageSet clean, ImageSet test, boolean psnr) {
+        double s = 0;
+        for (int i = 0; i < clean.size(); i++) {
+            s += psnr ? Metrics.psnr(clean.get(i), test.get(i)) : Metrics.ssim(clean.get(i), test.get(i));
+        }
+        return s / clean.size();
     }
 
     static Image centerCrop(Image im, int side) {
