@@ -211,8 +211,14 @@ public final class Layers {
      * (measured at [16, 32, 64, 64] x [16, 32, 1, 1]); the broadcasting add's backward is cheap.
      */
     public SDVariable expand(SDVariable s, long... shape) {
-        return sd.zero(null, dtype, shape).add(s);
+        SDVariable zeros = ZEROS.computeIfAbsent(sd, k -> new java.util.HashMap<>())
+                .computeIfAbsent(java.util.Arrays.toString(shape) + dtype, k -> sd.zero(null, dtype, shape));
+        return zeros.add(s);
     }
+
+    /** One zero constant per graph, shape and type, shared by all expansions (they are never written). */
+    private static final java.util.Map<SameDiff, java.util.Map<String, SDVariable>> ZEROS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** {@code x * s} with {@code s} broadcast to {@code x}'s static {@code shape}. */
     public SDVariable mulBroadcast(SDVariable x, SDVariable s, long... shape) {

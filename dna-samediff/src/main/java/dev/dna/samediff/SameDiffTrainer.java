@@ -336,7 +336,7 @@ public final class SameDiffTrainer {
                 INDArray w = graph.sd.getVariable(p).getArr();
                 INDArray g = grads.get(p);
                 if (g == null) {
-                    continue; // a parameter the loss does not reach (e.g. nothing): leave it
+                    continue; // the loss does not depend on this parameter: Adam leaves it as it is
                 }
                 if (o.weightDecay() > 0) {
                     g = g.add(w.mul(o.weightDecay()));
