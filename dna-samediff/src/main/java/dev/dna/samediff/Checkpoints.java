@@ -2,16 +2,15 @@ package dev.dna.samediff;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dna.api.io.AtomicFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -21,8 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Zip files of JSON metadata and ND4J arrays (ND4J's binary format, CRC-checked by the zip), written
- * to a temporary sibling, synced, then atomically moved over the target: a crash or a failed write never
- * replaces the previous file.
+ * with {@link AtomicFiles}: a crash or a failed write never replaces the previous file.
  */
 final class Checkpoints {
     private Checkpoints() {}
@@ -32,27 +30,12 @@ final class Checkpoints {
     }
 
     static void writeAtomically(Path file, Body body) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            try (var fos = Files.newOutputStream(tmp); ZipOutputStream out = new ZipOutputStream(fos)) {
-                body.write(out);
-                out.finish();
-                fos.flush();
-            }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, raw -> {
+            ZipOutputStream out = new ZipOutputStream(raw);
+            body.write(out);
+            out.finish();
+            out.flush();
+        });
     }
 
     static void putText(ZipOutputStream out, String name, String text) throws IOException {

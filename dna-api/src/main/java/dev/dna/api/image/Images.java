@@ -15,11 +15,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import dev.dna.api.io.AtomicFiles;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.IIOImage;
@@ -137,7 +136,7 @@ public final class Images {
     /** Writes a JPEG (1 or 3 channels) at {@code quality} in [1, 100]. */
     public static void writeJpeg(Image image, Path file, int quality) throws IOException {
         byte[] bytes = encodeJpeg(image, quality);
-        writeAtomically(file, out -> out.write(bytes));
+        AtomicFiles.write(file, out -> out.write(bytes));
     }
 
     /** JPEG bytes of {@code image} at {@code quality} in [1, 100] (baseline, 4:2:0 for RGB). */
@@ -205,36 +204,10 @@ public final class Images {
     }
 
     private static void writePng(BufferedImage bi, Path file) throws IOException {
-        writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> {
             if (!ImageIO.write(bi, "png", out)) {
                 throw new IOException("this JVM has no PNG writer for " + bi);
             }
         });
-    }
-
-    interface StreamWriter {
-        void write(OutputStream out) throws IOException;
-    }
-
-    private static void writeAtomically(Path file, StreamWriter body) throws IOException {
-        checkNotNull(file, "file");
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                body.write(out);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }
