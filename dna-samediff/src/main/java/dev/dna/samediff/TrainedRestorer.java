@@ -9,25 +9,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.ImageBatch;
+import dev.dna.api.image.TiledInference;
 import dev.dna.api.random.Rngs;
 import dev.dna.api.spec.RestorerSpec;
 import dev.dna.api.spec.ValueRange;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,10 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A trained restorer on its own (no diffusion net): {@code y = x + G(x)} on images of any size.
  *
- * <p>Inference pads the input by edge replication to a multiple of the restorer's downsampling factor
- * and crops back; images larger than the tile size (default 512) are processed in tiles overlapping by
- * twice the overlap (default 32), whose outer overlap/2 pixels at interior edges are dropped and the
- * rest blended with linear ramps, so memory is bounded by the tile. Images are RGB [3, H, W] in [0, 1]; the plan's value
+ * <p>Inference pads and tiles with {@link TiledInference} (edge replication to a multiple of the
+ * restorer's downsampling factor, tiles of 512 overlapping by 64 by default), so memory is bounded by
+ * the tile. Images are RGB [3, H, W] in [0, 1]; the plan's value
  * range is applied on the way in and out. By default the weights are the EMA weights of training.
  *
  * <p>The graph has one placeholder {@value #INPUT} [N, 3, H, W] and one output {@value #OUTPUT}, both in
@@ -88,8 +79,11 @@ public final class TrainedRestorer {
         return new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), sd, defaultTile(plan.restorer()), 32);
     }
 
-    /** The restorer with its initial (untrained, seeded) weights. */
-    static TrainedRestorer untrained(AdaptationPlan plan) {
+    /**
+     * The plan's restorer with its initial, untrained weights (seeded from the plan): a baseline, and a
+     * quick way to exercise inference or export without training.
+     */
+    public static TrainedRestorer initial(AdaptationPlan plan) {
         SameDiff sd = graph(plan.restorer(), plan.seed());
         return new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), sd, defaultTile(plan.restorer()), 32);
     }
@@ -160,89 +154,7 @@ public final class TrainedRestorer {
         checkNotNull(degraded, "degraded");
         checkArgument(degraded.channels() == 3, "the restorer takes RGB images with 3 channels, got %s (%s)",
                 degraded.channels(), degraded.shapeString());
-        int h = degraded.height();
-        int w = degraded.width();
-        if (h <= tile && w <= tile) {
-            return run(degraded).clip();
-        }
-        float[] acc = new float[3 * h * w];
-        float[] wsum = new float[h * w];
-        int th = Math.min(tile, h);
-        int tw = Math.min(tile, w);
-        for (int top : origins(h, th)) {
-            for (int left : origins(w, tw)) {
-                Image out = run(degraded.crop(top, left, th, tw));
-                float[] o = out.toArray();
-                for (int y = 0; y < th; y++) {
-                    float wy = ramp(y, th, top == 0, top + th == h);
-                    for (int x = 0; x < tw; x++) {
-                        float wt = wy * ramp(x, tw, left == 0, left + tw == w);
-                        int p = (top + y) * w + left + x;
-                        wsum[p] += wt;
-                        for (int c = 0; c < 3; c++) {
-                            acc[c * h * w + p] += wt * o[(c * th + y) * tw + x];
-                        }
-                    }
-                }
-            }
-        }
-        for (int c = 0; c < 3; c++) {
-            for (int p = 0; p < h * w; p++) {
-                acc[c * h * w + p] /= wsum[p];
-            }
-        }
-        return Image.of(3, h, w, acc).clip();
-    }
-
-    private int[] origins(int len, int t) {
-        if (len <= t) {
-            return new int[] {0};
-        }
-        int step = Math.max(1, t - 2 * overlap);
-        List<Integer> o = new ArrayList<>();
-        for (int p = 0; ; p += step) {
-            if (p + t >= len) {
-                o.add(len - t);
-                break;
-            }
-            o.add(p);
-        }
-        return o.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /**
-     * Weight of position i in a tile of length n: 0 within overlap/2 of an interior edge (where the
-     * tile's zero padding differs from the image's context), then a linear ramp to 1. Tiles overlap by
-     * 2 * overlap, so every pixel keeps a positive total weight; a network whose receptive radius is at
-     * most overlap/2 gives exactly the untiled result.
-     */
-    private float ramp(int i, int n, boolean atStart, boolean atEnd) {
-        float r = 1f;
-        if (!atStart) {
-            r = Math.min(r, edgeWeight(i));
-        }
-        if (!atEnd) {
-            r = Math.min(r, edgeWeight(n - 1 - i));
-        }
-        return r;
-    }
-
-    private float edgeWeight(int d) {
-        int margin = overlap / 2;
-        return d < margin ? 0f : Math.min(1f, (d - margin + 1f) / (overlap + 1f));
-    }
-
-    /** One pass: pad to the factor, run, crop; values back in [0, 1] (not clipped). */
-    private Image run(Image x) {
-        int f = spec.downsamplingFactor();
-        int h = x.height();
-        int w = x.width();
-        int ph = (h + f - 1) / f * f;
-        int pw = (w + f - 1) / f * f;
-        Image padded = ph == h && pw == w ? x : replicatePad(x, ph, pw);
-        ImageBatch out = predict(ImageBatch.stack(padded));
-        Image y = out.image(0);
-        return ph == h && pw == w ? y : y.crop(0, 0, h, w);
+        return new TiledInference(this::predict, spec.downsamplingFactor(), tile, overlap).apply(degraded).clip();
     }
 
     /**
@@ -263,22 +175,6 @@ public final class TrainedRestorer {
             }
         }
         return ImageBatch.of(x.size(), 3, x.height(), x.width(), v);
-    }
-
-    static Image replicatePad(Image x, int ph, int pw) {
-        int h = x.height();
-        int w = x.width();
-        float[] src = x.toArray();
-        float[] out = new float[x.channels() * ph * pw];
-        for (int c = 0; c < x.channels(); c++) {
-            for (int y = 0; y < ph; y++) {
-                int sy = Math.min(y, h - 1);
-                for (int xx = 0; xx < pw; xx++) {
-                    out[(c * ph + y) * pw + xx] = src[(c * h + sy) * w + Math.min(xx, w - 1)];
-                }
-            }
-        }
-        return Image.of(x.channels(), ph, pw, out);
     }
 
     /** Saves the restorer alone (spec, plan, weights) as a zip; written to a temp file, then moved. */

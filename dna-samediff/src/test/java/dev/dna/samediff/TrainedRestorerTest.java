@@ -24,7 +24,7 @@ class TrainedRestorerTest {
 
     /** A restorer with its seeded initial (random, non-trivial) weights, rebuilt through the weights path. */
     static TrainedRestorer initialized(AdaptationPlan p) {
-        return TrainedRestorer.of(p, TrainedRestorer.untrained(p).weights());
+        return TrainedRestorer.of(p, TrainedRestorer.initial(p).weights());
     }
 
     @Test

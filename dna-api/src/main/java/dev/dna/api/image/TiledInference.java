@@ -1,0 +1,137 @@
+package dev.dna.api.image;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs an image-to-image network on an image of any size, the one implementation every engine uses:
+ * the input is padded by edge replication to a multiple of the network's downsampling factor and the
+ * output cropped back; images larger than the tile are processed in tiles overlapping by
+ * {@code 2 * overlap}, whose outer {@code overlap / 2} pixels at interior edges are dropped and the rest
+ * blended with linear ramps, so that memory is bounded by the tile. A network whose receptive radius is
+ * at most {@code overlap / 2} gives exactly the untiled result.
+ *
+ * @param network maps a batch [1, C, h, w] (h and w multiples of {@code factor}) to [1, C, h, w]
+ * @param factor the network's downsampling factor
+ * @param tile largest side processed at once, a multiple of {@code factor}
+ * @param overlap tile overlap parameter, in [0, tile / 2)
+ */
+public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int tile, int overlap) {
+
+    public TiledInference {
+        checkNotNull(network, "network");
+        checkArgument(factor >= 1, "factor must be >= 1, got %s", factor);
+        checkArgument(tile >= factor && tile % factor == 0, "tile size must be a positive multiple of %s, got %s", factor, tile);
+        checkArgument(overlap >= 0 && 2 * overlap < tile, "tile overlap must be in [0, tile/2), got %s", overlap);
+    }
+
+    /** The default tiling: tiles of about 512 pixels, overlap 32. */
+    public static TiledInference of(UnaryOperator<ImageBatch> network, int factor) {
+        return new TiledInference(network, factor, Math.max(factor, (512 / factor) * factor), 32);
+    }
+
+    /** Restores {@code x} [C, H, W]; the result has the same shape and is not clipped. */
+    public Image apply(Image x) {
+        checkNotNull(x, "x");
+        int h = x.height();
+        int w = x.width();
+        int ch = x.channels();
+        if (h <= tile && w <= tile) {
+            return run(x);
+        }
+        float[] acc = new float[ch * h * w];
+        float[] wsum = new float[h * w];
+        int th = Math.min(tile, h);
+        int tw = Math.min(tile, w);
+        for (int top : origins(h, th)) {
+            for (int left : origins(w, tw)) {
+                float[] o = run(x.crop(top, left, th, tw)).raw();
+                for (int y = 0; y < th; y++) {
+                    float wy = ramp(y, th, top == 0, top + th == h);
+                    for (int xx = 0; xx < tw; xx++) {
+                        float wt = wy * ramp(xx, tw, left == 0, left + tw == w);
+                        int p = (top + y) * w + left + xx;
+                        wsum[p] += wt;
+                        for (int c = 0; c < ch; c++) {
+                            acc[c * h * w + p] += wt * o[(c * th + y) * tw + xx];
+                        }
+                    }
+                }
+            }
+        }
+        for (int c = 0; c < ch; c++) {
+            for (int p = 0; p < h * w; p++) {
+                acc[c * h * w + p] /= wsum[p];
+            }
+        }
+        return Image.wrap(ch, h, w, acc);
+    }
+
+    private int[] origins(int len, int t) {
+        if (len <= t) {
+            return new int[] {0};
+        }
+        int step = Math.max(1, t - 2 * overlap);
+        List<Integer> o = new ArrayList<>();
+        for (int p = 0; ; p += step) {
+            if (p + t >= len) {
+                o.add(len - t);
+                break;
+            }
+            o.add(p);
+        }
+        return o.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private float ramp(int i, int n, boolean atStart, boolean atEnd) {
+        float r = 1f;
+        if (!atStart) {
+            r = Math.min(r, edgeWeight(i));
+        }
+        if (!atEnd) {
+            r = Math.min(r, edgeWeight(n - 1 - i));
+        }
+        return r;
+    }
+
+    private float edgeWeight(int d) {
+        int margin = overlap / 2;
+        return d < margin ? 0f : Math.min(1f, (d - margin + 1f) / (overlap + 1f));
+    }
+
+    /** One pass: pad to the factor, run, crop. */
+    private Image run(Image x) {
+        int h = x.height();
+        int w = x.width();
+        int ph = (h + factor - 1) / factor * factor;
+        int pw = (w + factor - 1) / factor * factor;
+        Image padded = ph == h && pw == w ? x : replicatePad(x, ph, pw);
+        ImageBatch out = network.apply(ImageBatch.stack(padded));
+        checkArgument(out.size() == 1 && out.channels() == x.channels() && out.height() == ph && out.width() == pw,
+                "the network returned %s for an input of [1, %s, %s, %s]", out.shapeString(), x.channels(), ph, pw);
+        Image y = out.image(0);
+        return ph == h && pw == w ? y : y.crop(0, 0, h, w);
+    }
+
+    /** {@code x} padded at the bottom and right to {@code ph x pw} by repeating the last row and column. */
+    public static Image replicatePad(Image x, int ph, int pw) {
+        int h = x.height();
+        int w = x.width();
+        checkArgument(ph >= h && pw >= w, "cannot pad %s down to %sx%s", x.shapeString(), ph, pw);
+        float[] src = x.raw();
+        float[] out = new float[x.channels() * ph * pw];
+        for (int c = 0; c < x.channels(); c++) {
+            for (int y = 0; y < ph; y++) {
+                int sy = Math.min(y, h - 1);
+                for (int xx = 0; xx < pw; xx++) {
+                    out[(c * ph + y) * pw + xx] = src[(c * h + sy) * w + Math.min(xx, w - 1)];
+                }
+            }
+        }
+        return Image.wrap(x.channels(), ph, pw, out);
+    }
+}

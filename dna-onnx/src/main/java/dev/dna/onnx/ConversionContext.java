@@ -1,0 +1,134 @@
+package dev.dna.onnx;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashSet;
+import java.util.Set;
+import onnx.Onnx;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.protobuf.ByteString;
+
+/**
+ * What an {@link OpConverter} works with: the SameDiff graph being exported and the ONNX graph being
+ * built. Tensor names are SameDiff's variable names, so a node's inputs are its SameDiff inputs.
+ */
+public final class ConversionContext {
+    private final SameDiff sd;
+    private final Onnx.GraphProto.Builder graph;
+    private final Set<String> initializers = new HashSet<>();
+    private int counter;
+
+    ConversionContext(SameDiff sd, Onnx.GraphProto.Builder graph) {
+        this.sd = sd;
+        this.graph = graph;
+    }
+
+    public SameDiff sameDiff() {
+        return sd;
+    }
+
+    /** Input names of {@code op} in the SameDiff graph. */
+    public String[] inputs(SameDiffOp op) {
+        return op.getInputsToOp().toArray(String[]::new);
+    }
+
+    /** Output names of {@code op} in the SameDiff graph. */
+    public String[] outputs(SameDiffOp op) {
+        return op.getOutputsOfOp().toArray(String[]::new);
+    }
+
+    /** The value of a constant or variable input (weights), or null for a computed tensor. */
+    public INDArray constantValue(String name) {
+        var v = sd.getVariable(name);
+        if (v == null || (v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE
+                && v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.CONSTANT)) {
+            return null;
+        }
+        return v.getArr();
+    }
+
+    /** A fresh tensor name derived from {@code base}. */
+    public String fresh(String base) {
+        return base + "__onnx" + (counter++);
+    }
+
+    /** Adds a node; returns it for attributes. */
+    public Onnx.NodeProto.Builder node(String opType, String[] inputs, String... outputs) {
+        Onnx.NodeProto.Builder n = graph.addNodeBuilder().setOpType(opType).setName(fresh(opType));
+        for (String i : inputs) {
+            n.addInput(i);
+        }
+        for (String o : outputs) {
+            n.addOutput(o);
+        }
+        return n;
+    }
+
+    /** Adds a float initializer named {@code name} (idempotent). */
+    public String floatInitializer(String name, INDArray value) {
+        if (initializers.add(name)) {
+            INDArray f = value.castTo(DataType.FLOAT).dup('c');
+            float[] v = f.data().asFloat();
+            ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (float x : v) {
+                b.putFloat(x);
+            }
+            b.flip();
+            Onnx.TensorProto.Builder t = graph.addInitializerBuilder().setName(name)
+                    .setDataType(Onnx.TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(b));
+            for (long d : f.shape()) {
+                t.addDims(d);
+            }
+        }
+        return name;
+    }
+
+    /** Adds a 1-D int64 initializer (shapes, axes, pads). */
+    public String longInitializer(String base, long... values) {
+        String name = fresh(base);
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : values) {
+            b.putLong(x);
+        }
+        b.flip();
+        graph.addInitializerBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64.getNumber())
+                .addDims(values.length).setRawData(ByteString.copyFrom(b));
+        initializers.add(name);
+        return name;
+    }
+
+    /** Adds a scalar float initializer. */
+    public String scalar(String base, float value) {
+        String name = fresh(base);
+        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
+        b.flip();
+        graph.addInitializerBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(b));
+        initializers.add(name);
+        return name;
+    }
+
+    static Onnx.AttributeProto ints(String name, long... v) {
+        Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INTS);
+        for (long x : v) {
+            a.addInts(x);
+        }
+        return a.build();
+    }
+
+    static Onnx.AttributeProto intAttr(String name, long v) {
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INT).setI(v).build();
+    }
+
+    static Onnx.AttributeProto floatAttr(String name, float v) {
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.FLOAT).setF(v).build();
+    }
+
+    static Onnx.AttributeProto stringAttr(String name, String v) {
+        return Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(v)).build();
+    }
+}

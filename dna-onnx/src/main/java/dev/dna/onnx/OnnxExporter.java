@@ -1,0 +1,181 @@
+package dev.dna.onnx;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.dna.api.io.AtomicFiles;
+import dev.dna.api.random.Rngs;
+import dev.dna.samediff.TrainedRestorer;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import onnx.Onnx;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Exports a {@link TrainedRestorer} to ONNX (opset {@value #OPSET}, IR 8): the restorer's graph from
+ * {@code input} to {@code restored} (residual add included), weights as initializers, dynamic batch,
+ * height and width ({@code [N, 3, H, W]}, H and W multiples of the downsampling factor; padding to it
+ * is the caller's, as in {@link OnnxRestorer}), and metadata: {@code dna.version}, {@code dna.plan}
+ * (the plan's JSON), {@code dna.value_range}, {@code dna.downsampling_factor}.
+ *
+ * <p>{@link #export} verifies the model in ONNX Runtime against SameDiff on random inputs at two sizes
+ * (max absolute difference at most {@value #TOLERANCE}) before the file is written, atomically.
+ */
+public final class OnnxExporter {
+    public static final int OPSET = 17;
+    public static final double TOLERANCE = 1e-4;
+    static final String VERSION = "0.1.0-SNAPSHOT";
+
+    private OnnxExporter() {}
+
+    /**
+     * Converts, verifies and writes {@code restorer} to {@code file}.
+     *
+     * @return the verification figures
+     * @throws UnsupportedOpException naming the op if the graph has one without a converter (no file written)
+     * @throws IllegalStateException if ONNX Runtime's output differs from SameDiff's (no file written)
+     */
+    public static Verification export(TrainedRestorer restorer, Path file) throws IOException {
+        Onnx.ModelProto model = toModel(restorer);
+        byte[] bytes = model.toByteArray();
+        Verification v = verify(restorer, bytes);
+        if (!v.passed()) {
+            throw new IllegalStateException("ONNX export does not match SameDiff: " + v + "; nothing was written to " + file);
+        }
+        AtomicFiles.write(file, out -> out.write(bytes));
+        return v;
+    }
+
+    /** The ONNX model of {@code restorer}, unverified. */
+    public static Onnx.ModelProto toModel(TrainedRestorer restorer) {
+        checkNotNull(restorer, "restorer");
+        SameDiff sd = restorer.sameDiff();
+        Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("dna_restorer");
+        ConversionContext ctx = new ConversionContext(sd, g);
+        Set<String> needed = neededOps(sd, TrainedRestorer.OUTPUT);
+        for (SameDiffOp op : sd.getOps().values()) {
+            if (!needed.contains(op.getName())) {
+                continue;
+            }
+            OpConverter conv = OpConverters.get(op.getOp().opName());
+            if (conv == null) {
+                throw new UnsupportedOpException(op.getOp().opName(), "op '" + op.getName() + "' with inputs "
+                        + op.getInputsToOp(), "no converter is registered (supported: " + OpConverters.supported()
+                        + "); register one with OpConverters.register");
+            }
+            conv.convert(ctx, op);
+        }
+        g.addInput(valueInfo(TrainedRestorer.INPUT));
+        g.addOutput(valueInfo(TrainedRestorer.OUTPUT));
+        Onnx.ModelProto.Builder m = Onnx.ModelProto.newBuilder().setIrVersion(8).setProducerName("dna")
+                .setProducerVersion(VERSION).setGraph(g)
+                .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        meta(m, "dna.version", VERSION);
+        meta(m, "dna.plan", restorer.planJson());
+        meta(m, "dna.value_range", restorer.valueRange().name());
+        meta(m, "dna.downsampling_factor", Integer.toString(restorer.spec().downsamplingFactor()));
+        meta(m, "dna.restorer", restorer.spec().describe());
+        return m.build();
+    }
+
+    private static void meta(Onnx.ModelProto.Builder m, String k, String v) {
+        m.addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v));
+    }
+
+    private static Onnx.ValueInfoProto valueInfo(String name) {
+        Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder()
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(3))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("H"))
+                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("W"));
+        return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
+                .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(Onnx.TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape))).build();
+    }
+
+    /** The ops the output depends on, walking back from it. */
+    static Set<String> neededOps(SameDiff sd, String output) {
+        Set<String> ops = new HashSet<>();
+        Deque<String> vars = new ArrayDeque<>();
+        vars.push(output);
+        Set<String> seen = new LinkedHashSet<>();
+        while (!vars.isEmpty()) {
+            String v = vars.pop();
+            if (!seen.add(v)) {
+                continue;
+            }
+            var op = sd.getVariableOutputOp(v);
+            if (op != null && ops.add(op.getOwnName())) {
+                for (String in : sd.getOps().get(op.getOwnName()).getInputsToOp()) {
+                    vars.push(in);
+                }
+            }
+        }
+        return ops;
+    }
+
+    /** Parity of ONNX Runtime and SameDiff on random inputs. */
+    public record Verification(double maxAbsDiff, int[][] shapes, boolean passed) {
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("max |ORT - SameDiff| = ").append(maxAbsDiff).append(" on");
+            for (int[] s : shapes) {
+                sb.append(' ').append(java.util.Arrays.toString(s));
+            }
+            return sb.append(passed ? " (ok)" : " (over " + TOLERANCE + ")").toString();
+        }
+    }
+
+    /** Runs the model bytes in ONNX Runtime and SameDiff on two random batches of different sizes. */
+    public static Verification verify(TrainedRestorer restorer, byte[] model) {
+        int f = restorer.spec().downsamplingFactor();
+        int a = f * Math.max(1, (24 + f - 1) / f);
+        int b = a + 2 * f;
+        int[][] shapes = {{2, 3, a, b}, {1, 3, b + f, a}};
+        double worst = 0;
+        var rng = Rngs.create(20261122);
+        try (OrtEnvironment env = OrtEnvironment.getEnvironment();
+                OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+                OrtSession session = env.createSession(model, opts)) {
+            for (int[] s : shapes) {
+                float[] x = new float[s[0] * s[1] * s[2] * s[3]];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rng.nextDouble();
+                }
+                INDArray in = Nd4j.create(x, new long[] {s[0], s[1], s[2], s[3]}, 'c');
+                float[] expected = restorer.sameDiff().output(Map.of(TrainedRestorer.INPUT, in), TrainedRestorer.OUTPUT)
+                        .get(TrainedRestorer.OUTPUT).castTo(DataType.FLOAT).dup('c').data().asFloat();
+                float[] actual;
+                try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {s[0], s[1], s[2], s[3]});
+                        OrtSession.Result r = session.run(Map.of(TrainedRestorer.INPUT, t))) {
+                    FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
+                    actual = new float[fb.remaining()];
+                    fb.get(actual);
+                }
+                if (actual.length != expected.length) {
+                    return new Verification(Double.POSITIVE_INFINITY, shapes, false);
+                }
+                for (int i = 0; i < actual.length; i++) {
+                    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime rejected the exported model: " + e.getMessage(), e);
+        }
+        return new Verification(worst, shapes, worst <= TOLERANCE);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.dna.onnx;
+
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+
+/**
+ * Writes the ONNX nodes for one SameDiff op. Its ONNX outputs must carry the op's SameDiff output
+ * names, so that later nodes find them. Register new ones in {@link OpConverters}.
+ */
+@FunctionalInterface
+public interface OpConverter {
+    void convert(ConversionContext ctx, SameDiffOp op);
+}

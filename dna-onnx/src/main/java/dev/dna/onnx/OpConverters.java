@@ -1,0 +1,285 @@
+package dev.dna.onnx;
+
+import static dev.dna.onnx.ConversionContext.floatAttr;
+import static dev.dna.onnx.ConversionContext.intAttr;
+import static dev.dna.onnx.ConversionContext.ints;
+import static dev.dna.onnx.ConversionContext.stringAttr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.BaseScalarOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+
+/**
+ * The one registry of SameDiff-to-ONNX (opset {@value OnnxExporter#OPSET}) op mappings. Layouts: SameDiff
+ * convolution weights are YXIO [kH, kW, in, out] and become OIHW; depthwise weights [kH, kW, C, m] become
+ * [C*m, 1, kH, kW] with group = C; deconvolution weights [kH, kW, out, in] become [in, out, kH, kW].
+ * ND4J's GELU is {@code x * sigmoid(1.702 x)} and is exported as exactly that.
+ */
+public final class OpConverters {
+    private static final Map<String, OpConverter> REGISTRY = new TreeMap<>();
+
+    static {
+        register("conv2d", OpConverters::conv2d);
+        register("depthwise_conv2d", OpConverters::depthwise);
+        register("deconv2d", OpConverters::deconv2d);
+        register("avgpool2d", (c, op) -> pool(c, op, "AveragePool"));
+        register("maxpool2d", (c, op) -> pool(c, op, "MaxPool"));
+        register("upsampling2d", OpConverters::upsampling);
+        register("strided_slice", OpConverters::stridedSlice);
+        register("concat", OpConverters::concat);
+        register("identity", (c, op) -> unary(c, op, "Identity"));
+        register("add", (c, op) -> binary(c, op, "Add"));
+        register("subtract", (c, op) -> binary(c, op, "Sub"));
+        register("multiply", (c, op) -> binary(c, op, "Mul"));
+        register("divide", (c, op) -> binary(c, op, "Div"));
+        register("add_scalar", (c, op) -> scalarOp(c, op, "Add", false));
+        register("sub_scalar", (c, op) -> scalarOp(c, op, "Sub", false));
+        register("mul_scalar", (c, op) -> scalarOp(c, op, "Mul", false));
+        register("div_scalar", (c, op) -> scalarOp(c, op, "Div", false));
+        register("rsub_scalar", (c, op) -> scalarOp(c, op, "Sub", true));
+        register("relu", OpConverters::relu);
+        register("leakyrelu", OpConverters::leakyRelu);
+        register("tanh", (c, op) -> unary(c, op, "Tanh"));
+        register("sigmoid", (c, op) -> unary(c, op, "Sigmoid"));
+        register("swish", (c, op) -> sigmoidGated(c, op, 1f));
+        register("gelu", (c, op) -> sigmoidGated(c, op, 1.702f));
+    }
+
+    private OpConverters() {}
+
+    /** Adds or replaces the converter of SameDiff op {@code opName}. */
+    public static synchronized void register(String opName, OpConverter converter) {
+        REGISTRY.put(opName, converter);
+    }
+
+    /** The converter for {@code opName}, or null. */
+    static synchronized OpConverter get(String opName) {
+        return REGISTRY.get(opName);
+    }
+
+    /** Op names with a converter. */
+    public static synchronized List<String> supported() {
+        return new ArrayList<>(REGISTRY.keySet());
+    }
+
+    static UnsupportedOpException unsupported(SameDiffOp op, String why) {
+        return new UnsupportedOpException(op.getOp().opName(), "op '" + op.getName() + "' with inputs " + op.getInputsToOp(), why);
+    }
+
+    private static long[] iArgs(SameDiffOp op) {
+        DifferentialFunction f = op.getOp();
+        return f instanceof DynamicCustomOp d ? d.iArgs() : new long[0];
+    }
+
+    private static INDArray weights(ConversionContext c, SameDiffOp op, int index) {
+        String name = c.inputs(op)[index];
+        INDArray w = c.constantValue(name);
+        if (w == null) {
+            throw unsupported(op, "input " + index + " ('" + name + "') must be a weight (variable or constant), not computed");
+        }
+        return w;
+    }
+
+    private static void conv2d(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        String[] in = c.inputs(op);
+        if (a.length < 11 || a[9] != 0 || a[10] != 0) {
+            throw unsupported(op, "only NCHW data with YXIO weights is supported, iArgs " + java.util.Arrays.toString(a));
+        }
+        INDArray w = weights(c, op, 1).permute(3, 2, 0, 1);
+        List<String> inputs = new ArrayList<>(List.of(in[0], c.floatInitializer(in[1] + "/oihw", w)));
+        if (in.length > 2) {
+            inputs.add(c.floatInitializer(in[2], weights(c, op, 2)));
+        }
+        var n = c.node("Conv", inputs.toArray(String[]::new), c.outputs(op))
+                .addAttribute(ints("kernel_shape", a[0], a[1])).addAttribute(ints("strides", a[2], a[3]))
+                .addAttribute(ints("dilations", a[6], a[7]));
+        padding(op, n, a[8] == 1, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    }
+
+    /** SAME with stride 1 and odd kernels: symmetric explicit pads; SAME otherwise: SAME_UPPER; VALID: pads. */
+    private static void padding(SameDiffOp op, onnx.Onnx.NodeProto.Builder n, boolean same, long kh, long kw, long sh,
+            long sw, long ph, long pw, long dh, long dw) {
+        if (!same) {
+            n.addAttribute(ints("pads", ph, pw, ph, pw));
+            return;
+        }
+        long ekh = (kh - 1) * dh + 1;
+        long ekw = (kw - 1) * dw + 1;
+        if (sh == 1 && sw == 1 && ekh % 2 == 1 && ekw % 2 == 1) {
+            n.addAttribute(ints("pads", ekh / 2, ekw / 2, ekh / 2, ekw / 2));
+        } else {
+            n.addAttribute(stringAttr("auto_pad", "SAME_UPPER"));
+        }
+    }
+
+    private static void depthwise(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        String[] in = c.inputs(op);
+        if (a.length < 10 || a[9] != 0) {
+            throw unsupported(op, "only NCHW depthwise convolution is supported, iArgs " + java.util.Arrays.toString(a));
+        }
+        INDArray w = weights(c, op, 1);
+        long ch = w.size(2);
+        long mult = w.size(3);
+        INDArray onnxW = w.permute(2, 3, 0, 1).dup('c').reshape(ch * mult, 1, w.size(0), w.size(1));
+        List<String> inputs = new ArrayList<>(List.of(in[0], c.floatInitializer(in[1] + "/grouped", onnxW)));
+        if (in.length > 2) {
+            inputs.add(c.floatInitializer(in[2], weights(c, op, 2)));
+        }
+        var n = c.node("Conv", inputs.toArray(String[]::new), c.outputs(op))
+                .addAttribute(ints("kernel_shape", a[0], a[1])).addAttribute(ints("strides", a[2], a[3]))
+                .addAttribute(ints("dilations", a[6], a[7])).addAttribute(intAttr("group", ch));
+        padding(op, n, a[8] == 1, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    }
+
+    private static void deconv2d(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        String[] in = c.inputs(op);
+        if (a.length < 10 || a[8] != 0 || a[9] != 0 || a[4] != 0 || a[5] != 0) {
+            throw unsupported(op, "only VALID, unpadded NCHW transposed convolution is supported, iArgs "
+                    + java.util.Arrays.toString(a));
+        }
+        INDArray w = weights(c, op, 1).permute(3, 2, 0, 1);
+        List<String> inputs = new ArrayList<>(List.of(in[0], c.floatInitializer(in[1] + "/iohw", w)));
+        if (in.length > 2) {
+            inputs.add(c.floatInitializer(in[2], weights(c, op, 2)));
+        }
+        c.node("ConvTranspose", inputs.toArray(String[]::new), c.outputs(op))
+                .addAttribute(ints("kernel_shape", a[0], a[1])).addAttribute(ints("strides", a[2], a[3]))
+                .addAttribute(ints("dilations", a[6], a[7]));
+    }
+
+    private static void pool(ConversionContext c, SameDiffOp op, String type) {
+        long[] a = iArgs(op);
+        if (a.length < 11 || a[8] != 0 || a[10] != 0 || a[4] != 0 || a[5] != 0 || a[6] != 1 || a[7] != 1) {
+            throw unsupported(op, "only VALID, unpadded, undilated NCHW pooling is supported, iArgs " + java.util.Arrays.toString(a));
+        }
+        c.node(type, c.inputs(op), c.outputs(op)).addAttribute(ints("kernel_shape", a[0], a[1]))
+                .addAttribute(ints("strides", a[2], a[3]));
+    }
+
+    private static void upsampling(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        if (a.length < 3 || a[2] != 1) {
+            throw unsupported(op, "only NCHW nearest upsampling is supported, iArgs " + java.util.Arrays.toString(a));
+        }
+        String scales = c.fresh("scales");
+        float[] s = {1f, 1f, a[0], a[1]};
+        c.floatInitializer(scales, org.nd4j.linalg.factory.Nd4j.create(s, new long[] {4}, 'c'));
+        c.node("Resize", new String[] {c.inputs(op)[0], "", scales}, c.outputs(op))
+                .addAttribute(stringAttr("mode", "nearest"))
+                .addAttribute(stringAttr("coordinate_transformation_mode", "asymmetric"))
+                .addAttribute(stringAttr("nearest_mode", "floor"));
+    }
+
+    private static void stridedSlice(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        if (a.length < 5 || (a.length - 5) % 3 != 0) {
+            throw unsupported(op, "strided_slice needs static begin/end/strides, iArgs " + java.util.Arrays.toString(a));
+        }
+        long beginMask = a[0];
+        long ellipsis = a[1];
+        long endMask = a[2];
+        if (ellipsis != 0 || a[3] != 0 || a[4] != 0) {
+            throw unsupported(op, "ellipsis, new-axis and shrink masks are not supported");
+        }
+        int rank = (a.length - 5) / 3;
+        List<Long> starts = new ArrayList<>();
+        List<Long> ends = new ArrayList<>();
+        List<Long> axes = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
+        for (int d = 0; d < rank; d++) {
+            long begin = a[5 + d];
+            long end = a[5 + rank + d];
+            long stride = a[5 + 2 * rank + d];
+            boolean bm = (beginMask >> d & 1) == 1;
+            boolean em = (endMask >> d & 1) == 1;
+            if (bm && em && stride == 1) {
+                continue;
+            }
+            if (stride <= 0) {
+                throw unsupported(op, "only positive strides are supported");
+            }
+            axes.add((long) d);
+            starts.add(bm ? 0L : begin);
+            ends.add(em ? Long.MAX_VALUE : end);
+            steps.add(stride);
+        }
+        String[] inputs = {c.inputs(op)[0], c.longInitializer("starts", unbox(starts)), c.longInitializer("ends", unbox(ends)),
+            c.longInitializer("axes", unbox(axes)), c.longInitializer("steps", unbox(steps))};
+        c.node("Slice", inputs, c.outputs(op));
+    }
+
+    private static long[] unbox(List<Long> l) {
+        return l.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static void concat(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        if (a.length < 1) {
+            throw unsupported(op, "concat needs a static axis");
+        }
+        c.node("Concat", c.inputs(op), c.outputs(op)).addAttribute(intAttr("axis", a[0]));
+    }
+
+    private static void unary(ConversionContext c, SameDiffOp op, String type) {
+        c.node(type, new String[] {c.inputs(op)[0]}, c.outputs(op));
+    }
+
+    private static void binary(ConversionContext c, SameDiffOp op, String type) {
+        String[] in = c.inputs(op);
+        for (String i : in) {
+            INDArray v = c.constantValue(i);
+            if (v != null) {
+                c.floatInitializer(i, v);
+            }
+        }
+        c.node(type, in, c.outputs(op));
+    }
+
+    private static void scalarOp(ConversionContext c, SameDiffOp op, String type, boolean reversed) {
+        if (!(op.getOp() instanceof BaseScalarOp s) || s.getScalarValue() == null) {
+            throw unsupported(op, "scalar op without a static scalar");
+        }
+        String k = c.scalar("k", (float) s.getScalarValue().getDouble(0));
+        String x = c.inputs(op)[0];
+        c.node(type, reversed ? new String[] {k, x} : new String[] {x, k}, c.outputs(op));
+    }
+
+    private static void relu(ConversionContext c, SameDiffOp op) {
+        if (op.getOp() instanceof BaseScalarOp s && s.getScalarValue() != null && s.getScalarValue().getDouble(0) != 0.0) {
+            throw unsupported(op, "relu with cutoff " + s.getScalarValue() + " (only 0 maps to ONNX Relu)");
+        }
+        unary(c, op, "Relu");
+    }
+
+    private static void leakyRelu(ConversionContext c, SameDiffOp op) {
+        double alpha;
+        if (op.getOp() instanceof BaseScalarOp s && s.getScalarValue() != null) {
+            alpha = s.getScalarValue().getDouble(0);
+        } else {
+            throw unsupported(op, "leaky ReLU without a static slope");
+        }
+        c.node("LeakyRelu", new String[] {c.inputs(op)[0]}, c.outputs(op)).addAttribute(floatAttr("alpha", (float) alpha));
+    }
+
+    /** {@code x * sigmoid(k x)}: swish (k = 1) and ND4J's GELU (k = 1.702). */
+    private static void sigmoidGated(ConversionContext c, SameDiffOp op, float k) {
+        String x = c.inputs(op)[0];
+        String arg = x;
+        if (k != 1f) {
+            arg = c.fresh(x + "/scaled");
+            c.node("Mul", new String[] {x, c.scalar("k", k)}, arg);
+        }
+        String gate = c.fresh(x + "/sigmoid");
+        c.node("Sigmoid", new String[] {arg}, gate);
+        c.node("Mul", new String[] {x, gate}, c.outputs(op));
+    }
+}

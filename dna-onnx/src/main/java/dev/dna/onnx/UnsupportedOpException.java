@@ -1,0 +1,16 @@
+package dev.dna.onnx;
+
+/** The graph has an op, or an op setting, that the exporter cannot convert; no file was written. */
+public final class UnsupportedOpException extends IllegalArgumentException {
+    private final String opName;
+
+    UnsupportedOpException(String opName, String where, String why) {
+        super("cannot export op '" + opName + "' (" + where + ") to ONNX: " + why);
+        this.opName = opName;
+    }
+
+    /** The SameDiff op name, e.g. {@code "cumsum"}. */
+    public String opName() {
+        return opName;
+    }
+}

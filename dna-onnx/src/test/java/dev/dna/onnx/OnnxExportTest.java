@@ -1,0 +1,141 @@
+package dev.dna.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dna.api.Adaptation;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Restorers;
+import dev.dna.api.data.EmbeddedImages;
+import dev.dna.api.image.Image;
+import dev.dna.api.spec.Activation;
+import dev.dna.api.spec.RestorerSpec;
+import dev.dna.api.spec.Upsampling;
+import dev.dna.api.spec.ValueRange;
+import dev.dna.samediff.RestorerNets;
+import dev.dna.samediff.TrainedRestorer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class OnnxExportTest {
+    @TempDir
+    Path tmp;
+
+    /** A restorer with its seeded random initial weights (export does not care whether it was trained). */
+    static TrainedRestorer restorer(RestorerSpec spec, ValueRange range) {
+        AdaptationPlan p = Adaptation.of(spec).patchSize(spec.downsamplingFactor() * 4).valueRange(range).seed(5).build();
+        return TrainedRestorer.initial(p);
+    }
+
+    static List<RestorerSpec> builtIns() {
+        List<RestorerSpec> out = new ArrayList<>();
+        for (Upsampling u : Upsampling.values()) {
+            out.add(Restorers.unet(4, 2).withUpsampling(u));
+        }
+        for (Activation a : Activation.values()) {
+            out.add(Restorers.unet(3, 1).withActivation(a));
+            out.add(Restorers.dncnn(3, 4).withActivation(a));
+        }
+        out.add(Restorers.unet(4, 3).withResidual(false));
+        out.add(Restorers.dncnn(5, 6).withResidual(false));
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("builtIns")
+    void everyBuiltInConfigurationExportsAndMatchesSameDiff(RestorerSpec spec) throws IOException {
+        Path f = tmp.resolve("m.onnx");
+        OnnxExporter.Verification v = OnnxExporter.export(restorer(spec, ValueRange.ZERO_ONE), f);
+        assertTrue(v.passed(), spec.describe() + ": " + v);
+        assertTrue(v.maxAbsDiff() <= 1e-4);
+        assertTrue(Files.size(f) > 100);
+        checkModel(f);
+    }
+
+    /** Debian's python3-onnx checker; CI installs it, elsewhere the check is skipped when the tool is absent. */
+    static void checkModel(Path f) throws IOException {
+        Path tool = Path.of("/usr/bin/check-model");
+        if (!Files.isExecutable(tool)) {
+            assertFalse("true".equals(System.getenv("CI")), "CI must have check-model (apt-get install python3-onnx)");
+            return;
+        }
+        Process p = new ProcessBuilder(tool.toString(), f.toString()).redirectErrorStream(true).start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "check-model timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.exitValue(), "check-model rejected " + f + ":\n" + out);
+    }
+
+    @Test
+    void onnxRuntimeRestorerMatchesTheSameDiffPathIncludingPaddingAndTiling() throws IOException {
+        TrainedRestorer r = restorer(Restorers.unet(4, 2), ValueRange.MINUS_ONE_ONE);
+        Path f = tmp.resolve("r.onnx");
+        OnnxExporter.export(r, f);
+        Image x = EmbeddedImages.get("astronaut.png").crop(7, 3, 61, 45);
+        try (OnnxRestorer o = OnnxRestorer.load(f)) {
+            assertEquals(4, o.downsamplingFactor());
+            assertFalse(o.onCuda());
+            assertArrayEquals(r.restore(x).toArray(), o.restore(x).toArray(), 1e-4f);
+            // wider than the 512-pixel default tile: both paths tile the same way
+            Image big = dev.dna.api.image.TiledInference.replicatePad(EmbeddedImages.get("astronaut.png").crop(0, 0, 300, 512), 300, 530);
+            assertArrayEquals(r.restore(big).toArray(), o.restore(big).toArray(), 1e-4f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.restore(Image.filled(4, 8, 8, 0f)));
+            assertTrue(e.getMessage().contains("3 channels"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anOpWithoutConverterFailsNamingItAndWritesNothing() {
+        RestorerNets.register("uses-abs", (l, x, spec) -> l.sameDiff().math().abs(l.conv("c", x, 3, 3, 3)));
+        TrainedRestorer r = restorer(Restorers.custom("uses-abs", 1), ValueRange.ZERO_ONE);
+        Path f = tmp.resolve("never.onnx");
+        UnsupportedOpException e = assertThrows(UnsupportedOpException.class, () -> OnnxExporter.export(r, f));
+        assertEquals("abs", e.opName());
+        assertTrue(e.getMessage().contains("'abs'") && e.getMessage().contains("G/c"), e.getMessage());
+        assertFalse(Files.exists(f));
+    }
+
+    @Test
+    void badModelFilesGiveClearErrors() throws IOException {
+        assertThrows(NoSuchFileException.class, () -> OnnxRestorer.load(tmp.resolve("missing.onnx")));
+        Path junk = tmp.resolve("junk.onnx");
+        Files.write(junk, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        IOException e = assertThrows(IOException.class, () -> OnnxRestorer.load(junk));
+        assertTrue(e.getMessage().contains("junk.onnx"), e.getMessage());
+        // a valid ONNX model that is not a dna restorer
+        var model = OnnxExporter.toModel(restorer(Restorers.dncnn(3, 4), ValueRange.ZERO_ONE)).toBuilder().clearMetadataProps().build();
+        Path foreign = tmp.resolve("foreign.onnx");
+        Files.write(foreign, model.toByteArray());
+        IOException f = assertThrows(IOException.class, () -> OnnxRestorer.load(foreign));
+        assertTrue(f.getMessage().contains("not a dna restorer"), f.getMessage());
+    }
+
+    @Test
+    void metadataRecordsThePlan() throws IOException {
+        TrainedRestorer r = restorer(Restorers.dncnn(3, 4), ValueRange.ZERO_ONE);
+        var m = OnnxExporter.toModel(r);
+        assertEquals(OnnxExporter.OPSET, m.getOpsetImport(0).getVersion());
+        var props = new java.util.HashMap<String, String>();
+        m.getMetadataPropsList().forEach(p -> props.put(p.getKey(), p.getValue()));
+        assertEquals(r.planJson(), props.get("dna.plan"));
+        assertEquals("ZERO_ONE", props.get("dna.value_range"));
+        assertEquals("1", props.get("dna.downsampling_factor"));
+        assertEquals(AdaptationPlan.fromJson(r.planJson()).restorer(), r.spec());
+    }
+}
