@@ -20,9 +20,13 @@ public final class Restorers {
         return new UNetRestorerSpec(depth, width, Activation.LEAKY_RELU, Upsampling.BILINEAR, true);
     }
 
-    /** The reference restorer: {@code unet(64, 4)}, 8.56 M parameters. */
+    /**
+     * The reference restorer's size: {@code unet(64, 3)}, levels of 64, 128, 256 and 512 channels (the
+     * reference's "depth 4" counts the bottleneck level; {@code depth} here counts 2x downsamplings).
+     * 7.78 M parameters here against the reference's 8.56 M: its decoder details are not reproduced.
+     */
     public static UNetRestorerSpec referenceUnet() {
-        return unet(64, 4);
+        return unet(64, 3);
     }
 
     /** A residual DnCNN without BatchNorm: {@code layers} 3x3 convolutions of {@code width} channels, ReLU. */

@@ -49,7 +49,7 @@ class AdaptationPlanTest {
         assertEquals(ValueRange.ZERO_ONE, p.valueRange());
         assertTrue(p.augment());
         assertEquals(Activation.LEAKY_RELU, ((dev.dna.api.spec.UNetRestorerSpec) p.restorer()).activation());
-        assertEquals(16, p.restorer().downsamplingFactor());
+        assertEquals(8, p.restorer().downsamplingFactor());
         // the method's switches are off until asked for
         assertFalse(p.channelShuffle());
         assertFalse(p.residualSwap());

@@ -148,8 +148,8 @@ public final class OnnxExporter {
         int[][] shapes = {{2, 3, a, b}, {1, 3, b + f, a}};
         double worst = 0;
         var rng = Rngs.create(20261122);
-        try (OrtEnvironment env = OrtEnvironment.getEnvironment();
-                OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        OrtEnvironment env = OrtRuntime.environment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
                 OrtSession session = env.createSession(model, opts)) {
             for (int[] s : shapes) {
                 float[] x = new float[s[0] * s[1] * s[2] * s[3]];

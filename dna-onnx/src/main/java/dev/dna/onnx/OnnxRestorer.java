@@ -56,7 +56,7 @@ public final class OnnxRestorer implements AutoCloseable {
         if (!Files.isRegularFile(model)) {
             throw new NoSuchFileException(model.toString(), null, "no such ONNX model file");
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtRuntime.environment();
         boolean cuda = false;
         OrtSession session = null;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

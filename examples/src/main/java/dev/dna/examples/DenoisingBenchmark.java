@@ -15,6 +15,7 @@ import dev.dna.api.degrade.Degradation;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
+import dev.dna.onnx.OnnxExporter;
 import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.TrainedRestorer;
 import java.nio.file.Files;
@@ -167,6 +168,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     .fit(trainPairs, plan.usesDiffusion() ? realImages : null);
             double seconds = (System.nanoTime() - t0) / 1e9;
             r.save(dir.resolve("restorer.dna"));
+            System.out.println(v + ": ONNX export " + OnnxExporter.export(r, dir.resolve("restorer.onnx")));
             List<Image> restoredReal = new ArrayList<>();
             List<Image> restoredSyn = new ArrayList<>();
             for (int i = 0; i < testClean.size(); i++) {
@@ -194,7 +196,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.print(md);
         System.out.println();
         System.out.println("wrote " + out + ": results.csv, results.md, grid.png (noisy | " + String.join(" | ", variants)
-                + " | clean), and per variant plan.json, log.csv, restorer.dna");
+                + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
     }
 

@@ -9,9 +9,12 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * a decoder that upsamples ({@code upsampling}), concatenates the skip and applies two 3x3
  * convolutions; a final 1x1 convolution to 3 channels.
  *
- * <p>Reference values: depth 4, width 64, LEAKY_RELU (0.2), BILINEAR, residual (8.56 M parameters).
+ * <p>Reference values: width 64, LEAKY_RELU (0.2), BILINEAR, residual, and four levels (64 to 512
+ * channels), which is {@code depth = 3} here: {@code depth} counts the 2x downsamplings, the bottleneck
+ * has {@code width * 2^depth} channels. {@code unet(64, 3)} has 7.78 M parameters (the reference 8.56 M);
+ * {@code unet(64, 4)} has 31.4 M.
  *
- * @param depth number of downsampling levels, in [1, 6]; the input side must be a multiple of 2^depth
+ * @param depth number of 2x downsamplings, in [1, 6]; the input side must be a multiple of 2^depth
  * @param width channels of the first level, in [1, 1024]
  * @param activation nonlinearity after each 3x3 convolution
  * @param upsampling how the decoder doubles the resolution
