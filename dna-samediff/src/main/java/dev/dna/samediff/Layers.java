@@ -37,6 +37,8 @@ public final class Layers {
     private final UniformRandomProvider rng;
     private final ZigguratSampler.NormalizedGaussian gauss;
     private final String prefix;
+    /** One zero constant per shape, shared by all of this builder's expansions (never written). */
+    private final java.util.Map<String, SDVariable> zeros_ = new java.util.HashMap<>();
 
     Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
         this.sd = sd;
@@ -211,14 +213,9 @@ public final class Layers {
      * (measured at [16, 32, 64, 64] x [16, 32, 1, 1]); the broadcasting add's backward is cheap.
      */
     public SDVariable expand(SDVariable s, long... shape) {
-        SDVariable zeros = ZEROS.computeIfAbsent(sd, k -> new java.util.HashMap<>())
-                .computeIfAbsent(java.util.Arrays.toString(shape) + dtype, k -> sd.zero(null, dtype, shape));
+        SDVariable zeros = zeros_.computeIfAbsent(java.util.Arrays.toString(shape), k -> sd.zero(null, dtype, shape));
         return zeros.add(s);
     }
-
-    /** One zero constant per graph, shape and type, shared by all expansions (they are never written). */
-    private static final java.util.Map<SameDiff, java.util.Map<String, SDVariable>> ZEROS =
-            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     /** {@code x * s} with {@code s} broadcast to {@code x}'s static {@code shape}. */
     public SDVariable mulBroadcast(SDVariable x, SDVariable s, long... shape) {

@@ -58,11 +58,11 @@ public final class TrainedRestorer {
         this.overlap = overlap;
     }
 
-    /** The restorer-only graph for {@code spec} with weights {@code weights} (by variable name). */
+    /** The plan's restorer with {@code weights} (by variable name; every one needed, shapes checked). */
     static TrainedRestorer of(AdaptationPlan plan, Map<String, INDArray> weights) {
-        SameDiff sd = graph(plan.restorer(), plan.seed());
+        TrainedRestorer r = initial(plan);
         List<String> missing = new ArrayList<>();
-        for (SDVariable v : sd.variables()) {
+        for (SDVariable v : r.sd.variables()) {
             if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
                 INDArray w = weights.get(v.name());
                 if (w == null) {
@@ -76,7 +76,7 @@ public final class TrainedRestorer {
             }
         }
         checkArgument(missing.isEmpty(), "weights missing for %s", missing);
-        return new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), sd, defaultTile(plan.restorer()), 32);
+        return r;
     }
 
     /**
@@ -84,13 +84,9 @@ public final class TrainedRestorer {
      * quick way to exercise inference or export without training.
      */
     public static TrainedRestorer initial(AdaptationPlan plan) {
-        SameDiff sd = graph(plan.restorer(), plan.seed());
-        return new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), sd, defaultTile(plan.restorer()), 32);
-    }
-
-    private static int defaultTile(RestorerSpec spec) {
-        int f = spec.downsamplingFactor();
-        return Math.max(f, (512 / f) * f);
+        int f = plan.restorer().downsamplingFactor();
+        return new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), graph(plan.restorer(), plan.seed()),
+                TiledInference.defaultTile(f), TiledInference.DEFAULT_OVERLAP);
     }
 
     /** The inference graph: placeholder [-1, 3, -1, -1], output = input + G(input). */
@@ -123,9 +119,7 @@ public final class TrainedRestorer {
 
     /** The same restorer with another tile size (a multiple of the downsampling factor) and overlap. */
     public TrainedRestorer withTiling(int tileSize, int tileOverlap) {
-        int f = spec.downsamplingFactor();
-        checkArgument(tileSize >= f && tileSize % f == 0, "tile size must be a positive multiple of %s, got %s", f, tileSize);
-        checkArgument(tileOverlap >= 0 && 2 * tileOverlap < tileSize, "tile overlap must be in [0, tile/2), got %s", tileOverlap);
+        new TiledInference(this::predict, spec.downsamplingFactor(), tileSize, tileOverlap); // validates
         return new TrainedRestorer(spec, range, planJson, sd, tileSize, tileOverlap);
     }
 

@@ -29,9 +29,17 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
         checkArgument(overlap >= 0 && 2 * overlap < tile, "tile overlap must be in [0, tile/2), got %s", overlap);
     }
 
-    /** The default tiling: tiles of about 512 pixels, overlap 32. */
+    /** Default overlap parameter (tiles overlap by twice this). */
+    public static final int DEFAULT_OVERLAP = 32;
+
+    /** The default tile side for a network of downsampling {@code factor}: 512 rounded down to a multiple of it. */
+    public static int defaultTile(int factor) {
+        return Math.max(factor, (512 / factor) * factor);
+    }
+
+    /** The default tiling: {@link #defaultTile(int)}, overlap {@value #DEFAULT_OVERLAP}. */
     public static TiledInference of(UnaryOperator<ImageBatch> network, int factor) {
-        return new TiledInference(network, factor, Math.max(factor, (512 / factor) * factor), 32);
+        return new TiledInference(network, factor, defaultTile(factor), DEFAULT_OVERLAP);
     }
 
     /** Restores {@code x} [C, H, W]; the result has the same shape and is not clipped. */
