@@ -1,15 +1,13 @@
 package dev.dna.onnx;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.dna.api.image.Image;
+import dev.dna.api.ImageRestorer;
 import dev.dna.api.image.ImageBatch;
-import dev.dna.api.image.TiledInference;
 import dev.dna.api.spec.ValueRange;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -20,10 +18,10 @@ import java.util.Map;
 
 /**
  * Restores images with an exported dna model in ONNX Runtime, with the same padding and tiling as the
- * SameDiff path ({@link TiledInference}). On the CUDA execution provider when asked for and available,
+ * SameDiff path ({@link ImageRestorer#restore}). On the CUDA execution provider when asked for and available,
  * else on the CPU. Holds native resources: close it (try-with-resources).
  */
-public final class OnnxRestorer implements AutoCloseable {
+public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final int factor;
@@ -101,45 +99,22 @@ public final class OnnxRestorer implements AutoCloseable {
         return cuda;
     }
 
+    @Override
     public int downsamplingFactor() {
         return factor;
     }
 
-    /** Restores one RGB image of any size: [3, H, W] in [0, 1] to the same shape, clipped to [0, 1]. */
-    public Image restore(Image degraded) {
-        checkNotNull(degraded, "degraded");
-        checkArgument(degraded.channels() == 3, "the restorer takes RGB images with 3 channels, got %s (%s)",
-                degraded.channels(), degraded.shapeString());
-        return TiledInference.of(this::predict, factor).apply(degraded).clip();
-    }
-
-    /**
-     * The model on a batch [N, 3, H, W] in [0, 1], H and W multiples of the downsampling factor; returns
-     * [N, 3, H, W] in [0, 1], unclipped.
-     */
+    @Override
     public ImageBatch predict(ImageBatch x) {
-        checkArgument(x.channels() == 3, "the restorer takes 3 channels, got %s", x.channels());
-        checkArgument(x.height() % factor == 0 && x.width() % factor == 0,
-                "predict needs H and W that are multiples of %s, got %sx%s (restore() pads for you)", factor, x.height(),
-                x.width());
-        float[] v = x.toArray();
-        if (range != ValueRange.ZERO_ONE) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] = range.fromUnit(v[i]);
-            }
-        }
+        ImageRestorer.checkBatch(x, factor);
+        float[] v = range.fromUnit(x.toArray());
         long[] shape = {x.size(), 3, x.height(), x.width()};
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(v), shape);
                 OrtSession.Result r = session.run(Map.of(inputName, t))) {
             FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
             float[] out = new float[fb.remaining()];
             fb.get(out);
-            if (range != ValueRange.ZERO_ONE) {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = range.toUnit(out[i]);
-                }
-            }
-            return ImageBatch.of(x.size(), 3, x.height(), x.width(), out);
+            return ImageBatch.of(x.size(), 3, x.height(), x.width(), range.toUnit(out));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a " + x.shapeString() + " batch: " + e.getMessage(), e);
         }

@@ -34,12 +34,7 @@ final class Feeder {
 
     /** Converts [0, 1] images into a network-range tensor of the graph's type. */
     static INDArray tensor(ImageBatch b, ValueRange range, DataType dt) {
-        float[] v = b.toArray();
-        if (range != ValueRange.ZERO_ONE) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] = range.fromUnit(v[i]);
-            }
-        }
+        float[] v = range.fromUnit(b.toArray());
         return Nd4j.create(v, new long[] {b.size(), b.channels(), b.height(), b.width()}, 'c').castTo(dt);
     }
 

@@ -1,13 +1,12 @@
 package dev.dna.samediff;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dna.api.AdaptationPlan;
-import dev.dna.api.image.Image;
+import dev.dna.api.ImageRestorer;
 import dev.dna.api.image.ImageBatch;
 import dev.dna.api.image.TiledInference;
 import dev.dna.api.random.Rngs;
@@ -37,7 +36,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The graph has one placeholder {@value #INPUT} [N, 3, H, W] and one output {@value #OUTPUT}, both in
  * the network's value range; {@link #sameDiff()} exposes it to exporters.
  */
-public final class TrainedRestorer {
+public final class TrainedRestorer implements ImageRestorer {
     public static final String INPUT = "input";
     public static final String OUTPUT = "restored";
     static final String FORMAT = "dna-restorer/1";
@@ -119,7 +118,7 @@ public final class TrainedRestorer {
 
     /** The same restorer with another tile size (a multiple of the downsampling factor) and overlap. */
     public TrainedRestorer withTiling(int tileSize, int tileOverlap) {
-        new TiledInference(this::predict, spec.downsamplingFactor(), tileSize, tileOverlap); // validates
+        new TiledInference(this::predict, spec.downsamplingFactor(), tileSize, tileOverlap); // checks the arguments
         return new TrainedRestorer(spec, range, planJson, sd, tileSize, tileOverlap);
     }
 
@@ -138,36 +137,22 @@ public final class TrainedRestorer {
         w.forEach((k, v) -> sd.getVariable(k).getArr().assign(v));
     }
 
-    /**
-     * Restores one RGB image of any size.
-     *
-     * @param degraded [3, H, W] in [0, 1]
-     * @return [3, H, W], clipped to [0, 1]
-     */
-    public Image restore(Image degraded) {
-        checkNotNull(degraded, "degraded");
-        checkArgument(degraded.channels() == 3, "the restorer takes RGB images with 3 channels, got %s (%s)",
-                degraded.channels(), degraded.shapeString());
-        return new TiledInference(this::predict, spec.downsamplingFactor(), tile, overlap).apply(degraded).clip();
+    @Override
+    public int downsamplingFactor() {
+        return spec.downsamplingFactor();
     }
 
-    /**
-     * The network on a batch whose H and W are multiples of the downsampling factor: [N, 3, H, W] in [0, 1]
-     * to [N, 3, H, W] in [0, 1] (unclipped). No padding or tiling.
-     */
+    @Override
+    public TiledInference tiling() {
+        return new TiledInference(this::predict, spec.downsamplingFactor(), tile, overlap);
+    }
+
+    @Override
     public ImageBatch predict(ImageBatch x) {
-        checkArgument(x.channels() == 3, "the restorer takes 3 channels, got %s", x.channels());
-        int f = spec.downsamplingFactor();
-        checkArgument(x.height() % f == 0 && x.width() % f == 0,
-                "predict needs H and W that are multiples of %s, got %sx%s (restore() pads for you)", f, x.height(), x.width());
+        ImageRestorer.checkBatch(x, spec.downsamplingFactor());
         INDArray in = Feeder.tensor(x, range, DataType.FLOAT);
         INDArray out = sd.output(Map.of(INPUT, in), OUTPUT).get(OUTPUT);
-        float[] v = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        if (range != ValueRange.ZERO_ONE) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] = range.toUnit(v[i]);
-            }
-        }
+        float[] v = range.toUnit(out.castTo(DataType.FLOAT).dup('c').data().asFloat());
         return ImageBatch.of(x.size(), 3, x.height(), x.width(), v);
     }
 

@@ -35,6 +35,26 @@ public enum ValueRange {
         return (float) (min + v * (max - min));
     }
 
+    /** Maps [0, 1] values into this range, in place; returns {@code v}. */
+    public float[] fromUnit(float[] v) {
+        if (this != ZERO_ONE) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = fromUnit(v[i]);
+            }
+        }
+        return v;
+    }
+
+    /** Maps values in this range back into [0, 1] (not clipped), in place; returns {@code v}. */
+    public float[] toUnit(float[] v) {
+        if (this != ZERO_ONE) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = toUnit(v[i]);
+            }
+        }
+        return v;
+    }
+
     /** Maps a value in this range back into [0, 1] (not clipped). */
     public float toUnit(float v) {
         return (float) ((v - min) / (max - min));

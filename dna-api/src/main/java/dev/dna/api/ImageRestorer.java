@@ -1,0 +1,52 @@
+package dev.dna.api;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.dna.api.image.Image;
+import dev.dna.api.image.ImageBatch;
+import dev.dna.api.image.TiledInference;
+
+/**
+ * A trained restorer on some engine (SameDiff's {@code TrainedRestorer}, ONNX Runtime's
+ * {@code OnnxRestorer}): the network on batches, and whole images of any size through
+ * {@link TiledInference}. Images are RGB in [0, 1]; implementations map to their value range.
+ */
+public interface ImageRestorer {
+
+    /** H and W given to {@link #predict} must be multiples of this. */
+    int downsamplingFactor();
+
+    /**
+     * The network on a batch: [N, 3, H, W] in [0, 1], H and W multiples of {@link #downsamplingFactor()},
+     * to [N, 3, H, W] in [0, 1], unclipped. No padding or tiling.
+     */
+    ImageBatch predict(ImageBatch x);
+
+    /** How {@link #restore} pads and tiles; the default tiles 512-pixel squares. */
+    default TiledInference tiling() {
+        return TiledInference.of(this::predict, downsamplingFactor());
+    }
+
+    /**
+     * Restores one RGB image of any size.
+     *
+     * @param degraded [3, H, W] in [0, 1]
+     * @return [3, H, W], clipped to [0, 1]
+     */
+    default Image restore(Image degraded) {
+        checkNotNull(degraded, "degraded");
+        checkArgument(degraded.channels() == 3, "the restorer takes RGB images with 3 channels, got %s (%s)",
+                degraded.channels(), degraded.shapeString());
+        return tiling().apply(degraded).clip();
+    }
+
+    /** The argument checks of {@link #predict}, for implementations. */
+    static void checkBatch(ImageBatch x, int factor) {
+        checkNotNull(x, "x");
+        checkArgument(x.channels() == 3, "the restorer takes 3 channels, got %s", x.channels());
+        checkArgument(x.height() % factor == 0 && x.width() % factor == 0,
+                "predict needs H and W that are multiples of %s, got %sx%s (restore() pads for you)", factor, x.height(),
+                x.width());
+    }
+}
