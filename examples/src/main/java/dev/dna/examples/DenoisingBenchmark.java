@@ -11,12 +11,17 @@ import dev.dna.api.data.PatchDataset;
 import dev.dna.api.data.PatchSampler;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.CameraNoise;
+import dev.dna.api.degrade.CorrelatedNoise;
+import dev.dna.api.degrade.Jpeg;
 import dev.dna.api.degrade.Degradation;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
 import dev.dna.onnx.OnnxExporter;
 import dev.dna.samediff.SameDiffTrainer;
+import dev.dna.samediff.StepReport;
+import dev.dna.samediff.TrainingListener;
+import dev.dna.samediff.ValidationReport;
 import dev.dna.samediff.TrainedRestorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +29,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,8 +56,13 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     @Option(names = "--out", description = "run folder (default: runs/denoising-<time>)")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of every random draw (default: ${DEFAULT-VALUE})")
-    long seed;
+    @Option(names = "--seeds", split = ",", defaultValue = "0",
+            description = "seeds to train each variant with; several give mean and spread (default: ${DEFAULT-VALUE})")
+    List<Long> seeds;
+
+    @Option(names = "--full", description = "the long mode: all five variants, seeds 0,1,2, 5000 steps, widths 32, "
+            + "validation every 250 steps (hours on 2 CPU cores); explicit options are overridden")
+    boolean fullMode;
 
     @Option(names = "--steps", defaultValue = "200", description = "training steps per variant (default: ${DEFAULT-VALUE})")
     int steps;
@@ -91,11 +103,20 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return Awgn.sigma255(0, 50);
     }
 
-    static Degradation realDomain() {
-        return CameraNoise.typical();
+    /** The "real" domain: hard (default) adds correlated luma/chroma noise and stronger JPEG to the camera model. */
+    Degradation realDomain() {
+        return switch (domain) {
+            case "mild" -> CameraNoise.typical();
+            case "hard" -> CameraNoise.typical().withJpeg(0, 0).then(CorrelatedNoise.strong()).then(new Jpeg(70, 90));
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--domain must be hard or mild, got " + domain);
+        };
     }
 
-    AdaptationPlan fullPlan() {
+    @Option(names = "--domain", defaultValue = "hard",
+            description = "real domain: hard (camera + correlated chroma/luma noise + JPEG 70..90, input ~19 dB) or mild (camera noise + JPEG 75..95, ~28.6 dB) (default: ${DEFAULT-VALUE})")
+    String domain;
+
+    AdaptationPlan fullPlan(long seed) {
         return Adaptation.of(Restorers.unet(width, 2))
                 .withDiffusion(Diffusion.unet(diffusionWidth).multipliers(1, 2).resBlocks(1).middleAttention(false)
                         .dropout(0.1))
@@ -116,7 +137,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             out = Path.of("runs", "denoising-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         Files.createDirectories(out);
-        AdaptationPlan full = fullPlan();
+        if (fullMode) {
+            variants = List.of("vanilla", "diffusion", "shuffle", "full", "oracle");
+            seeds = List.of(0L, 1L, 2L);
+            steps = 5000;
+            width = 32;
+            diffusionWidth = 32;
+            validateEvery = 250;
+        }
+        AdaptationPlan full = fullPlan(seeds.get(0));
         ImageSet.Split split = EmbeddedImages.load().split(HELD_OUT);
         ImageSet train = split.rest();
         System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", train.size(),
@@ -145,48 +174,85 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
         List<String> rows = new ArrayList<>();
         rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds");
-        System.out.println("synthetic test:   " + SYNTHETIC_TEST.describe() + " on the held-out crops");
-        StringBuilder md = new StringBuilder("| variant | real PSNR (dB) | real SSIM | synthetic PSNR (dB) | seconds |\n|---|---|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| noisy input | %.2f | %.4f | %.2f | - |%n", mean(testClean, testReal, true),
-                mean(testClean, testReal, false), mean(testClean, testSyn, true)));
+        Map<String, List<double[]>> perVariant = new LinkedHashMap<>(); // variant -> per seed {psnr, ssim, synPsnr, seconds}
+        Map<String, List<double[]>> valCurves = new LinkedHashMap<>();
+        Map<String, List<double[]>> lossCurves = new LinkedHashMap<>();
         List<Image> grid = new ArrayList<>();
-        for (String v : variants) {
-            boolean oracle = v.equals("oracle");
-            AdaptationPlan plan = oracle ? full.ablation(Ablation.VANILLA)
-                    : full.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
-            Path dir = out.resolve(v);
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("plan.json"), plan.toJson());
-            // the oracle trains on real pairs: the upper bound the adaptation aims at
-            PatchDataset trainPairs = oracle ? realImages : synPairs;
-            long t0 = System.nanoTime();
-            TrainedRestorer r = SameDiffTrainer.create(plan)
-                    .named(v)
-                    .progressBar(!noProgress)
-                    .logCsv(dir.resolve("log.csv"))
-                    .validateEvery(validateEvery, testReal, testClean)
-                    .fit(trainPairs, plan.usesDiffusion() ? realImages : null);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            r.save(dir.resolve("restorer.dna"));
-            System.out.println(v + ": ONNX export " + OnnxExporter.export(r, dir.resolve("restorer.onnx")));
-            List<Image> restoredReal = new ArrayList<>();
-            List<Image> restoredSyn = new ArrayList<>();
-            for (int i = 0; i < testClean.size(); i++) {
-                restoredReal.add(r.restore(testReal.get(i)));
-                restoredSyn.add(r.restore(testSyn.get(i)));
+        for (long seed : seeds) {
+            AdaptationPlan fullForSeed = fullPlan(seed);
+            for (String v : variants) {
+                boolean oracle = v.equals("oracle");
+                AdaptationPlan plan = oracle ? fullForSeed.ablation(Ablation.VANILLA)
+                        : fullForSeed.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
+                Path dir = seeds.size() == 1 ? out.resolve(v) : out.resolve(v + "-seed" + seed);
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("plan.json"), plan.toJson());
+                // the oracle trains on real pairs: the upper bound the adaptation aims at
+                PatchDataset trainPairs = oracle ? realImages : synPairs;
+                boolean firstSeed = seed == seeds.get(0);
+                List<double[]> curve = new ArrayList<>();
+                Map<String, List<double[]>> terms = new LinkedHashMap<>();
+                long t0 = System.nanoTime();
+                TrainedRestorer r = SameDiffTrainer.create(plan)
+                        .named(v + (seeds.size() > 1 ? " s" + seed : ""))
+                        .progressBar(!noProgress)
+                        .logCsv(dir.resolve("log.csv"))
+                        .validateEvery(validateEvery, testReal, testClean)
+                        .listener(new TrainingListener() {
+                            @Override
+                            public void onStep(StepReport s) {
+                                s.losses().forEach((k, x) -> {
+                                    if (!k.equals("loss")) {
+                                        terms.computeIfAbsent(k, q -> new ArrayList<>()).add(new double[] {s.step(), x});
+                                    }
+                                });
+                            }
+
+                            @Override
+                            public void onValidation(ValidationReport val) {
+                                curve.add(new double[] {val.step(), val.psnr()});
+                            }
+                        })
+                        .fit(trainPairs, plan.usesDiffusion() ? realImages : null);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                r.save(dir.resolve("restorer.dna"));
+                System.out.println(v + ": ONNX export " + OnnxExporter.export(r, dir.resolve("restorer.onnx")));
+                List<Image> restoredReal = new ArrayList<>();
+                List<Image> restoredSyn = new ArrayList<>();
+                for (int i = 0; i < testClean.size(); i++) {
+                    restoredReal.add(r.restore(testReal.get(i)));
+                    restoredSyn.add(r.restore(testSyn.get(i)));
+                }
+                ImageSet rr = ImageSet.of(testClean.names(), restoredReal);
+                ImageSet rs = ImageSet.of(testClean.names(), restoredSyn);
+                double psnr = mean(testClean, rr, true);
+                double ssim = mean(testClean, rr, false);
+                double synPsnr = mean(testClean, rs, true);
+                rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f", v, seed, plan.steps(), psnr, ssim, synPsnr,
+                        seconds));
+                perVariant.computeIfAbsent(v, k -> new ArrayList<>()).add(new double[] {psnr, ssim, synPsnr, seconds});
+                System.out.printf(Locale.ROOT, "%-9s seed %d: real %.2f dB / %.4f, synthetic %.2f dB, %.0f s%n", v, seed, psnr,
+                        ssim, synPsnr, seconds);
+                if (firstSeed) {
+                    valCurves.put(v, curve);
+                    terms.forEach((k, pts) -> lossCurves.put(v + " " + k, smooth(pts, 10)));
+                    grid.add(restoredReal.get(0));
+                }
             }
-            ImageSet rr = ImageSet.of(testClean.names(), restoredReal);
-            ImageSet rs = ImageSet.of(testClean.names(), restoredSyn);
-            double psnr = mean(testClean, rr, true);
-            double ssim = mean(testClean, rr, false);
-            double synPsnr = mean(testClean, rs, true);
-            rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f", v, seed, steps, psnr, ssim, synPsnr, seconds));
-            md.append(String.format(Locale.ROOT, "| %s | %.2f | %.4f | %.2f | %.0f |%n", v, psnr, ssim, synPsnr, seconds));
-            System.out.printf(Locale.ROOT, "%-9s real %.2f dB / %.4f, synthetic %.2f dB, %.0f s%n", v, psnr, ssim, synPsnr, seconds);
-            grid.add(restoredReal.get(0));
         }
         Files.write(out.resolve("results.csv"), rows);
+        StringBuilder md = new StringBuilder(seeds.size() == 1
+                ? "| variant | real PSNR (dB) | real SSIM | synthetic PSNR (dB) | seconds |\n|---|---|---|---|---|\n"
+                : "| variant | real PSNR (dB), mean ± sd over seeds " + seeds + " | real SSIM | synthetic PSNR (dB) | seconds |\n|---|---|---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| noisy input | %.2f | %.4f | %.2f | - |%n", mean(testClean, testReal, true),
+                mean(testClean, testReal, false), mean(testClean, testSyn, true)));
+        perVariant.forEach((v, runs) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f |%n", v,
+                stat(runs, 0, 2), stat(runs, 1, 4), stat(runs, 2, 2), runs.stream().mapToDouble(x -> x[3]).average().orElse(0))));
         Files.writeString(out.resolve("results.md"), md.toString());
+        Charts.lines(out.resolve("real_psnr.png"), "Real-domain PSNR on held-out photos during training (seed " + seeds.get(0) + ")",
+                "step", "PSNR (dB)", valCurves, false);
+        Charts.lines(out.resolve("losses.png"), "Loss terms (moving average of 10 steps, seed " + seeds.get(0) + ")", "step",
+                "loss", lossCurves, true);
         List<Image> row = new ArrayList<>();
         row.add(testReal.get(0));
         row.addAll(grid);
@@ -195,9 +261,33 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println();
         System.out.print(md);
         System.out.println();
-        System.out.println("wrote " + out + ": results.csv, results.md, grid.png (noisy | " + String.join(" | ", variants)
-                + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
+        System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png, losses.png, grid.png (noisy | "
+                + String.join(" | ", variants) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
+    }
+
+    /** "mean" for one value, "mean ± sd" for several. */
+    static String stat(List<double[]> runs, int k, int decimals) {
+        double m = runs.stream().mapToDouble(x -> x[k]).average().orElse(Double.NaN);
+        if (runs.size() == 1) {
+            return String.format(Locale.ROOT, "%." + decimals + "f", m);
+        }
+        double var = runs.stream().mapToDouble(x -> (x[k] - m) * (x[k] - m)).sum() / (runs.size() - 1);
+        return String.format(Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", m, Math.sqrt(var));
+    }
+
+    /** Moving average over {@code window} points. */
+    static List<double[]> smooth(List<double[]> pts, int window) {
+        List<double[]> out = new ArrayList<>();
+        double sum = 0;
+        for (int i = 0; i < pts.size(); i++) {
+            sum += pts.get(i)[1];
+            if (i >= window) {
+                sum -= pts.get(i - window)[1];
+            }
+            out.add(new double[] {pts.get(i)[0], sum / Math.min(i + 1, window)});
+        }
+        return out;
     }
 
     static double mean(ImageSet clean, ImageSet test, boolean psnr) {

@@ -155,6 +155,39 @@ class DegradationTest {
     }
 
     @Test
+    void correlatedNoiseHasTheRequestedStdsAndCorrelation() {
+        Image gray = Image.filled(3, 160, 160, 0.5f);
+        CorrelatedNoise n = new CorrelatedNoise(0.04, 0.04, 2.0, 0.1, 0.1, 0.0);
+        Image x = n.apply(gray, 3L);
+        assertEquals(x, n.apply(gray, 3L));
+        double s = 0;
+        double ss = 0;
+        double lag = 0;
+        double cbs = 0;
+        int k = 0;
+        for (int y = 20; y < 140; y++) {
+            for (int xx = 20; xx < 139; xx++) {
+                double ly = luma(x, y, xx) - 0.5;
+                double ly1 = luma(x, y, xx + 1) - 0.5;
+                double cb = -0.168736 * x.get(0, y, xx) - 0.331264 * x.get(1, y, xx) + 0.5 * x.get(2, y, xx);
+                s += ly;
+                ss += ly * ly;
+                lag += ly * ly1;
+                cbs += cb * cb;
+                k++;
+            }
+        }
+        double sd = Math.sqrt(ss / k - (s / k) * (s / k));
+        assertEquals(0.04, sd, 0.006, "luma std");
+        assertTrue(lag / ss > 0.7, "luma noise blurred over 2 px must be strongly correlated: " + lag / ss);
+        assertEquals(0.1, Math.sqrt(cbs / k), 0.01, "chroma (Cb) std");
+    }
+
+    private static double luma(Image x, int y, int xx) {
+        return 0.299 * x.get(0, y, xx) + 0.587 * x.get(1, y, xx) + 0.114 * x.get(2, y, xx);
+    }
+
+    @Test
     void describeNamesTheParameters() {
         assertEquals("awgn(sigma=0.0..75.0/255)", Awgn.reference().describe());
         assertTrue(CameraNoise.typical().describe().contains("bayer"));
