@@ -82,20 +82,13 @@ public record CorrelatedNoise(double lumaMin, double lumaMax, double lumaBlur, d
             f[i] = (float) g.sample();
         }
         if (blur > 0) {
-            int r = Math.max(1, (int) Math.ceil(3 * blur));
-            float[] k = new float[2 * r + 1];
-            double sum = 0;
+            float[] k = Pixels.gaussian1d(blur);
             double sumSq = 0;
-            for (int i = -r; i <= r; i++) {
-                k[i + r] = (float) Math.exp(-i * i / (2 * blur * blur));
-                sum += k[i + r];
+            for (float x : k) {
+                sumSq += x * x;
             }
-            for (int i = 0; i < k.length; i++) {
-                k[i] /= (float) sum;
-                sumSq += k[i] * k[i];
-            }
-            f = Pixels.convolve(Pixels.convolve(f, h, w, k, 1, k.length), h, w, k, k.length, 1);
-            // a separable low-pass of white noise has std sumSq (per axis, squared over two axes)
+            f = Pixels.separable(f, h, w, k);
+            // a separable low-pass of unit white noise has std sum(k^2) (sqrt of sum(k^2) per axis)
             float gain = (float) (1.0 / sumSq);
             for (int i = 0; i < f.length; i++) {
                 f[i] *= gain;

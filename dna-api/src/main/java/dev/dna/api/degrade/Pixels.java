@@ -39,6 +39,26 @@ final class Pixels {
         return i;
     }
 
+    /** Normalized 1-D Gaussian taps of radius max(1, ceil(3 sigma)). */
+    static float[] gaussian1d(double sigma) {
+        int r = Math.max(1, (int) Math.ceil(3 * sigma));
+        float[] k = new float[2 * r + 1];
+        double sum = 0;
+        for (int i = -r; i <= r; i++) {
+            k[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
+            sum += k[i + r];
+        }
+        for (int i = 0; i < k.length; i++) {
+            k[i] /= (float) sum;
+        }
+        return k;
+    }
+
+    /** The [H, W] plane filtered by {@code k} along rows, then along columns (replicate borders). */
+    static float[] separable(float[] plane, int h, int w, float[] k) {
+        return convolve(convolve(plane, h, w, k, 1, k.length), h, w, k, k.length, 1);
+    }
+
     /** 2-D correlation of one [H, W] plane with a [kh, kw] kernel (centered), replicate borders. */
     static float[] convolve(float[] plane, int h, int w, float[] kernel, int kh, int kw) {
         float[] out = new float[h * w];

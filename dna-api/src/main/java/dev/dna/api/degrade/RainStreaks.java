@@ -76,7 +76,7 @@ public record RainStreaks(double densityMin, double densityMax, double lengthMin
             }
         }
         // samples are half a pixel apart with weight 1/2: a streak adds about 1 along its path
-        float[] layer = blurSigma > 0 ? blur(s, h, w, blurSigma) : s;
+        float[] layer = blurSigma > 0 ? Pixels.separable(s, h, w, Pixels.gaussian1d(blurSigma)) : s;
         float[] v = clean.toArray();
         int plane = h * w;
         for (int i = 0; i < plane; i++) {
@@ -105,21 +105,6 @@ public record RainStreaks(double densityMin, double densityMax, double lengthMin
         if (y >= 0 && y < h && x >= 0 && x < w) {
             s[y * w + x] += (float) v;
         }
-    }
-
-    private static float[] blur(float[] p, int h, int w, double sigma) {
-        int r = Math.max(1, (int) Math.ceil(3 * sigma));
-        float[] k = new float[2 * r + 1];
-        double sum = 0;
-        for (int i = -r; i <= r; i++) {
-            k[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
-            sum += k[i + r];
-        }
-        for (int i = 0; i < k.length; i++) {
-            k[i] /= (float) sum;
-        }
-        float[] rows = Pixels.convolve(p, h, w, k, 1, k.length);
-        return Pixels.convolve(rows, h, w, k, k.length, 1);
     }
 
     @Override
