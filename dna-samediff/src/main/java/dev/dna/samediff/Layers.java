@@ -38,7 +38,7 @@ public final class Layers {
     private final ZigguratSampler.NormalizedGaussian gauss;
     private final String prefix;
     /** One zero constant per shape, shared by all of this builder's expansions (never written). */
-    private final java.util.Map<String, SDVariable> zeros_ = new java.util.HashMap<>();
+    private final java.util.Map<String, SDVariable> zeroConstants = new java.util.HashMap<>();
 
     Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
         this.sd = sd;
@@ -213,7 +213,7 @@ public final class Layers {
      * (measured at [16, 32, 64, 64] x [16, 32, 1, 1]); the broadcasting add's backward is cheap.
      */
     public SDVariable expand(SDVariable s, long... shape) {
-        SDVariable zeros = zeros_.computeIfAbsent(java.util.Arrays.toString(shape), k -> sd.zero(null, dtype, shape));
+        SDVariable zeros = zeroConstants.computeIfAbsent(java.util.Arrays.toString(shape), k -> sd.zero(null, dtype, shape));
         return zeros.add(s);
     }
 
