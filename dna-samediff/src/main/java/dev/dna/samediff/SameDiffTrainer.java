@@ -13,7 +13,6 @@ import dev.dna.api.data.PatchDataset;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.ImageBatch;
 import dev.dna.api.metrics.Metrics;
-import dev.dna.api.spec.OptimizerSpec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +33,6 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Trains an {@link AdaptationPlan} on SameDiff: the joint graph of {@link JointGraph}, Adam over both
@@ -207,6 +205,10 @@ public final class SameDiffTrainer {
                     }
                 }
                 r.apply(og.getGradients());
+                List<INDArray> keep = new ArrayList<>(og.getOutputs().values());
+                keep.addAll(og.getGradients().values());
+                keep.addAll(feed.values());
+                SessionMemory.freeIntermediates(r.graph.sd, keep);
                 StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9);
                 listeners.forEach(l -> l.onStep(report));
                 ValidationReport val = null;
@@ -329,31 +331,28 @@ public final class SameDiffTrainer {
 
         void apply(Map<String, INDArray> grads) {
             step++;
-            OptimizerSpec o = plan.optimizer();
-            double bc1 = 1 - Math.pow(o.beta1(), step);
-            double bc2 = 1 - Math.pow(o.beta2(), step);
             for (String p : params) {
-                INDArray w = graph.sd.getVariable(p).getArr();
                 INDArray g = grads.get(p);
                 if (g == null) {
                     continue; // the loss does not depend on this parameter: Adam leaves it as it is
                 }
-                if (o.weightDecay() > 0) {
-                    g = g.add(w.mul(o.weightDecay()));
-                }
-                INDArray m = adamM.get(p);
-                INDArray v = adamV.get(p);
-                m.muli(o.beta1()).addi(g.mul(1 - o.beta1()));
-                v.muli(o.beta2()).addi(g.mul(g).muli(1 - o.beta2()));
-                INDArray denom = Transforms.sqrt(v, true).divi(Math.sqrt(bc2)).addi(o.epsilon());
-                w.subi(m.div(denom).muli(o.learningRate() / bc1));
+                INDArray w = graph.sd.getVariable(p).getArr();
+                AdamUpdate.apply(plan.optimizer(), step, w, g, adamM.get(p), adamV.get(p), scratch(p, w));
             }
             if (plan.emaDecay() > 0) {
                 double d = Math.min(plan.emaDecay(), (1.0 + step) / (10.0 + step));
                 for (String p : restorerParams) {
-                    ema.get(p).muli(d).addi(graph.sd.getVariable(p).getArr().mul(1 - d));
+                    INDArray w = graph.sd.getVariable(p).getArr();
+                    ema.get(p).muli(d).addi(scratch(p, w).assign(w).muli(1 - d));
                 }
             }
+        }
+
+        private final Map<String, INDArray> scratch = new LinkedHashMap<>();
+
+        /** A reusable array of {@code like}'s shape and type for parameter {@code p}. */
+        private INDArray scratch(String p, INDArray like) {
+            return scratch.computeIfAbsent(p, k -> Nd4j.createUninitialized(like.dataType(), like.shape()));
         }
 
         Map<String, INDArray> resultWeights() {

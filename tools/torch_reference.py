@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""PyTorch re-implementation of dna's networks and training step, for side-by-side measurements.
+
+The architectures mirror the Java engine exactly (dna-samediff's RestorerNets, EpsNet and JointGraph):
+the same layers, channel counts, padding (SAME: stride-2 convolutions pad 0 before and 1 after, as
+libnd4j and TensorFlow do), GroupNorm, scale-shift conditioning, attention, residual swap and channel
+shuffle as mask selects, the same losses and PyTorch's Adam with an EMA of the restorer. Parameter
+counts are printed so a caller can check they equal the Java ones.
+
+    python3 tools/torch_reference.py bench --width 16 --depth 2 --diffusion-width 16 --multipliers 1,2 \
+        --res-blocks 1 --dropout 0.1 --batch 4 --patch 48 --steps 10 --threads 2 --variant full
+
+prints one JSON object: parameter counts, forward FLOPs, per-step seconds (median, all), and the
+restorer's inference seconds at --sizes. Works with PyTorch 1.13 (Debian's python3-torch) and 2.x,
+on CPU or --device cuda.
+"""
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def conv_same(x, conv, stride):
+    """SAME padding as libnd4j: for stride 2 and even input, 0 before and 1 after."""
+    k = conv.kernel_size[0]
+    if stride == 1:
+        return conv(F.pad(x, ((k - 1) // 2, k // 2, (k - 1) // 2, k // 2))) if k > 1 else conv(x)
+    h = x.shape[-1]
+    out = -(-h // stride)
+    total = max((out - 1) * stride + k - h, 0)
+    before = total // 2
+    return conv(F.pad(x, (before, total - before, before, total - before)))
+
+
+class Conv(nn.Module):
+    def __init__(self, cin, cout, k, stride=1, zero=False):
+        super().__init__()
+        self.c = nn.Conv2d(cin, cout, k, stride=stride, padding=0)
+        self.stride = stride
+        if zero:
+            nn.init.zeros_(self.c.weight)
+        else:
+            nn.init.normal_(self.c.weight, 0.0, math.sqrt(2.0 / (k * k * cin)))
+        nn.init.zeros_(self.c.bias)
+
+    def forward(self, x):
+        return conv_same(x, self.c, self.stride)
+
+
+def act(name):
+    return {"leaky_relu": lambda x: F.leaky_relu(x, 0.2), "relu": F.relu, "silu": F.silu,
+            "gelu": F.gelu, "tanh": torch.tanh}[name]
+
+
+class UNet(nn.Module):
+    """RestorerNets.unet: returns G(x), the residual."""
+
+    def __init__(self, width, depth, activation="leaky_relu", upsampling="bilinear"):
+        super().__init__()
+        self.depth, self.act, self.upsampling = depth, act(activation), upsampling
+        self.enc = nn.ModuleList()
+        cin = 3
+        for i in range(depth):
+            ch = width << i
+            self.enc.append(nn.ModuleList([Conv(cin, ch, 3), Conv(ch, ch, 3)]))
+            cin = ch
+        ch = width << depth
+        self.mid = nn.ModuleList([Conv(cin, ch, 3), Conv(ch, ch, 3)])
+        self.dec = nn.ModuleList()
+        self.up = nn.ModuleList()
+        for i in reversed(range(depth)):
+            out = width << i
+            self.up.append(nn.ConvTranspose2d(ch, ch, 2, 2) if upsampling == "transposed_conv" else nn.Identity())
+            self.dec.append(nn.ModuleList([Conv(ch + out, out, 3), Conv(out, out, 3)]))
+            ch = out
+        self.out = Conv(ch, 3, 1)
+
+    def forward(self, x):
+        skips, h = [], x
+        for a, b in self.enc:
+            h = self.act(b(self.act(a(h))))
+            skips.append(h)
+            h = F.avg_pool2d(h, 2)
+        h = self.act(self.mid[1](self.act(self.mid[0](h))))
+        for up, (a, b) in zip(self.up, self.dec):
+            if self.upsampling == "bilinear":
+                h = F.interpolate(h, scale_factor=2, mode="bilinear", align_corners=False)
+            elif self.upsampling == "nearest":
+                h = F.interpolate(h, scale_factor=2, mode="nearest")
+            else:
+                h = up(h)
+            h = torch.cat([h, skips.pop()], 1)
+            h = self.act(b(self.act(a(h))))
+        return self.out(h)
+
+
+class DnCNN(nn.Module):
+    def __init__(self, layers, width, activation="relu"):
+        super().__init__()
+        self.act = act(activation)
+        self.convs = nn.ModuleList([Conv(3, width, 3)] + [Conv(width, width, 3) for _ in range(layers - 2)]
+                                   + [Conv(width, 3, 3)])
+
+    def forward(self, x):
+        h = x
+        for c in self.convs[:-1]:
+            h = self.act(c(h))
+        return self.convs[-1](h)
+
+
+class Dense(nn.Linear):
+    def __init__(self, cin, cout, zero=False):
+        super().__init__(cin, cout)
+        if zero:
+            nn.init.zeros_(self.weight)
+        else:
+            nn.init.normal_(self.weight, 0.0, math.sqrt(2.0 / cin))
+        nn.init.zeros_(self.bias)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin, cout, emb, groups, dropout):
+        super().__init__()
+        self.gn1, self.gn2 = nn.GroupNorm(groups, cin), nn.GroupNorm(groups, cout)
+        self.conv1, self.conv2 = Conv(cin, cout, 3), Conv(cout, cout, 3, zero=True)
+        self.emb = Dense(emb, 2 * cout)
+        self.skip = None if cin == cout else Conv(cin, cout, 1)
+        self.dropout, self.cout = dropout, cout
+
+    def forward(self, x, emb):
+        h = self.conv1(F.silu(self.gn1(x)))
+        ss = self.emb(F.silu(emb))
+        scale, shift = ss[:, :self.cout, None, None], ss[:, self.cout:, None, None]
+        h = F.silu(self.gn2(h) * (1 + scale) + shift)
+        h = F.dropout(h, self.dropout, self.training)
+        h = self.conv2(h)
+        return (x if self.skip is None else self.skip(x)) + h
+
+
+class Attention(nn.Module):
+    def __init__(self, ch, groups):
+        super().__init__()
+        self.heads = max(1, ch // 32)
+        self.gn = nn.GroupNorm(groups, ch)
+        self.qkv, self.proj = Conv(ch, 3 * ch, 1), Conv(ch, ch, 1, zero=True)
+
+    def forward(self, x):
+        n, ch, s, _ = x.shape
+        d = ch // self.heads
+        qkv = self.qkv(self.gn(x)).reshape(n * self.heads, 3 * d, s * s)
+        q, k, v = qkv[:, :d], qkv[:, d:2 * d], qkv[:, 2 * d:]
+        w = torch.softmax(q.transpose(1, 2) @ k / math.sqrt(d), dim=2)
+        a = v @ w.transpose(1, 2)
+        return x + self.proj(a.reshape(n, ch, s, s))
+
+
+class EpsNet(nn.Module):
+    """dna-samediff's EpsNet: concat[x_t, c1, c2] [N, 9, S, S] and levels g [N] to noise [N, 3, S, S]."""
+
+    def __init__(self, width, multipliers, res_blocks, groups, attention, dropout):
+        super().__init__()
+        self.w = width
+        half = width // 2
+        self.register_buffer("freqs", torch.exp(-math.log(10000.0) * torch.arange(half) / half))
+        e = 4 * width
+        self.emb1, self.emb2 = Dense(width, e), Dense(e, e)
+        self.inp = Conv(9, width, 3)
+        self.down = nn.ModuleList()
+        skip_ch, ch = [width], width
+        for level, m in enumerate(multipliers):
+            for _ in range(res_blocks):
+                self.down.append(ResBlock(ch, width * m, e, groups, dropout))
+                ch = width * m
+                skip_ch.append(ch)
+            if level < len(multipliers) - 1:
+                self.down.append(Conv(ch, ch, 3, stride=2))
+                skip_ch.append(ch)
+        self.mid1 = ResBlock(ch, ch, e, groups, dropout)
+        self.attn = Attention(ch, groups) if attention else None
+        self.mid2 = ResBlock(ch, ch, e, groups, dropout)
+        self.upb = nn.ModuleList()
+        for level in reversed(range(len(multipliers))):
+            for _ in range(res_blocks + 1):
+                sc = skip_ch.pop()
+                self.upb.append(ResBlock(ch + sc, width * multipliers[level], e, groups, dropout))
+                ch = width * multipliers[level]
+            if level > 0:
+                self.upb.append(Conv(ch, ch, 3))
+        self.gn_out = nn.GroupNorm(groups, ch)
+        self.out = Conv(ch, 3, 3, zero=True)
+
+    def forward(self, x, g):
+        args = g[:, None] * self.freqs[None]
+        ge = torch.cat([torch.cos(args), torch.sin(args)], 1)
+        if self.w % 2 == 1:
+            ge = torch.cat([ge, torch.zeros_like(g[:, None])], 1)
+        emb = self.emb2(F.silu(self.emb1(ge)))
+        h = self.inp(x)
+        skips = [h]
+        for m in self.down:
+            h = m(h, emb) if isinstance(m, ResBlock) else m(h)
+            skips.append(h)
+        h = self.mid1(h, emb)
+        if self.attn is not None:
+            h = self.attn(h)
+        h = self.mid2(h, emb)
+        for m in self.upb:
+            if isinstance(m, ResBlock):
+                h = m(torch.cat([h, skips.pop()], 1), emb)
+            else:
+                h = m(F.interpolate(h, scale_factor=2, mode="nearest"))
+        return self.out(F.silu(self.gn_out(h)))
+
+
+def select(m, a, b):
+    return m * a + (1 - m) * b
+
+
+def charbonnier(y, yhat, eps=1e-6):
+    return torch.sqrt((y - yhat) ** 2 + eps).mean()
+
+
+def joint_loss(G, D, xs, ys, xr, eps, level, keep1, keep2, lam, variant, margin=0.1):
+    """JointGraph's loss for one variant (vanilla, diffusion, shuffle, full); returns (loss, terms)."""
+    if variant == "vanilla":
+        lres = charbonnier(ys, xs + G(xs))
+        return lres, {"l_res": lres}
+    b = xs.shape[0]
+    r = G(torch.cat([xs, xr], 0))
+    rs, rr = r[:b], r[b:]
+    ys_hat, yr_hat = xs + rs, xr + rr
+    lres = charbonnier(ys, ys_hat)
+    g4 = level.view(b, 1, 1, 1)
+    xt = torch.sqrt(g4) * ys + torch.sqrt(1 - g4) * eps
+
+    def cond(a, c, keep):
+        if variant in ("shuffle", "full"):
+            return torch.cat([xt, select(keep, a, c), select(keep, c, a)], 1)
+        return torch.cat([xt, a, c], 1)
+
+    pos = cond(ys_hat, yr_hat, keep1)
+    if variant == "full":
+        neg = cond(xs + rr, xr + rs, keep2)
+        e = D(torch.cat([pos, neg], 0), torch.cat([level, level], 0))
+        mse_pos, mse_neg = ((eps - e[:b]) ** 2).mean(), ((eps - e[b:]) ** 2).mean()
+        lnoise = 0.5 * (mse_pos + F.relu(mse_pos - mse_neg + margin))
+        terms = {"l_res": lres, "mse_pos": mse_pos, "mse_neg": mse_neg}
+    else:
+        mse_pos = ((eps - D(pos, level)) ** 2).mean()
+        lnoise = mse_pos
+        terms = {"l_res": lres, "mse_pos": mse_pos}
+    loss = lres + lam * lnoise
+    terms["loss"] = loss
+    return loss, terms
+
+
+def count_params(m):
+    return sum(p.numel() for p in m.parameters())
+
+
+def forward_flops(module, *inputs):
+    """2 x multiply-accumulates of convolutions, transposed convolutions, dense layers and attention matmuls."""
+    total = [0]
+
+    def conv_hook(m, inp, out):
+        total[0] += 2 * out.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+
+    def lin_hook(m, inp, out):
+        total[0] += 2 * out.numel() * m.in_features
+
+    def attn_hook(m, inp, out):
+        n, ch, s, _ = inp[0].shape
+        total[0] += 2 * 2 * n * ch * (s * s) ** 2  # q^T k and v w^T
+
+    hooks = []
+    for sub in module.modules():
+        if isinstance(sub, (nn.Conv2d, nn.ConvTranspose2d)):
+            hooks.append(sub.register_forward_hook(conv_hook))
+        elif isinstance(sub, nn.Linear):
+            hooks.append(sub.register_forward_hook(lin_hook))
+        elif isinstance(sub, Attention):
+            hooks.append(sub.register_forward_hook(attn_hook))
+    with torch.no_grad():
+        module(*inputs)
+    for h in hooks:
+        h.remove()
+    return total[0]
+
+
+def build(a):
+    if a.restorer == "unet":
+        G = UNet(a.width, a.depth, a.activation, a.upsampling)
+    else:
+        G = DnCNN(a.layers, a.width, a.activation if a.activation != "leaky_relu" else "relu")
+    D = EpsNet(a.diffusion_width, a.multipliers, a.res_blocks, min(a.groups, a.diffusion_width), a.attention, a.dropout)
+    return G, D
+
+
+def sync(device):
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def bench(a):
+    torch.manual_seed(a.seed)
+    dev = torch.device(a.device)
+    G, D = build(a)
+    G, D = G.to(dev), D.to(dev)
+    uses_d = a.variant != "vanilla"
+    params = list(G.parameters()) + (list(D.parameters()) if uses_d else [])
+    opt = torch.optim.Adam(params, lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
+    ema = [p.detach().clone() for p in G.parameters()]
+    b, s = a.batch, a.patch
+    gen = torch.Generator(device="cpu").manual_seed(a.seed)
+
+    def batch():
+        r = lambda *shape: torch.rand(*shape, generator=gen).to(dev)
+        return dict(xs=r(b, 3, s, s), ys=r(b, 3, s, s), xr=r(b, 3, s, s),
+                    eps=torch.randn(b, 3, s, s, generator=gen).to(dev), level=r(b),
+                    keep1=(r(b, 1, 1, 1) < 0.5).float(), keep2=(r(b, 1, 1, 1) < 0.5).float())
+
+    G.train()
+    D.train()
+    times = []
+    for step in range(a.steps + 1):
+        x = batch()
+        sync(a.device)
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        loss, _ = joint_loss(G, D, lam=0.1, variant=a.variant, **x)
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            d = min(0.999, (1.0 + step + 1) / (10.0 + step + 1))
+            for e, p in zip(ema, G.parameters()):
+                e.mul_(d).add_(p.detach(), alpha=1 - d)
+        sync(a.device)
+        if step > 0:
+            times.append(time.perf_counter() - t0)
+
+    x = batch()
+    if a.variant == "vanilla":
+        step_flops = 3 * forward_flops(G, x["xs"])
+    else:
+        n_eps = 2 * b if a.variant == "full" else b
+        step_flops = 3 * (forward_flops(G, torch.cat([x["xs"], x["xr"]], 0))
+                          + forward_flops(D, torch.zeros(n_eps, 9, s, s, device=dev), torch.rand(n_eps, device=dev)))
+
+    G.eval()
+    inference = {}
+    for size in a.sizes:
+        img = torch.rand(1, 3, size, size, device=dev)
+        ts = []
+        with torch.no_grad():
+            for i in range(a.reps + 1):
+                sync(a.device)
+                t0 = time.perf_counter()
+                y = img + G(img)
+                sync(a.device)
+                if i > 0:
+                    ts.append(time.perf_counter() - t0)
+        inference[str(size)] = {"median_s": statistics.median(ts), "seconds": ts,
+                                "forward_flops": forward_flops(G, img)}
+    out = {
+        "torch": torch.__version__, "device": a.device, "threads": torch.get_num_threads(), "variant": a.variant,
+        "restorer_params": count_params(G), "diffusion_params": count_params(D),
+        "step_median_s": statistics.median(times), "step_seconds": times, "step_flops": step_flops,
+        "inference": inference,
+    }
+    print(json.dumps(out))
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("bench", help="time the training step and the restorer's inference")
+    b.add_argument("--restorer", choices=["unet", "dncnn"], default="unet")
+    b.add_argument("--width", type=int, default=16)
+    b.add_argument("--depth", type=int, default=2)
+    b.add_argument("--layers", type=int, default=10)
+    b.add_argument("--activation", default="leaky_relu")
+    b.add_argument("--upsampling", default="bilinear")
+    b.add_argument("--diffusion-width", type=int, default=16)
+    b.add_argument("--multipliers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2])
+    b.add_argument("--res-blocks", type=int, default=1)
+    b.add_argument("--groups", type=int, default=32)
+    b.add_argument("--attention", action="store_true")
+    b.add_argument("--dropout", type=float, default=0.1)
+    b.add_argument("--batch", type=int, default=4)
+    b.add_argument("--patch", type=int, default=48)
+    b.add_argument("--steps", type=int, default=10)
+    b.add_argument("--variant", choices=["vanilla", "diffusion", "shuffle", "full"], default="full")
+    b.add_argument("--lr", type=float, default=1e-3)
+    b.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",") if x], default=[256])
+    b.add_argument("--reps", type=int, default=5)
+    b.add_argument("--threads", type=int, default=0, help="intra-op threads (0: PyTorch's default)")
+    b.add_argument("--device", default="cpu")
+    b.add_argument("--seed", type=int, default=0)
+    a = p.parse_args(argv)
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
+    if a.cmd == "bench":
+        bench(a)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
