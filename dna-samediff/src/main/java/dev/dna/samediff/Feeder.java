@@ -52,6 +52,7 @@ final class Feeder {
         NoiseSchedule.LevelDraw d = schedule.draw(b, rs.get(TrainingStreams.LEVELS));
         m.put(JointGraph.LEVEL, Nd4j.create(d.levels(), new long[] {b}, DataType.DOUBLE).castTo(dt));
         m.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, lambda).castTo(dt));
+        m.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, 1.0).castTo(dt));
         if (graph.plan.channelShuffle()) {
             UniformRandomProvider r = rs.get(TrainingStreams.MASKS);
             m.put(JointGraph.KEEP1, keep(ChannelShuffle.drawMask(b, r)));

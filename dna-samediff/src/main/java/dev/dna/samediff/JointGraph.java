@@ -21,13 +21,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   eps      [B, 3, S, S]  N(0, I) noise                        level  [B]           continuous noise level g
  *   keep1, keep2 [B, 1, 1, 1]  shuffle keep masks (1 - swapped) of the positive and the negative pass
  *   lambda   []            weight of the diffusion loss at this step
+ *   res_weight []          weight of the restoration loss: 1 in training; 0 (with lambda) or 1 (with lambda 0)
+ *                          to measure the gradient that one loss alone sends into the restorer
  *   D/resK/dropout [2B or B, C, s, s]  dropout masks (values 0 or 1/(1-p)), one per diffusion res block
  * </pre>
  * Graph: {@code R = G([xs; xr])} (one call on 2B samples), {@code ŷ_s = xs + R_s}, {@code ŷ_r = xr + R_r};
  * {@code x_t = sqrt(g) ys + sqrt(1-g) eps}; positive conditions {@code CS(ŷ_s, ŷ_r; keep1)}, negative
  * {@code CS(xs + R_r, xr + R_s; keep2)}, where {@code CS(a, b; m) = (m a + (1-m) b, m b + (1-m) a)};
- * both passes through EpsNet as one batch of 2B; losses as in {@link LossSpec}. A vanilla plan has only
- * xs, ys and {@code loss = l_res}.
+ * both passes through EpsNet as one batch of 2B; losses as in {@link LossSpec}, {@code loss = res_weight
+ * l_res + lambda l_noise}. A vanilla plan has only xs, ys and {@code loss = l_res}.
  *
  * <p>Variables: restorer parameters are named {@code G/...}, diffusion parameters {@code D/...}. Each
  * net is initialized from its own random stream of the plan's seed, so every ablation variant starts
@@ -42,6 +44,7 @@ final class JointGraph {
     static final String KEEP1 = "keep1";
     static final String KEEP2 = "keep2";
     static final String LAMBDA = "lambda";
+    static final String RES_WEIGHT = "res_weight";
 
     static final String LOSS = "loss";
     static final String L_RES = "l_res";
@@ -103,6 +106,7 @@ final class JointGraph {
         SDVariable eps = sd.placeHolder(EPS, dt, b, 3, s, s);
         SDVariable level = sd.placeHolder(LEVEL, dt, b);
         SDVariable lambda = sd.placeHolder(LAMBDA, dt);
+        SDVariable resWeight = sd.placeHolder(RES_WEIGHT, dt);
 
         // 1. the restorer, once on both domains
         SDVariable both = RestorerNets.build(g, sd.concat(0, xs, xr), rs);
@@ -172,7 +176,7 @@ final class JointGraph {
         }
         lnoise = sd.identity(L_NOISE, lnoise);
         terms.add(L_NOISE);
-        sd.identity(LOSS, lres.add(lambda.mul(lnoise)));
+        sd.identity(LOSS, resWeight.mul(lres).add(lambda.mul(lnoise)));
         sd.setLossVariables(LOSS);
         Quiet.createGradFunction(sd);
         return new JointGraph(sd, plan, batch, size, List.copyOf(net.dropoutMasks()), List.copyOf(terms));

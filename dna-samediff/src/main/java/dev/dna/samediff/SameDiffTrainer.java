@@ -214,7 +214,8 @@ public final class SameDiffTrainer {
                 ValidationReport val = null;
                 if (validator != null && (step % validateEvery == 0 || step == last)) {
                     validator.setWeights(r.resultWeights());
-                    val = validate(validator, step, inputPsnr);
+                    double[] norms = restorerGradNorms(r, feed, lambda);
+                    val = validate(validator, step, inputPsnr, norms);
                     ValidationReport v = val;
                     listeners.forEach(l -> l.onValidation(v));
                 }
@@ -259,7 +260,36 @@ public final class SameDiffTrainer {
         return s / valClean.size();
     }
 
-    private ValidationReport validate(TrainedRestorer r, long step, double inputPsnr) {
+    /**
+     * The L2 norms of the gradients that {@code L_res} and {@code lambda L_noise} each send into the
+     * restorer, on this step's batch: two more gradient passes with the loss weights set to (1, 0) and
+     * (0, lambda). Nothing random is drawn, so the training run is the same with or without them.
+     */
+    private static double[] restorerGradNorms(Run r, Map<String, INDArray> feed, double lambda) {
+        double res = restorerGradNorm(r, feed, 1.0, 0.0);
+        double noise = r.plan.usesDiffusion() ? restorerGradNorm(r, feed, 0.0, lambda) : Double.NaN;
+        return new double[] {res, noise};
+    }
+
+    private static double restorerGradNorm(Run r, Map<String, INDArray> feed, double resWeight, double lambda) {
+        Map<String, INDArray> f = new LinkedHashMap<>(feed);
+        if (r.plan.usesDiffusion()) {
+            f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, resWeight).castTo(DataType.FLOAT));
+            f.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, lambda).castTo(DataType.FLOAT));
+        }
+        Map<String, INDArray> grads = r.graph.sd.calculateGradients(f, r.restorerParams);
+        double sq = 0;
+        for (INDArray g : grads.values()) {
+            double n = g.norm2Number().doubleValue();
+            sq += n * n;
+        }
+        List<INDArray> keep = new ArrayList<>(grads.values());
+        keep.addAll(f.values());
+        SessionMemory.freeIntermediates(r.graph.sd, keep);
+        return Math.sqrt(sq);
+    }
+
+    private ValidationReport validate(TrainedRestorer r, long step, double inputPsnr, double[] gradNorms) {
         double psnr = 0;
         double ssim = 0;
         for (int i = 0; i < valClean.size(); i++) {
@@ -267,7 +297,8 @@ public final class SameDiffTrainer {
             psnr += Metrics.psnr(valClean.get(i), y);
             ssim += Metrics.ssim(valClean.get(i), y);
         }
-        return new ValidationReport(step, psnr / valClean.size(), ssim / valClean.size(), inputPsnr);
+        return new ValidationReport(step, psnr / valClean.size(), ssim / valClean.size(), inputPsnr, gradNorms[0],
+                gradNorms[1]);
     }
 
     private BufferedWriter csvWriter(List<String> terms) throws IOException {
@@ -281,7 +312,7 @@ public final class SameDiffTrainer {
         BufferedWriter w = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         if (fresh) {
-            w.write("step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim\n");
+            w.write("step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise\n");
         }
         return w;
     }
@@ -293,6 +324,8 @@ public final class SameDiffTrainer {
         sb.append(',').append(String.format(Locale.ROOT, "%.4f", r.seconds()));
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.4f", v.psnr()));
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.5f", v.ssim()));
+        sb.append(',').append(v == null ? "" : fmt(v.restorationGradNorm()));
+        sb.append(',').append(v == null || Double.isNaN(v.noiseGradNorm()) ? "" : fmt(v.noiseGradNorm()));
         w.write(sb.append('\n').toString());
         w.flush();
     }

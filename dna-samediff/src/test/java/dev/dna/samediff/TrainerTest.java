@@ -156,12 +156,45 @@ class TrainerTest {
         double lastAvg = loss.subList(35, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         assertTrue(lastAvg < 0.8 * first, "loss did not fall: " + first + " -> " + lastAvg);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim", lines.get(0));
+        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim,grad_res,grad_noise", lines.get(0));
         assertEquals(41, lines.size());
         assertEquals(2, vals.size());
-        assertTrue(lines.get(20).split(",").length == 7, lines.get(20));
+        assertEquals(8, lines.get(20).split(",").length, lines.get(20)); // grad_noise empty: no diffusion
+        assertTrue(vals.get(0).restorationGradNorm() > 0 && Double.isNaN(vals.get(0).noiseGradNorm()), vals.toString());
         assertTrue(vals.get(1).psnr() > vals.get(0).psnr(), "validation PSNR should rise with training: " + vals);
         assertTrue(vals.get(0).inputPsnr() > 15 && vals.get(0).inputPsnr() < 25, "input PSNR at sigma 25: " + vals);
         assertEquals(3, r.restore(noisy.get(0)).channels());
+    }
+
+    @Test
+    void gradientNormsShowTheDiffusionLossReachesTheRestorerOnlyWhenNotDetached() {
+        AdaptationPlan p = Adaptation.from(plan(6)).noiseWeight(1.0).noiseWeightRamp(5, 1).build();
+        ImageSet clean = ImageSet.of(PHOTOS.select(0).names(), List.of(PHOTOS.get(0).crop(0, 0, 32, 32)));
+        ImageSet noisy = ImageSet.of(clean.names(), List.of(Awgn.sigma255(25, 25).apply(clean.get(0), 5L)));
+        for (boolean detach : new boolean[] {false, true}) {
+            AdaptationPlan q = Adaptation.from(p).detachConditions(detach).build();
+            List<ValidationReport> vals = new ArrayList<>();
+            TrainedRestorer measured = SameDiffTrainer.create(q).progressBar(false).validateEvery(3, noisy, clean)
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onValidation(ValidationReport v) {
+                            vals.add(v);
+                        }
+                    }).fit(synthetic(q), real(q));
+            assertEquals(2, vals.size());
+            for (ValidationReport v : vals) {
+                assertTrue(v.restorationGradNorm() > 0, v.toString());
+                if (detach) {
+                    assertEquals(0.0, v.noiseGradNorm(), 0.0, "detached conditions must send no gradient into G: " + v);
+                } else {
+                    assertTrue(v.noiseGradNorm() > 1e-6, "the diffusion loss must reach G: " + v);
+                }
+            }
+            // measuring draws nothing random and changes no weight
+            TrainedRestorer plain = SameDiffTrainer.create(q).progressBar(false).fit(synthetic(q), real(q));
+            for (String k : plain.weights().keySet()) {
+                assertEquals(plain.weights().get(k), measured.weights().get(k), "weight " + k);
+            }
+        }
     }
 }

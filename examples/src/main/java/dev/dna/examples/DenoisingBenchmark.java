@@ -10,6 +10,8 @@ import dev.dna.api.data.ImageSet;
 import dev.dna.api.data.PatchDataset;
 import dev.dna.api.data.PatchSampler;
 import dev.dna.api.degrade.Awgn;
+import dev.dna.api.degrade.Blur;
+import dev.dna.api.degrade.RainStreaks;
 import dev.dna.api.degrade.CameraNoise;
 import dev.dna.api.degrade.CorrelatedNoise;
 import dev.dna.api.degrade.Jpeg;
@@ -38,15 +40,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main example: synthetic-to-real denoising on the embedded photographs.
+ * The main example: synthetic-to-real restoration on the embedded photographs; denoising by default,
+ * deraining and deblurring with {@code --task}.
  *
- * <p>Synthetic domain: AWGN (sigma per image in [0, 50]/255) on the training photos. "Real" domain
+ * <p>Denoising's synthetic domain: AWGN (sigma per image in [0, 50]/255) on the training photos. "Real" domain
  * (hard, the default): the camera noise model (shot + read noise on a Bayer mosaic, demosaicing) plus
  * spatially correlated luma/chroma noise and JPEG 70..90; the adaptation variants never see its clean
  * side. Three held-out photographs (never used in training) measure the real domain. Trains the
  * requested ablation variants (vanilla, diffusion, shuffle, full) and an oracle trained on real pairs,
  * with the same seeds and step budget, and writes everything under one run folder: results.csv and
- * results.md (mean ± sd over seeds), real_psnr.png and losses.png (first seed), grid.png, and per run
+ * results.md (mean ± sd over seeds), real_psnr.png, losses.png and grad_norms.png (the gradient each loss
+ * sends into the restorer; first seed), grid.png, and per run
  * plan.json, log.csv, restorer.dna and restorer.onnx.
  */
 @Command(name = "denoising-benchmark", mixinStandardHelpOptions = true,
@@ -99,24 +103,46 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.exit(new CommandLine(new DenoisingBenchmark()).execute(args));
     }
 
-    /** The synthetic-domain test noise: AWGN at a fixed sigma of 25/255 (the training range is 0..50). */
-    static final Degradation SYNTHETIC_TEST = Awgn.sigma255(25, 25);
+    @Option(names = "--task", defaultValue = "denoise",
+            description = "denoise (AWGN vs camera-like noise), derain (thin vertical streaks vs slanted, wide, blurred rain with "
+                    + "haze and JPEG) or deblur (uniform motion blur vs defocus blur + noise + JPEG) (default: ${DEFAULT-VALUE})")
+    String task;
 
-    static Degradation syntheticDomain() {
-        return Awgn.sigma255(0, 50);
+    /** The synthetic domain of the task: what the training pairs are made with. */
+    Degradation syntheticDomain() {
+        return switch (task) {
+            case "denoise" -> Awgn.sigma255(0, 50);
+            case "derain" -> RainStreaks.light();
+            case "deblur" -> Blur.motion(3, 11);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--task must be denoise, derain or deblur, got " + task);
+        };
     }
 
-    /** The "real" domain: hard (default) adds correlated luma/chroma noise and stronger JPEG to the camera model. */
+    /** The synthetic-domain test degradation (denoising: AWGN at a fixed sigma of 25/255, the middle of 0..50). */
+    Degradation syntheticTest() {
+        return task.equals("denoise") ? Awgn.sigma255(25, 25) : syntheticDomain();
+    }
+
+    /**
+     * The "real" domain. Denoising: hard (default) adds correlated luma/chroma noise and stronger JPEG to the
+     * camera model. Deraining: another rain model (slanted, wider, blurred streaks with haze) and JPEG.
+     * Deblurring: defocus instead of motion, with sensor noise and JPEG.
+     */
     Degradation realDomain() {
-        return switch (domain) {
-            case "mild" -> CameraNoise.typical();
-            case "hard" -> CameraNoise.typical().withJpeg(0, 0).then(CorrelatedNoise.strong()).then(new Jpeg(70, 90));
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--domain must be hard or mild, got " + domain);
+        return switch (task) {
+            case "derain" -> RainStreaks.heavySlanted().then(new Jpeg(75, 95));
+            case "deblur" -> Blur.defocus(1.5, 3.5).then(Awgn.sigma255(2, 6)).then(new Jpeg(75, 95));
+            default -> switch (domain) {
+                case "mild" -> CameraNoise.typical();
+                case "hard" -> CameraNoise.typical().withJpeg(0, 0).then(CorrelatedNoise.strong()).then(new Jpeg(70, 90));
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--domain must be hard or mild, got " + domain);
+            };
         };
     }
 
     @Option(names = "--domain", defaultValue = "hard",
-            description = "real domain: hard (camera + correlated chroma/luma noise + JPEG 70..90, input ~19 dB) or mild (camera noise + JPEG 75..95, ~28.6 dB) (default: ${DEFAULT-VALUE})")
+            description = "denoising's real domain: hard (camera + correlated chroma/luma noise + JPEG 70..90, input ~19 dB) or mild (camera noise + JPEG 75..95, ~28.6 dB) (default: ${DEFAULT-VALUE})")
     String domain;
 
     AdaptationPlan fullPlan(long seed) {
@@ -137,7 +163,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (out == null) {
-            out = Path.of("runs", "denoising-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            out = Path.of("runs", (task.equals("denoise") ? "denoising" : task) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         Files.createDirectories(out);
         if (fullMode) {
@@ -165,7 +191,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             Image c = centerCrop(split.first().get(i), crop);
             clean.add(c);
             real.add(realDomain().apply(c, 1_000_000L + i));
-            syn.add(SYNTHETIC_TEST.apply(c, 2_000_000L + i).clip());
+            syn.add(syntheticTest().apply(c, 2_000_000L + i).clip());
         }
         ImageSet testClean = ImageSet.of(split.first().names(), clean);
         ImageSet testReal = ImageSet.of(split.first().names(), real);
@@ -180,6 +206,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         Map<String, List<double[]>> perVariant = new LinkedHashMap<>(); // variant -> per seed {psnr, ssim, synPsnr, seconds}
         Map<String, List<double[]>> valCurves = new LinkedHashMap<>();
         Map<String, List<double[]>> lossCurves = new LinkedHashMap<>();
+        Map<String, List<double[]>> gradCurves = new LinkedHashMap<>();
         List<Image> grid = new ArrayList<>();
         for (long seed : seeds) {
             AdaptationPlan fullForSeed = fullPlan(seed);
@@ -194,6 +221,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 PatchDataset trainPairs = oracle ? realImages : synPairs;
                 boolean firstSeed = seed == seeds.get(0);
                 List<double[]> curve = new ArrayList<>();
+                List<double[]> gradRes = new ArrayList<>();
+                List<double[]> gradNoise = new ArrayList<>();
                 Map<String, List<double[]>> terms = new LinkedHashMap<>();
                 long t0 = System.nanoTime();
                 TrainedRestorer r = SameDiffTrainer.create(plan)
@@ -214,6 +243,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                             @Override
                             public void onValidation(ValidationReport val) {
                                 curve.add(new double[] {val.step(), val.psnr()});
+                                gradRes.add(new double[] {val.step(), val.restorationGradNorm()});
+                                if (val.noiseGradNorm() > 0) {
+                                    gradNoise.add(new double[] {val.step(), val.noiseGradNorm()});
+                                }
                             }
                         })
                         .fit(trainPairs, plan.usesDiffusion() ? realImages : null);
@@ -238,6 +271,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         ssim, synPsnr, seconds);
                 if (firstSeed) {
                     valCurves.put(v, curve);
+                    gradCurves.put(v + " L_res", gradRes);
+                    if (!gradNoise.isEmpty()) {
+                        gradCurves.put(v + " lambda L_noise", gradNoise);
+                    }
                     terms.forEach((k, pts) -> lossCurves.put(v + " " + k, smooth(pts, 10)));
                     grid.add(restoredReal.get(0));
                 }
@@ -256,6 +293,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 "step", "PSNR (dB)", valCurves, false);
         Charts.lines(out.resolve("losses.png"), "Loss terms (moving average of 10 steps, seed " + seeds.get(0) + ")", "step",
                 "loss", lossCurves, true);
+        Charts.lines(out.resolve("grad_norms.png"), "Gradient norm each loss sends into the restorer (seed " + seeds.get(0)
+                + ", at validation steps)", "step", "L2 norm over restorer parameters", gradCurves, true);
         List<Image> row = new ArrayList<>();
         row.add(testReal.get(0));
         row.addAll(grid);
@@ -264,7 +303,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println();
         System.out.print(md);
         System.out.println();
-        System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png, losses.png, grid.png (noisy | "
+        System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png, losses.png, grad_norms.png, grid.png (noisy | "
                 + String.join(" | ", variants) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
     }

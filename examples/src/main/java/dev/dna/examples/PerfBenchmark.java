@@ -1,0 +1,270 @@
+package dev.dna.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dna.api.Ablation;
+import dev.dna.api.Adaptation;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Diffusion;
+import dev.dna.api.Restorers;
+import dev.dna.api.data.EmbeddedImages;
+import dev.dna.api.data.ImageSet;
+import dev.dna.api.data.PatchDataset;
+import dev.dna.api.data.PatchSampler;
+import dev.dna.api.degrade.Awgn;
+import dev.dna.api.degrade.CameraNoise;
+import dev.dna.api.image.Image;
+import dev.dna.api.image.TiledInference;
+import dev.dna.onnx.OnnxExporter;
+import dev.dna.onnx.OnnxRestorer;
+import dev.dna.samediff.SameDiffTrainer;
+import dev.dna.samediff.StepReport;
+import dev.dna.samediff.TrainedRestorer;
+import dev.dna.samediff.TrainingListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Issue 5's benchmark: in one run, the SameDiff training step of each variant, the restorer's inference
+ * in SameDiff and in ONNX Runtime, and the same networks and step in PyTorch ({@code
+ * tools/torch_reference.py}, run as a child process with as many threads as this JVM has cores).
+ * Prints medians, the ratio to PyTorch, the achieved GFLOP/s against the CPU's nominal peak, and the
+ * peak resident memory of the training run.
+ */
+@Command(name = "perf-benchmark", mixinStandardHelpOptions = true,
+        description = "SameDiff vs ONNX Runtime vs PyTorch: training step and inference, medians and ratios.")
+public final class PerfBenchmark implements Callable<Integer> {
+    @Option(names = "--width", defaultValue = "16", description = "restorer UNet width (default: ${DEFAULT-VALUE})") int width;
+    @Option(names = "--depth", defaultValue = "2", description = "restorer UNet depth (default: ${DEFAULT-VALUE})") int depth;
+    @Option(names = "--diffusion-width", defaultValue = "16") int diffusionWidth;
+    @Option(names = "--multipliers", split = ",", defaultValue = "1,2") int[] multipliers;
+    @Option(names = "--res-blocks", defaultValue = "1") int resBlocks;
+    @Option(names = "--attention", defaultValue = "false") boolean attention;
+    @Option(names = "--batch", defaultValue = "4") int batch;
+    @Option(names = "--patch", defaultValue = "48") int patch;
+    @Option(names = "--steps", defaultValue = "30", description = "timed training steps per variant, after 2 warm-up steps (default: ${DEFAULT-VALUE})")
+    int steps;
+    @Option(names = "--variants", split = ",", defaultValue = "vanilla,full") List<String> variants;
+    @Option(names = "--sizes", split = ",", defaultValue = "256,1024", description = "inference image sides") int[] sizes;
+    @Option(names = "--reps", defaultValue = "5", description = "timed inference runs per size") int reps;
+    @Option(names = "--python", description = "python with torch (default: the first of python3, /usr/bin/python3 that imports torch)")
+    String python;
+    @Option(names = "--no-torch", description = "skip the PyTorch side") boolean noTorch;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PerfBenchmark()).execute(args));
+    }
+
+    AdaptationPlan plan() {
+        return Adaptation.of(Restorers.unet(width, depth))
+                .withDiffusion(Diffusion.unet(diffusionWidth).multipliers(multipliers).resBlocks(resBlocks)
+                        .middleAttention(attention).dropout(0.1))
+                .channelShuffle().residualSwap().patchSize(patch).batchSize(batch).steps(steps + 2).learningRate(1e-3)
+                .emaDecay(0.999).build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Peak peak = Peak.read(cores);
+        AdaptationPlan full = plan();
+        System.out.printf(Locale.ROOT, "machine: %s; %d cores; nominal peak %.0f GFLOP/s fp32 (%s)%n", peak.model, cores,
+                peak.gflops, peak.how);
+        System.out.println("plan: restorer " + full.restorer().describe() + ", diffusion width " + diffusionWidth
+                + " multipliers " + java.util.Arrays.toString(multipliers) + ", batch " + batch + ", patch " + patch);
+        String py = noTorch ? null : findPython();
+        if (!noTorch && py == null) {
+            System.out.println("PyTorch not found (install python3-torch, or pass --python); PyTorch columns are empty");
+        }
+
+        ImageSet photos = EmbeddedImages.load();
+        PatchSampler sampler = new PatchSampler(patch, true);
+        PatchDataset syn = PatchDataset.synthetic(photos, Awgn.sigma255(0, 50), sampler);
+        PatchDataset real = PatchDataset.synthetic(photos, CameraNoise.typical(), sampler);
+
+        System.out.println();
+        System.out.println("| training step | SameDiff median (s) | min-max (s) | PyTorch median (s) | SameDiff / PyTorch"
+                + " | SameDiff GFLOP/s | PyTorch GFLOP/s | peak RSS (MB) | RSS growth, 2nd half (MB) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (String v : variants) {
+            AdaptationPlan p = full.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
+            List<Double> secs = new ArrayList<>();
+            List<Long> rss = new ArrayList<>();
+            SameDiffTrainer.create(p).progressBar(false).listener(new TrainingListener() {
+                @Override
+                public void onStep(StepReport r) {
+                    if (r.step() > 2) {
+                        secs.add(r.seconds());
+                        rss.add(Memory.rssBytes());
+                    }
+                }
+            }).fit(syn, p.usesDiffusion() ? real : null);
+            JsonNode torch = py == null ? null : torch(py, cores, v, new int[0]);
+            double sd = median(secs);
+            double pt = torch == null ? Double.NaN : torch.path("step_median_s").asDouble();
+            double flops = torch == null ? Double.NaN : torch.path("step_flops").asDouble();
+            long mid = rss.get(rss.size() / 2);
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f-%.3f | %.3f | %.1fx | %.1f | %.1f | %d | %+d |%n", v, sd,
+                    Collections.min(secs), Collections.max(secs), pt, sd / pt, flops / sd / 1e9, flops / pt / 1e9,
+                    Memory.peakRssBytes() / 1_000_000, (rss.get(rss.size() - 1) - mid) / 1_000_000);
+        }
+
+        TrainedRestorer restorer = TrainedRestorer.initial(full);
+        Path file = Files.createTempFile("dna-perf", ".onnx");
+        JsonNode torch = py == null ? null : torch(py, cores, "vanilla", sizes);
+        try {
+            OnnxExporter.export(restorer, file);
+            try (OnnxRestorer ort = OnnxRestorer.load(file)) {
+                System.out.println();
+                System.out.println("| inference | SameDiff (s) | ONNX Runtime (s) | PyTorch (s) | SameDiff / ORT | PyTorch / ORT"
+                        + " | ORT GFLOP/s |");
+                System.out.println("|---|---|---|---|---|---|---|");
+                Image photo = EmbeddedImages.get("astronaut.png");
+                for (int s : sizes) {
+                    Image x = TiledInference.replicatePad(photo.crop(0, 0, Math.min(s, 512), Math.min(s, 512)), s, s);
+                    double a = timeMedian(restorer::restore, x);
+                    double b = timeMedian(ort::restore, x);
+                    JsonNode t = torch == null ? null : torch.path("inference").path(Integer.toString(s));
+                    double c = t == null ? Double.NaN : t.path("median_s").asDouble();
+                    double f = t == null ? Double.NaN : t.path("forward_flops").asDouble();
+                    System.out.printf(Locale.ROOT, "| %dx%d | %.3f | %.3f | %.3f | %.2fx | %.2fx | %.1f |%n", s, s, a, b, c,
+                            a / b, c / b, f / b / 1e9);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        if (torch != null) {
+            System.out.printf(Locale.ROOT, "%nparameters: restorer %d here, %d in PyTorch; diffusion %d in PyTorch (torch %s, %d threads)%n",
+                    restorer.weights().values().stream().mapToLong(a -> a.length()).sum(), torch.path("restorer_params").asLong(), torch.path("diffusion_params").asLong(),
+                    torch.path("torch").asText(), torch.path("threads").asInt());
+        }
+        System.out.println("GFLOP/s count 2 x multiply-accumulates of convolutions, dense layers and attention; a training"
+                + " step counts 3x its forward pass.");
+        return 0;
+    }
+
+    private JsonNode torch(String py, int cores, String variant, int[] inferenceSizes) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(py, "tools/torch_reference.py", "bench", "--width", "" + width, "--depth",
+                "" + depth, "--diffusion-width", "" + diffusionWidth, "--multipliers", join(multipliers), "--res-blocks",
+                "" + resBlocks, "--dropout", "0.1", "--batch", "" + batch, "--patch", "" + patch, "--steps", "" + steps,
+                "--variant", variant, "--threads", "" + cores, "--reps", "" + reps, "--sizes", join(inferenceSizes)));
+        if (attention) {
+            cmd.add("--attention");
+        }
+        Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (proc.waitFor() != 0) {
+            throw new IOException("PyTorch reference failed: " + String.join(" ", cmd));
+        }
+        return new ObjectMapper().readTree(out);
+    }
+
+    private static String join(int[] xs) {
+        StringBuilder sb = new StringBuilder();
+        for (int x : xs) {
+            sb.append(sb.length() == 0 ? "" : ",").append(x);
+        }
+        return sb.toString();
+    }
+
+    private static String findPython() {
+        for (String py : List.of("python3", "/usr/bin/python3")) {
+            try {
+                Process p = new ProcessBuilder(py, "-c", "import torch").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return py;
+                }
+            } catch (IOException | InterruptedException e) {
+                // try the next one
+            }
+        }
+        return null;
+    }
+
+    private double timeMedian(UnaryOperator<Image> f, Image x) {
+        f.apply(x);
+        List<Double> t = new ArrayList<>();
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            f.apply(x);
+            t.add((System.nanoTime() - t0) / 1e9);
+        }
+        return median(t);
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /** Resident memory of this process, from /proc (Linux); -1 elsewhere. */
+    static final class Memory {
+        static long rssBytes() {
+            return field("VmRSS:");
+        }
+
+        static long peakRssBytes() {
+            return field("VmHWM:");
+        }
+
+        private static long field(String name) {
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (l.startsWith(name)) {
+                        return Long.parseLong(l.substring(name.length()).trim().split("\\s+")[0]) * 1024;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * Nominal fp32 peak: cores x base GHz x FLOPs per cycle (2 FMA units: 32 with AVX2, 64 with AVX-512).
+     * The base clock is the one in the model name, else the TSC rate (BogoMIPS / 2).
+     */
+    record Peak(String model, double gflops, String how) {
+        static Peak read(int cores) {
+            try {
+                String info = Files.readString(Path.of("/proc/cpuinfo"));
+                String model = first(info, "model name\\s*:\\s*(.+)");
+                String flags = first(info, "flags\\s*:\\s*(.+)");
+                int perCycle = flags.contains(" avx512f") ? 64 : flags.contains(" fma") && flags.contains(" avx2") ? 32 : 8;
+                Matcher ghz = Pattern.compile("@\\s*([0-9.]+)GHz").matcher(model);
+                double f = ghz.find() ? Double.parseDouble(ghz.group(1)) : Double.parseDouble(first(info, "bogomips\\s*:\\s*([0-9.]+)")) / 2000;
+                return new Peak(model.trim(), cores * f * perCycle,
+                        String.format(Locale.ROOT, "%d x %.2f GHz x %d FLOP/cycle", cores, f, perCycle));
+            } catch (IOException | RuntimeException e) {
+                return new Peak("unknown", Double.NaN, "no /proc/cpuinfo");
+            }
+        }
+
+        private static String first(String text, String regex) {
+            Matcher m = Pattern.compile(regex, Pattern.CASE_INSENSITIVE).matcher(text);
+            if (!m.find()) {
+                throw new IllegalStateException("no " + regex);
+            }
+            return m.group(1);
+        }
+    }
+}
