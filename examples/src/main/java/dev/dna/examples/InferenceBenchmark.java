@@ -11,12 +11,8 @@ import dev.dna.onnx.OnnxRestorer;
 import dev.dna.samediff.TrainedRestorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,25 +49,13 @@ public final class InferenceBenchmark implements Callable<Integer> {
             System.out.println("|---|---|---|---|");
             for (int s : sizes) {
                 Image x = TiledInference.replicatePad(photo.crop(0, 0, Math.min(s, 512), Math.min(s, 512)), s, s);
-                double a = median(sd::restore, x);
-                double b = median(ort::restore, x);
+                double a = Timing.medianSeconds(sd::restore, x, reps);
+                double b = Timing.medianSeconds(ort::restore, x, reps);
                 System.out.printf(Locale.ROOT, "| %dx%d | %.3f | %.3f | %.2f |%n", s, s, a, b, a / b);
             }
         } finally {
             Files.deleteIfExists(file);
         }
         return 0;
-    }
-
-    private double median(UnaryOperator<Image> f, Image x) {
-        f.apply(x);
-        List<Double> t = new ArrayList<>();
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            f.apply(x);
-            t.add((System.nanoTime() - t0) / 1e9);
-        }
-        Collections.sort(t);
-        return t.get(t.size() / 2);
     }
 }

@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -114,7 +113,7 @@ public final class PerfBenchmark implements Callable<Integer> {
                 }
             }).fit(syn, p.usesDiffusion() ? real : null);
             JsonNode torch = py == null ? null : torch(py, cores, v, new int[0]);
-            double sd = median(secs);
+            double sd = Timing.median(secs);
             double pt = torch == null ? Double.NaN : torch.path("step_median_s").asDouble();
             double flops = torch == null ? Double.NaN : torch.path("step_flops").asDouble();
             long mid = rss.get(rss.size() / 2);
@@ -136,8 +135,8 @@ public final class PerfBenchmark implements Callable<Integer> {
                 Image photo = EmbeddedImages.get("astronaut.png");
                 for (int s : sizes) {
                     Image x = TiledInference.replicatePad(photo.crop(0, 0, Math.min(s, 512), Math.min(s, 512)), s, s);
-                    double a = timeMedian(restorer::restore, x);
-                    double b = timeMedian(ort::restore, x);
+                    double a = Timing.medianSeconds(restorer::restore, x, reps);
+                    double b = Timing.medianSeconds(ort::restore, x, reps);
                     JsonNode t = torch == null ? null : torch.path("inference").path(Integer.toString(s));
                     double c = t == null ? Double.NaN : t.path("median_s").asDouble();
                     double f = t == null ? Double.NaN : t.path("forward_flops").asDouble();
@@ -195,24 +194,6 @@ public final class PerfBenchmark implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    private double timeMedian(UnaryOperator<Image> f, Image x) {
-        f.apply(x);
-        List<Double> t = new ArrayList<>();
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            f.apply(x);
-            t.add((System.nanoTime() - t0) / 1e9);
-        }
-        return median(t);
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /** Resident memory of this process, from /proc (Linux); -1 elsewhere. */
