@@ -11,8 +11,9 @@ counts are printed so a caller can check they equal the Java ones.
         --res-blocks 1 --dropout 0.1 --batch 4 --patch 48 --steps 10 --threads 2 --variant full
 
 prints one JSON object: parameter counts, forward FLOPs, per-step seconds (median, all), and the
-restorer's inference seconds at --sizes. Works with PyTorch 1.13 (Debian's python3-torch) and 2.x,
-on CPU or --device cuda.
+restorer's inference seconds at --sizes. The train subcommand runs the whole recipe on data exported by
+the Java benchmark (DenoisingBenchmark --export-calibration-data; see tools/calibrate.sh). Works with
+PyTorch 1.13 (Debian's python3-torch) and 2.x, on CPU or --device cuda.
 """
 import argparse
 import json
@@ -376,6 +377,170 @@ def bench(a):
     print(json.dumps(out))
 
 
+# ---------------------------------------------------------------------------------------------------------------------
+# train: the whole recipe on data written by the Java benchmark (DenoisingBenchmark --export-calibration-data DIR), for
+# calibrating the method's settings on a GPU machine that has PyTorch but no JVM.
+
+
+def load_npy_images(directory, names, dev):
+    import numpy as np
+    return [torch.from_numpy(np.load(f"{directory}/{n}.npy")).permute(2, 0, 1).float().div(255.0).to(dev) for n in names]
+
+
+def crop_same(images, size, rng):
+    """One random crop and one of the 8 dihedral transforms, applied alike to aligned [3, H, W] images."""
+    h, w = images[0].shape[1:]
+    top, left, k = rng.randrange(h - size + 1), rng.randrange(w - size + 1), rng.randrange(8)
+    out = []
+    for im in images:
+        p = torch.rot90(im[:, top:top + size, left:left + size], k % 4, (1, 2))
+        out.append(p.flip(2) if k >= 4 else p)
+    return out
+
+
+def noise_weight_at(loss, step, total):
+    """LossSpec.noiseWeightAt."""
+    span = loss["rampSteps"] if loss["rampSteps"] > 0 else total
+    p = min(1.0, step / span)
+    return loss["noiseWeight"] * (2.0 / (1.0 + math.exp(-loss["rampSharpness"] * p)) - 1.0)
+
+
+def train(a):
+    import random
+    plan = json.load(open(a.plan))
+    meta = json.load(open(f"{a.data}/data.json"))
+    for key, value in (("steps", a.steps), ("batchSize", a.batch), ("patchSize", a.patch), ("emaDecay", a.ema),
+                       ("seed", a.seed)):
+        if value is not None:
+            plan[key] = value
+    if a.lr is not None:
+        plan["optimizer"]["learningRate"] = a.lr
+    if a.noise_weight is not None:
+        plan["loss"]["noiseWeight"] = a.noise_weight
+    if a.ramp_steps is not None:
+        plan["loss"]["rampSteps"] = a.ramp_steps
+    if a.width is not None:
+        plan["restorer"]["width"] = a.width
+    diff = plan.get("diffusion")
+    if diff is not None and a.diffusion_width is not None:
+        diff["width"], diff["groups"] = a.diffusion_width, min(diff["groups"], a.diffusion_width)
+    if plan.get("detachConditions"):
+        raise SystemExit("detached conditions are not mirrored here")
+    variant = "vanilla" if diff is None else (
+        ("full" if plan["residualSwap"] else "shuffle") if plan["channelShuffle"] else "diffusion")
+    if plan["residualSwap"] and not plan["channelShuffle"]:
+        raise SystemExit("residual swap without channel shuffle is not mirrored here")
+
+    torch.manual_seed(plan["seed"])
+    rng = random.Random(plan["seed"])
+    dev = torch.device(a.device)
+    r = plan["restorer"]
+    if r["type"] != "unet":
+        raise SystemExit("only the unet restorer is mirrored by train")
+    G = UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower()).to(dev)
+    D = None
+    if diff is not None:
+        D = EpsNet(diff["width"], diff["multipliers"], diff["resBlocks"], diff["groups"], diff["middleAttention"],
+                   diff["dropout"]).to(dev)
+        sched = diff["schedule"]
+        betas = torch.linspace(sched["betaStart"], sched["betaEnd"], sched["timesteps"], dtype=torch.float64)
+        abar = torch.cumprod(1.0 - betas, 0)
+    o = plan["optimizer"]
+    params = list(G.parameters()) + (list(D.parameters()) if D is not None else [])
+    opt = torch.optim.Adam(params, lr=o["learningRate"], betas=(o["beta1"], o["beta2"]), eps=o["epsilon"],
+                           weight_decay=o["weightDecay"])
+    ema = [p.detach().clone() for p in G.parameters()]
+    G_ema = UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower()).to(dev).eval()
+
+    n, k_real = meta["train"], meta["realizations"]
+    clean = load_npy_images(a.data, [f"train_clean_{i}" for i in range(n)], dev)
+    real = [load_npy_images(a.data, [f"train_real_{i}_{k}" for k in range(k_real)], dev) for i in range(n)]
+    test_clean = load_npy_images(a.data, [f"test_clean_{i}" for i in range(meta["test"])], dev)
+    test_real = load_npy_images(a.data, [f"test_real_{i}" for i in range(meta["test"])], dev)
+    smin, smax = meta["awgn_sigma"]
+    b, s, total = plan["batchSize"], plan["patchSize"], plan["steps"]
+
+    def synthetic_pairs():
+        ys = torch.stack([crop_same([clean[rng.randrange(n)]], s, rng)[0] for _ in range(b)])
+        sigma = smin + (smax - smin) * torch.rand(b, 1, 1, 1, device=dev)
+        xs = ys + sigma * torch.randn_like(ys)
+        return (xs.clamp(0, 1) if meta["awgn_clip"] else xs), ys
+
+    def real_batch(with_clean):
+        xs, ys = [], []
+        for _ in range(b):
+            i = rng.randrange(n)
+            x, y = crop_same([real[i][rng.randrange(k_real)], clean[i]], s, rng)
+            xs.append(x)
+            ys.append(y)
+        return torch.stack(xs), (torch.stack(ys) if with_clean else None)
+
+    def validate():
+        with torch.no_grad():
+            for e, p in zip(ema, G_ema.parameters()):
+                p.copy_(e)
+            psnrs = []
+            for x, y in zip(test_real, test_clean):
+                out = (x[None] + G_ema(x[None])).clamp(0, 1)
+                psnrs.append(10 * math.log10(1.0 / ((out - y[None]) ** 2).mean().item()))
+            return sum(psnrs) / len(psnrs)
+
+    with torch.no_grad():
+        input_psnr = sum(10 * math.log10(1.0 / ((x - y) ** 2).mean().item()) for x, y in zip(test_real, test_clean)) / len(test_real)
+    label = a.label or ("oracle" if a.oracle else variant)
+    print(json.dumps({"event": "start", "label": label, "variant": variant, "oracle": a.oracle, "steps": total,
+                      "seed": plan["seed"], "device": a.device,
+                      "restorer_params": count_params(G), "diffusion_params": count_params(D) if D is not None else 0,
+                      "input_psnr": input_psnr, "loss": plan["loss"], "lr": o["learningRate"], "batch": b, "patch": s}),
+          flush=True)
+    G.train()
+    if D is not None:
+        D.train()
+    curve, t0, terms_sum, terms_n = [], time.perf_counter(), {}, 0
+    for step in range(total):
+        if a.oracle:
+            xs, ys = real_batch(True)
+        else:
+            xs, ys = synthetic_pairs()
+        opt.zero_grad(set_to_none=True)
+        if variant == "vanilla":
+            loss, terms = joint_loss(G, None, xs, ys, None, None, None, None, None, 0.0, "vanilla")
+        else:
+            xr, _ = real_batch(False)
+            t = torch.randint(sched["minTimestep"], sched["maxTimestep"] + 1, (b,))
+            lo, hi = abar[t], abar[t - 1]
+            g = (lo + (hi - lo) * torch.rand(b, dtype=torch.float64)) if sched["continuousLevel"] else lo
+            g = g.float().to(dev)
+            eps = torch.randn_like(xs)
+            keep1 = (torch.rand(b, 1, 1, 1, device=dev) < 0.5).float()
+            keep2 = (torch.rand(b, 1, 1, 1, device=dev) < 0.5).float()
+            lam = noise_weight_at(plan["loss"], step, total)
+            loss, terms = joint_loss(G, D, xs, ys, xr, eps, g, keep1, keep2, lam, variant,
+                                     margin=plan["loss"]["tripletMargin"])
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            d = min(plan["emaDecay"], (1.0 + step) / (10.0 + step)) if plan["emaDecay"] > 0 else 0.0
+            for e, p in zip(ema, G.parameters()):
+                e.mul_(d).add_(p.detach(), alpha=1 - d)
+        for key, v in terms.items():
+            terms_sum[key] = terms_sum.get(key, 0.0) + v.item()
+        terms_n += 1
+        out_of_time = a.max_seconds is not None and time.perf_counter() - t0 > a.max_seconds
+        if (step + 1) % a.validate_every == 0 or step + 1 == total or out_of_time:
+            psnr = validate()
+            point = {"event": "val", "label": label, "step": step + 1, "real_psnr": psnr,
+                     "seconds": time.perf_counter() - t0, **{k: v / terms_n for k, v in terms_sum.items()}}
+            curve.append(point)
+            terms_sum, terms_n = {}, 0
+            print(json.dumps(point), flush=True)
+        if out_of_time:
+            break
+    print(json.dumps({"event": "end", "label": label, "variant": variant, "oracle": a.oracle, "steps": curve[-1]["step"],
+                      "input_psnr": input_psnr, "final_psnr": curve[-1]["real_psnr"],
+                      "best_psnr": max(c["real_psnr"] for c in curve), "seconds": time.perf_counter() - t0}), flush=True)
+
+
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -402,11 +567,26 @@ def main(argv):
     b.add_argument("--threads", type=int, default=0, help="intra-op threads (0: PyTorch's default)")
     b.add_argument("--device", default="cpu")
     b.add_argument("--seed", type=int, default=0)
+    t = sub.add_parser("train", help="train one variant of a Java plan on exported data; prints JSON lines (start, val, end)")
+    t.add_argument("--data", required=True, help="folder written by DenoisingBenchmark --export-calibration-data")
+    t.add_argument("--plan", required=True, help="a plan-VARIANT.json from that folder")
+    t.add_argument("--oracle", action="store_true", help="train on real pairs instead of synthetic ones (use the vanilla plan)")
+    t.add_argument("--label", help="name in the output (default: the variant, or oracle)")
+    t.add_argument("--validate-every", type=int, default=500)
+    for name, typ in (("--steps", int), ("--batch", int), ("--patch", int), ("--ema", float), ("--seed", int),
+                      ("--lr", float), ("--noise-weight", float), ("--ramp-steps", int), ("--width", int),
+                      ("--diffusion-width", int)):
+        t.add_argument(name, type=typ, help="overrides the plan's value")
+    t.add_argument("--max-seconds", type=float, help="stop (validating once more) after this much training time")
+    t.add_argument("--threads", type=int, default=0)
+    t.add_argument("--device", default="cpu")
     a = p.parse_args(argv)
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     if a.cmd == "bench":
         bench(a)
+    else:
+        train(a)
 
 
 if __name__ == "__main__":

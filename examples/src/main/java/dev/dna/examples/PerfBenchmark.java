@@ -99,6 +99,7 @@ public final class PerfBenchmark implements Callable<Integer> {
         System.out.println("| training step | SameDiff median (s) | min-max (s) | PyTorch median (s) | SameDiff / PyTorch"
                 + " | SameDiff GFLOP/s | PyTorch GFLOP/s | peak RSS (MB) | RSS growth, 2nd half (MB) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
+        List<String> traces = new ArrayList<>();
         for (String v : variants) {
             AdaptationPlan p = full.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
             List<Double> secs = new ArrayList<>();
@@ -120,7 +121,11 @@ public final class PerfBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f-%.3f | %.3f | %.1fx | %.1f | %.1f | %d | %+d |%n", v, sd,
                     Collections.min(secs), Collections.max(secs), pt, sd / pt, flops / sd / 1e9, flops / pt / 1e9,
                     Memory.peakRssBytes() / 1_000_000, (rss.get(rss.size() - 1) - mid) / 1_000_000);
+            traces.add(String.format(Locale.ROOT, "%s: RSS (MB) after each tenth of the timed steps: %s", v,
+                    java.util.stream.IntStream.rangeClosed(1, 10).mapToObj(i -> Long.toString(rss.get(i * (rss.size() - 1) / 10) / 1_000_000))
+                            .collect(java.util.stream.Collectors.joining(" "))));
         }
+        traces.forEach(System.out::println);
 
         TrainedRestorer restorer = TrainedRestorer.initial(full);
         Path file = Files.createTempFile("dna-perf", ".onnx");

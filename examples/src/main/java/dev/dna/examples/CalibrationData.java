@@ -1,0 +1,97 @@
+package dev.dna.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.data.ImageSet;
+import dev.dna.api.degrade.Awgn;
+import dev.dna.api.degrade.Degradation;
+import dev.dna.api.image.Image;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a benchmark task's data for {@code tools/torch_reference.py train}, the PyTorch mirror of the recipe,
+ * so that the recipe can be calibrated on a GPU machine that has PyTorch but no JVM. The degradations stay
+ * defined in one place (the Java task); the script only crops, augments and adds AWGN, whose sigma range it
+ * reads from {@code data.json}.
+ *
+ * <p>Files (uint8 {@code .npy}, [H, W, 3]): {@code train_clean_I}, {@code train_real_I_K} (K realizations of
+ * the real degradation of whole training photo I; the Java trainer instead degrades each patch afresh),
+ * {@code test_clean_I}, {@code test_real_I} (the held-out crops the Java benchmark validates on, the same
+ * seeds), {@code plan-VARIANT.json} and {@code data.json}.
+ */
+final class CalibrationData {
+    private CalibrationData() {}
+
+    static void write(Path dir, ImageSet train, List<Image> testClean, List<Image> testReal, Degradation synthetic,
+            Degradation real, int realizations, Map<String, AdaptationPlan> plans) throws IOException {
+        if (!(synthetic instanceof Awgn awgn)) {
+            throw new IllegalArgumentException("calibration data is written for the denoising task only (AWGN synthetic domain), got "
+                    + synthetic.describe());
+        }
+        Files.createDirectories(dir);
+        for (int i = 0; i < train.size(); i++) {
+            writeNpy(dir.resolve("train_clean_" + i + ".npy"), train.get(i));
+            for (int k = 0; k < realizations; k++) {
+                writeNpy(dir.resolve("train_real_" + i + "_" + k + ".npy"), real.apply(train.get(i), 3_000_000L + 1000L * i + k));
+            }
+        }
+        for (int i = 0; i < testClean.size(); i++) {
+            writeNpy(dir.resolve("test_clean_" + i + ".npy"), testClean.get(i));
+            writeNpy(dir.resolve("test_real_" + i + ".npy"), testReal.get(i));
+        }
+        for (Map.Entry<String, AdaptationPlan> e : plans.entrySet()) {
+            Files.writeString(dir.resolve("plan-" + e.getKey() + ".json"), e.getValue().toJson());
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode meta = json.createObjectNode();
+        meta.put("train", train.size());
+        meta.put("realizations", realizations);
+        meta.put("test", testClean.size());
+        meta.putArray("awgn_sigma").add(awgn.sigmaMin()).add(awgn.sigmaMax());
+        meta.put("awgn_clip", awgn.clip());
+        meta.put("synthetic", synthetic.describe());
+        meta.put("real", real.describe());
+        Files.writeString(dir.resolve("data.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+    }
+
+    /**
+     * An RGB image in [0, 1] as a NumPy uint8 array [H, W, 3]; values must be multiples of 1/255 (8-bit
+     * photos, or anything that ends in JPEG), else the rounding would change the data.
+     */
+    static void writeNpy(Path file, Image im) throws IOException {
+        int h = im.height();
+        int w = im.width();
+        int c = im.channels();
+        byte[] body = new byte[h * w * c];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int ch = 0; ch < c; ch++) {
+                    float v = im.get(ch, y, x) * 255f;
+                    long q = Math.round(v);
+                    if (q < 0 || q > 255 || Math.abs(v - q) > 1e-3f) {
+                        throw new IllegalArgumentException(file.getFileName() + ": value " + im.get(ch, y, x)
+                                + " is not an 8-bit level; only 8-bit data is written");
+                    }
+                    body[(y * w + x) * c + ch] = (byte) q;
+                }
+            }
+        }
+        String dict = "{'descr': '|u1', 'fortran_order': False, 'shape': (" + h + ", " + w + ", " + c + "), }";
+        int unpadded = 10 + dict.length() + 1;
+        String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream(10 + header.length() + body.length);
+        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        out.write(header.length() & 0xff);
+        out.write(header.length() >> 8);
+        out.write(header.getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        Files.write(file, out.toByteArray());
+    }
+}
