@@ -205,10 +205,8 @@ public final class SameDiffTrainer {
                     }
                 }
                 r.apply(og.getGradients());
-                List<INDArray> keep = new ArrayList<>(og.getOutputs().values());
-                keep.addAll(og.getGradients().values());
-                keep.addAll(feed.values());
-                SessionMemory.freeIntermediates(r.graph.sd, keep);
+                // outputs and gradients are consumed; the feed is read again by the validation's gradient norms
+                SessionMemory.freeIntermediates(r.graph.sd, feed.values());
                 StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9);
                 listeners.forEach(l -> l.onStep(report));
                 ValidationReport val = null;
@@ -219,6 +217,7 @@ public final class SameDiffTrainer {
                     ValidationReport v = val;
                     listeners.forEach(l -> l.onValidation(v));
                 }
+                SessionMemory.close(feed.values());
                 if (csv != null) {
                     writeCsv(csv, report, val);
                 }
@@ -283,9 +282,7 @@ public final class SameDiffTrainer {
             double n = g.norm2Number().doubleValue();
             sq += n * n;
         }
-        List<INDArray> keep = new ArrayList<>(grads.values());
-        keep.addAll(f.values());
-        SessionMemory.freeIntermediates(r.graph.sd, keep);
+        SessionMemory.freeIntermediates(r.graph.sd, f.values()); // the gradients are consumed; the feed is the step's
         return Math.sqrt(sq);
     }
 

@@ -45,8 +45,9 @@ final class SessionMemory {
         Set<Long> protectedBuffers = new HashSet<>();
         for (SameDiff g : new SameDiff[] {sd, grad}) {
             for (SDVariable v : g.variables()) {
-                if (v.getVariableType() != VariableType.ARRAY && v.getArr() != null) {
-                    protectedBuffers.add(v.getArr().data().address());
+                INDArray arr = v.getVariableType() == VariableType.ARRAY ? null : v.getArr();
+                if (arr != null && !arr.wasClosed()) {
+                    protectedBuffers.add(arr.data().address());
                 }
             }
         }
@@ -63,6 +64,27 @@ final class SessionMemory {
             }
             if (!protectedBuffers.add(a.data().address())) {
                 continue; // protected, or a second wrapper of a buffer already closed
+            }
+            freed += a.data().length() * a.dataType().width();
+            a.close();
+        }
+        return freed;
+    }
+
+    /**
+     * Closes arrays the caller created and no longer needs, such as a step's placeholder values, once
+     * every computation that reads them is done. Views, closed and non-closeable arrays are skipped.
+     * Each step's feed is a few MB at the example's full plan (most of it dropout masks); closing it
+     * returns that memory at once instead of whenever the garbage collector finds the wrappers.
+     *
+     * @return bytes freed
+     */
+    static long close(Collection<INDArray> arrays) {
+        long freed = 0;
+        Set<Long> seen = new HashSet<>();
+        for (INDArray a : arrays) {
+            if (a == null || a.wasClosed() || a.isEmpty() || a.isView() || !a.closeable() || !seen.add(a.data().address())) {
+                continue;
             }
             freed += a.data().length() * a.dataType().width();
             a.close();

@@ -43,6 +43,30 @@ class SpeedupsKeepNumericsTest {
     }
 
     @Test
+    void closingAStepsFeedLetsTheNextStepComputeTheSameNumbers() {
+        JointGraph g = JointGraph.build(JointGraphTest.tiny(false), DataType.DOUBLE);
+        List<String> params = g.parameterNames();
+        Map<String, INDArray> feed = JointGraphTest.feed(g, 5, 0.3);
+        OutAndGrad first = g.sd.calculateGradientsAndOutputs(feed, g.lossTerms, params);
+        double loss1 = first.getOutputs().get(JointGraph.LOSS).getDouble(0);
+        Map<String, INDArray> grads1 = new LinkedHashMap<>();
+        first.getGradients().forEach((k, v) -> grads1.put(k, v.dup()));
+        SessionMemory.freeIntermediates(g.sd, feed.values());
+        long closed = SessionMemory.close(feed.values());
+        assertTrue(closed > 0 && feed.values().stream().filter(a -> !a.isView()).allMatch(INDArray::wasClosed),
+                "the feed's own arrays must be closed, closed " + closed + " bytes");
+
+        Map<String, INDArray> again = JointGraphTest.feed(g, 5, 0.3); // the same values in new arrays
+        OutAndGrad second = g.sd.calculateGradientsAndOutputs(again, g.lossTerms, params);
+        assertEquals(loss1, second.getOutputs().get(JointGraph.LOSS).getDouble(0), 0.0);
+        for (String p : params) {
+            assertEquals(grads1.get(p), second.getGradients().get(p), "gradient of " + p + " differs after closing the feed");
+        }
+        SessionMemory.freeIntermediates(g.sd, again.values());
+        assertEquals(0, SessionMemory.close(feed.values()), "closing twice must be a no-op");
+    }
+
+    @Test
     void inPlaceAdamEqualsTheTextbookFormulaInDoublePrecision() {
         OptimizerSpec o = new OptimizerSpec(1e-2, 0.9, 0.999, 1e-8, 1e-3);
         int n = 50;

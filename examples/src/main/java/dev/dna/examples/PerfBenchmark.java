@@ -104,12 +104,14 @@ public final class PerfBenchmark implements Callable<Integer> {
             AdaptationPlan p = full.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
             List<Double> secs = new ArrayList<>();
             List<Long> rss = new ArrayList<>();
+            List<Long> heap = new ArrayList<>();
             SameDiffTrainer.create(p).progressBar(false).listener(new TrainingListener() {
                 @Override
                 public void onStep(StepReport r) {
                     if (r.step() > 2) {
                         secs.add(r.seconds());
                         rss.add(Memory.rssBytes());
+                        heap.add(Runtime.getRuntime().totalMemory());
                     }
                 }
             }).fit(syn, p.usesDiffusion() ? real : null);
@@ -123,6 +125,9 @@ public final class PerfBenchmark implements Callable<Integer> {
                     Memory.peakRssBytes() / 1_000_000, (rss.get(rss.size() - 1) - mid) / 1_000_000);
             traces.add(String.format(Locale.ROOT, "%s: RSS (MB) after each tenth of the timed steps: %s", v,
                     java.util.stream.IntStream.rangeClosed(1, 10).mapToObj(i -> Long.toString(rss.get(i * (rss.size() - 1) / 10) / 1_000_000))
+                            .collect(java.util.stream.Collectors.joining(" "))
+                    + "; of which Java heap committed: " + java.util.stream.IntStream.rangeClosed(1, 10)
+                            .mapToObj(i -> Long.toString(heap.get(i * (heap.size() - 1) / 10) / 1_000_000))
                             .collect(java.util.stream.Collectors.joining(" "))));
         }
         traces.forEach(System.out::println);
