@@ -437,7 +437,11 @@ def train(a):
     r = plan["restorer"]
     if r["type"] != "unet":
         raise SystemExit("only the unet restorer is mirrored by train")
-    G = UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower()).to(dev)
+
+    def restorer():
+        return UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower()).to(dev)
+
+    G = restorer()
     D = None
     if diff is not None:
         D = EpsNet(diff["width"], diff["multipliers"], diff["resBlocks"], diff["groups"], diff["middleAttention"],
@@ -450,7 +454,7 @@ def train(a):
     opt = torch.optim.Adam(params, lr=o["learningRate"], betas=(o["beta1"], o["beta2"]), eps=o["epsilon"],
                            weight_decay=o["weightDecay"])
     ema = [p.detach().clone() for p in G.parameters()]
-    G_ema = UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower()).to(dev).eval()
+    G_ema = restorer().eval()
 
     n, k_real = meta["train"], meta["realizations"]
     clean = load_npy_images(a.data, [f"train_clean_{i}" for i in range(n)], dev)

@@ -1,7 +1,9 @@
 package dev.dna.samediff;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -22,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * step.
  *
  * <p>Only arrays the session computed are closed: never a parameter, constant or placeholder value,
- * never an array in {@code keep} (the outputs and gradients the caller still reads), never a view,
+ * never an array in {@code keep} (those the caller still reads, such as the step's feed), never a view,
  * and never two arrays over one buffer.
  */
 final class SessionMemory {
@@ -56,19 +58,11 @@ final class SessionMemory {
                 protectedBuffers.add(a.data().address());
             }
         }
-        long freed = 0;
+        List<INDArray> computed = new ArrayList<>();
         for (SDValue value : session.getNodeValueOutputs().values()) {
-            INDArray a = value.getTensorValue();
-            if (a == null || a.wasClosed() || a.isEmpty() || a.isView() || !a.closeable()) {
-                continue;
-            }
-            if (!protectedBuffers.add(a.data().address())) {
-                continue; // protected, or a second wrapper of a buffer already closed
-            }
-            freed += a.data().length() * a.dataType().width();
-            a.close();
+            computed.add(value.getTensorValue());
         }
-        return freed;
+        return closeAll(computed, protectedBuffers);
     }
 
     /**
@@ -80,10 +74,18 @@ final class SessionMemory {
      * @return bytes freed
      */
     static long close(Collection<INDArray> arrays) {
+        return closeAll(arrays, new HashSet<>());
+    }
+
+    /**
+     * Closes each array whose buffer is not in {@code skip}, skipping nulls, views, empty, closed and
+     * non-closeable arrays; adds every buffer it closes to {@code skip}, so a second wrapper of one buffer
+     * is never closed twice.
+     */
+    private static long closeAll(Collection<INDArray> arrays, Set<Long> skip) {
         long freed = 0;
-        Set<Long> seen = new HashSet<>();
         for (INDArray a : arrays) {
-            if (a == null || a.wasClosed() || a.isEmpty() || a.isView() || !a.closeable() || !seen.add(a.data().address())) {
+            if (a == null || a.wasClosed() || a.isEmpty() || a.isView() || !a.closeable() || !skip.add(a.data().address())) {
                 continue;
             }
             freed += a.data().length() * a.dataType().width();

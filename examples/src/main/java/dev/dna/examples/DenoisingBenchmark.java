@@ -224,7 +224,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         if (exportDir != null) {
             Map<String, AdaptationPlan> plans = new LinkedHashMap<>();
             for (String v : variants) {
-                plans.put(v, v.equals("oracle") ? full.ablation(Ablation.VANILLA) : full.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT))));
+                plans.put(v, variantPlan(full, v));
             }
             CalibrationData.write(exportDir, train, clean, real, syntheticDomain(), realDomain(), realizations, plans);
             System.out.println("wrote calibration data to " + exportDir);
@@ -245,8 +245,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             AdaptationPlan fullForSeed = fullPlan(seed);
             for (String v : variants) {
                 boolean oracle = v.equals("oracle");
-                AdaptationPlan plan = oracle ? fullForSeed.ablation(Ablation.VANILLA)
-                        : fullForSeed.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
+                AdaptationPlan plan = variantPlan(fullForSeed, v);
                 Path dir = seeds.size() == 1 ? out.resolve(v) : out.resolve(v + "-seed" + seed);
                 Files.createDirectories(dir);
                 Files.writeString(dir.resolve("plan.json"), plan.toJson());
@@ -341,6 +340,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png, losses.png, grad_norms.png, grid.png (noisy | "
                 + String.join(" | ", variants) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
+    }
+
+    /** The plan of variant {@code v}: an ablation of {@code full}; the oracle is the vanilla plan (trained on real pairs). */
+    static AdaptationPlan variantPlan(AdaptationPlan full, String v) {
+        return full.ablation(v.equals("oracle") ? Ablation.VANILLA : Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
     }
 
     /** "mean" for one value, "mean ± sd" for several. */

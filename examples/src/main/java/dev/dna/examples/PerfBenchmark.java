@@ -123,12 +123,8 @@ public final class PerfBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f-%.3f | %.3f | %.1fx | %.1f | %.1f | %d | %+d |%n", v, sd,
                     Collections.min(secs), Collections.max(secs), pt, sd / pt, flops / sd / 1e9, flops / pt / 1e9,
                     Memory.peakRssBytes() / 1_000_000, (rss.get(rss.size() - 1) - mid) / 1_000_000);
-            traces.add(String.format(Locale.ROOT, "%s: RSS (MB) after each tenth of the timed steps: %s", v,
-                    java.util.stream.IntStream.rangeClosed(1, 10).mapToObj(i -> Long.toString(rss.get(i * (rss.size() - 1) / 10) / 1_000_000))
-                            .collect(java.util.stream.Collectors.joining(" "))
-                    + "; of which Java heap committed: " + java.util.stream.IntStream.rangeClosed(1, 10)
-                            .mapToObj(i -> Long.toString(heap.get(i * (heap.size() - 1) / 10) / 1_000_000))
-                            .collect(java.util.stream.Collectors.joining(" "))));
+            traces.add(String.format(Locale.ROOT, "%s: RSS (MB) after each tenth of the timed steps: %s; of which Java heap "
+                    + "committed: %s", v, tenthsMb(rss), tenthsMb(heap)));
         }
         traces.forEach(System.out::println);
 
@@ -181,6 +177,15 @@ public final class PerfBenchmark implements Callable<Integer> {
             throw new IOException("PyTorch reference failed: " + String.join(" ", cmd));
         }
         return new ObjectMapper().readTree(out);
+    }
+
+    /** The values after each tenth of {@code bytes} (its 10%, 20%, ..., last element), in MB. */
+    private static String tenthsMb(List<Long> bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            sb.append(i == 1 ? "" : " ").append(bytes.get(i * (bytes.size() - 1) / 10) / 1_000_000);
+        }
+        return sb.toString();
     }
 
     private static String join(int[] xs) {
