@@ -461,14 +461,27 @@ def train(a):
     real = [load_npy_images(a.data, [f"train_real_{i}_{k}" for k in range(k_real)], dev) for i in range(n)]
     test_clean = load_npy_images(a.data, [f"test_clean_{i}" for i in range(meta["test"])], dev)
     test_real = load_npy_images(a.data, [f"test_real_{i}" for i in range(meta["test"])], dev)
-    smin, smax = meta["awgn_sigma"]
     b, s, total = plan["batchSize"], plan["patchSize"], plan["steps"]
+    if "awgn_sigma" in meta:  # denoising: AWGN drawn here, per patch
+        smin, smax = meta["awgn_sigma"]
 
-    def synthetic_pairs():
-        ys = torch.stack([crop_same([clean[rng.randrange(n)]], s, rng)[0] for _ in range(b)])
-        sigma = smin + (smax - smin) * torch.rand(b, 1, 1, 1, device=dev)
-        xs = ys + sigma * torch.randn_like(ys)
-        return (xs.clamp(0, 1) if meta["awgn_clip"] else xs), ys
+        def synthetic_pairs():
+            ys = torch.stack([crop_same([clean[rng.randrange(n)]], s, rng)[0] for _ in range(b)])
+            sigma = smin + (smax - smin) * torch.rand(b, 1, 1, 1, device=dev)
+            xs = ys + sigma * torch.randn_like(ys)
+            return (xs.clamp(0, 1) if meta["awgn_clip"] else xs), ys
+    else:  # other tasks: crops of the synthetic realizations the Java task wrote
+        k_syn = meta["synthetic_realizations"]
+        syn = [load_npy_images(a.data, [f"train_syn_{i}_{k}" for k in range(k_syn)], dev) for i in range(n)]
+
+        def synthetic_pairs():
+            xs, ys = [], []
+            for _ in range(b):
+                i = rng.randrange(n)
+                x, y = crop_same([syn[i][rng.randrange(k_syn)], clean[i]], s, rng)
+                xs.append(x)
+                ys.append(y)
+            return torch.stack(xs), torch.stack(ys)
 
     def real_batch(with_clean):
         xs, ys = [], []

@@ -18,33 +18,39 @@ import java.util.Map;
 /**
  * Writes a benchmark task's data for {@code tools/torch_reference.py train}, the PyTorch mirror of the recipe,
  * so that the recipe can be calibrated on a GPU machine that has PyTorch but no JVM. The degradations stay
- * defined in one place (the Java task); the script only crops, augments and adds AWGN, whose sigma range it
- * reads from {@code data.json}.
+ * defined in one place (the Java task); the script only crops and augments, and for denoising adds the AWGN
+ * itself, with the sigma range it reads from {@code data.json}.
  *
  * <p>Files (uint8 {@code .npy}, [H, W, 3]): {@code train_clean_I}, {@code train_real_I_K} (K realizations of
  * the real degradation of whole training photo I; the Java trainer instead degrades each patch afresh),
+ * {@code train_syn_I_K} (K realizations of the synthetic degradation, for tasks other than denoising),
  * {@code test_clean_I}, {@code test_real_I} (the held-out crops the Java benchmark validates on, the same
- * seeds), {@code plan-VARIANT.json} and {@code data.json}.
+ * seeds), {@code plan-VARIANT.json} and {@code data.json}. Degraded images are rounded to 8-bit levels (as a
+ * saved photo would be); {@code data.json}'s {@code max_rounding} says by how much at most (0 for 8-bit data
+ * such as photos and anything that ends in JPEG).
  */
 final class CalibrationData {
     private CalibrationData() {}
 
     static void write(Path dir, ImageSet train, List<Image> testClean, List<Image> testReal, Degradation synthetic,
             Degradation real, int realizations, Map<String, AdaptationPlan> plans) throws IOException {
-        if (!(synthetic instanceof Awgn awgn)) {
-            throw new IllegalArgumentException("calibration data is written for the denoising task only (AWGN synthetic domain), got "
-                    + synthetic.describe());
-        }
         Files.createDirectories(dir);
+        Awgn awgn = synthetic instanceof Awgn a ? a : null;
+        double rounding = 0;
         for (int i = 0; i < train.size(); i++) {
-            writeNpy(dir.resolve("train_clean_" + i + ".npy"), train.get(i));
+            rounding = Math.max(rounding, writeNpy(dir.resolve("train_clean_" + i + ".npy"), train.get(i)));
             for (int k = 0; k < realizations; k++) {
-                writeNpy(dir.resolve("train_real_" + i + "_" + k + ".npy"), real.apply(train.get(i), 3_000_000L + 1000L * i + k));
+                rounding = Math.max(rounding, writeNpy(dir.resolve("train_real_" + i + "_" + k + ".npy"),
+                        real.apply(train.get(i), 3_000_000L + 1000L * i + k)));
+                if (awgn == null) {
+                    rounding = Math.max(rounding, writeNpy(dir.resolve("train_syn_" + i + "_" + k + ".npy"),
+                            synthetic.apply(train.get(i), 4_000_000L + 1000L * i + k)));
+                }
             }
         }
         for (int i = 0; i < testClean.size(); i++) {
-            writeNpy(dir.resolve("test_clean_" + i + ".npy"), testClean.get(i));
-            writeNpy(dir.resolve("test_real_" + i + ".npy"), testReal.get(i));
+            rounding = Math.max(rounding, writeNpy(dir.resolve("test_clean_" + i + ".npy"), testClean.get(i)));
+            rounding = Math.max(rounding, writeNpy(dir.resolve("test_real_" + i + ".npy"), testReal.get(i)));
         }
         for (Map.Entry<String, AdaptationPlan> e : plans.entrySet()) {
             Files.writeString(dir.resolve("plan-" + e.getKey() + ".json"), e.getValue().toJson());
@@ -54,31 +60,36 @@ final class CalibrationData {
         meta.put("train", train.size());
         meta.put("realizations", realizations);
         meta.put("test", testClean.size());
-        meta.putArray("awgn_sigma").add(awgn.sigmaMin()).add(awgn.sigmaMax());
-        meta.put("awgn_clip", awgn.clip());
+        if (awgn != null) {
+            meta.putArray("awgn_sigma").add(awgn.sigmaMin()).add(awgn.sigmaMax());
+            meta.put("awgn_clip", awgn.clip());
+        } else {
+            meta.put("synthetic_realizations", realizations);
+        }
+        meta.put("max_rounding", rounding);
         meta.put("synthetic", synthetic.describe());
         meta.put("real", real.describe());
         Files.writeString(dir.resolve("data.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
     }
 
     /**
-     * An RGB image in [0, 1] as a NumPy uint8 array [H, W, 3]; values must be multiples of 1/255 (8-bit
-     * photos, or anything that ends in JPEG), else the rounding would change the data.
+     * An RGB image as a NumPy uint8 array [H, W, 3], each value rounded to the nearest of the 256 levels of
+     * [0, 1] (values outside are clipped).
+     *
+     * @return the largest change that rounding and clipping made, in [0, 1] units
      */
-    static void writeNpy(Path file, Image im) throws IOException {
+    static double writeNpy(Path file, Image im) throws IOException {
         int h = im.height();
         int w = im.width();
         int c = im.channels();
         byte[] body = new byte[h * w * c];
+        double maxChange = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 for (int ch = 0; ch < c; ch++) {
-                    float v = im.get(ch, y, x) * 255f;
-                    long q = Math.round(v);
-                    if (q < 0 || q > 255 || Math.abs(v - q) > 1e-3f) {
-                        throw new IllegalArgumentException(file.getFileName() + ": value " + im.get(ch, y, x)
-                                + " is not an 8-bit level; only 8-bit data is written");
-                    }
+                    float v = im.get(ch, y, x);
+                    long q = Math.max(0, Math.min(255, Math.round(v * 255f)));
+                    maxChange = Math.max(maxChange, Math.abs(v - q / 255.0));
                     body[(y * w + x) * c + ch] = (byte) q;
                 }
             }
@@ -93,5 +104,6 @@ final class CalibrationData {
         out.write(header.getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         Files.write(file, out.toByteArray());
+        return maxChange;
     }
 }

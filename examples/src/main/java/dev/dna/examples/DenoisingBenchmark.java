@@ -21,10 +21,12 @@ import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
 import dev.dna.onnx.OnnxExporter;
 import dev.dna.samediff.SameDiffTrainer;
-import dev.dna.samediff.StepReport;
 import dev.dna.samediff.TrainingListener;
-import dev.dna.samediff.ValidationReport;
 import dev.dna.samediff.TrainedRestorer;
+import dev.dna.api.io.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -112,6 +114,14 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     @Option(names = "--no-progress", description = "hide the progress bars")
     boolean noProgress;
 
+    @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints of each run "
+            + "(<run folder>/<variant>/checkpoint.dna, replaced atomically; 0: none) (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--resume", description = "continue the runs in --out where they stopped (same options otherwise): "
+            + "finished runs are loaded, the others resume from their last checkpoint, exactly as if never interrupted")
+    boolean resume;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DenoisingBenchmark()).execute(args));
     }
@@ -186,8 +196,14 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (resume && out == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--resume needs --out, the run folder to continue");
+        }
         if (out == null) {
             out = Path.of("runs", (task.equals("denoise") ? "denoising" : task) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        if (resume && !Files.isDirectory(out)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--resume: no run folder " + out);
         }
         if (exportDir == null) {
             Files.createDirectories(out);
@@ -252,13 +268,18 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 // the oracle trains on real pairs: the upper bound the adaptation aims at
                 PatchDataset trainPairs = oracle ? realImages : synPairs;
                 boolean firstSeed = seed == seeds.get(0);
-                List<double[]> curve = new ArrayList<>();
-                List<double[]> gradRes = new ArrayList<>();
-                List<double[]> gradNoise = new ArrayList<>();
-                Map<String, List<double[]>> terms = new LinkedHashMap<>();
                 long ran = stopAfter == null ? plan.steps() : Math.max(1, Math.min(stopAfter, plan.steps()));
+                Path checkpoint = dir.resolve("checkpoint.dna");
+                Path elapsedFile = dir.resolve("elapsed-seconds.txt");
+                RunLog previous = RunLog.read(dir.resolve("log.csv"));
+                boolean done = resume && previous.lastStep() >= ran && Files.exists(dir.resolve("restorer.dna"));
+                boolean continued = resume && !done && Files.exists(checkpoint);
+                if (!done && !continued) {
+                    Files.deleteIfExists(dir.resolve("log.csv")); // a fresh run: no rows of an earlier one
+                }
+                double before = done || continued ? elapsedBefore(elapsedFile) : 0;
                 long t0 = System.nanoTime();
-                TrainedRestorer r = SameDiffTrainer.create(plan)
+                SameDiffTrainer trainer = SameDiffTrainer.create(plan)
                         .named(v + (seeds.size() > 1 ? " s" + seed : ""))
                         .progressBar(!noProgress)
                         .stopAfter(ran)
@@ -266,26 +287,38 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         .validateEvery(validateEvery, testReal, testClean)
                         .listener(new TrainingListener() {
                             @Override
-                            public void onStep(StepReport s) {
-                                s.losses().forEach((k, x) -> {
-                                    if (!k.equals("loss")) {
-                                        terms.computeIfAbsent(k, q -> new ArrayList<>()).add(new double[] {s.step(), x});
-                                    }
-                                });
-                            }
-
-                            @Override
-                            public void onValidation(ValidationReport val) {
-                                curve.add(new double[] {val.step(), val.psnr()});
-                                gradRes.add(new double[] {val.step(), val.restorationGradNorm()});
-                                if (val.noiseGradNorm() > 0) {
-                                    gradNoise.add(new double[] {val.step(), val.noiseGradNorm()});
+                            public void onCheckpoint(long step, Path file) {
+                                double s = before + (System.nanoTime() - t0) / 1e9;
+                                try {
+                                    AtomicFiles.write(elapsedFile, o -> o.write(Double.toString(s).getBytes(StandardCharsets.UTF_8)));
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
                                 }
                             }
-                        })
-                        .fit(trainPairs, plan.usesDiffusion() ? realImages : null);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                r.save(dir.resolve("restorer.dna"));
+                        });
+                if (checkpointEvery > 0) {
+                    trainer = trainer.checkpointEvery(checkpointEvery, checkpoint);
+                }
+                TrainedRestorer r;
+                if (done) {
+                    System.out.println(v + " seed " + seed + ": finished in an earlier run, loading " + dir.resolve("restorer.dna"));
+                    r = TrainedRestorer.load(dir.resolve("restorer.dna"));
+                    if (!AdaptationPlan.fromJson(r.planJson()).equals(plan)) {
+                        throw new CommandLine.ParameterException(new CommandLine(this), "--resume: " + dir.resolve("restorer.dna")
+                                + " was trained with another plan than these options give: " + r.planJson());
+                    }
+                } else if (continued) {
+                    System.out.println(v + " seed " + seed + ": resuming from " + checkpoint);
+                    r = trainer.resume(checkpoint, trainPairs, plan.usesDiffusion() ? realImages : null);
+                } else {
+                    r = trainer.fit(trainPairs, plan.usesDiffusion() ? realImages : null);
+                }
+                double seconds = done ? before : before + (System.nanoTime() - t0) / 1e9;
+                if (!done) {
+                    r.save(dir.resolve("restorer.dna"));
+                    AtomicFiles.write(elapsedFile, o -> o.write(Double.toString(seconds).getBytes(StandardCharsets.UTF_8)));
+                }
+                RunLog log = RunLog.read(dir.resolve("log.csv"));
                 System.out.println(v + ": ONNX export " + OnnxExporter.export(r, dir.resolve("restorer.onnx")));
                 List<Image> restoredReal = new ArrayList<>();
                 List<Image> restoredSyn = new ArrayList<>();
@@ -304,12 +337,12 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-9s seed %d: real %.2f dB / %.4f, synthetic %.2f dB, %.0f s%n", v, seed, psnr,
                         ssim, synPsnr, seconds);
                 if (firstSeed) {
-                    valCurves.put(v, curve);
-                    gradCurves.put(v + " L_res", gradRes);
-                    if (!gradNoise.isEmpty()) {
-                        gradCurves.put(v + " lambda L_noise", gradNoise);
+                    valCurves.put(v, log.curve("val_psnr"));
+                    gradCurves.put(v + " L_res", log.curve("grad_res"));
+                    if (!log.curve("grad_noise").isEmpty()) {
+                        gradCurves.put(v + " lambda L_noise", log.curve("grad_noise"));
                     }
-                    terms.forEach((k, pts) -> lossCurves.put(v + " " + k, smooth(pts, 10)));
+                    log.lossTerms().forEach((k, pts) -> lossCurves.put(v + " " + k, smooth(pts, 10)));
                     grid.add(restoredReal.get(0));
                 }
             }
@@ -340,6 +373,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png, losses.png, grad_norms.png, grid.png (noisy | "
                 + String.join(" | ", variants) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
+    }
+
+    /** Training seconds an earlier invocation recorded for a run (0, with a note, if it recorded none). */
+    static double elapsedBefore(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            System.out.println("note: " + file + " is missing; the run's seconds count only from this resume");
+            return 0;
+        }
+        return Double.parseDouble(Files.readString(file).trim());
     }
 
     /** The plan of variant {@code v}: an ablation of {@code full}; the oracle is the vanilla plan (trained on real pairs). */

@@ -1,0 +1,78 @@
+package dev.dna.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A run's {@code log.csv} as the trainer writes it ({@code step,lambda,<loss terms>,seconds,val_psnr,val_ssim,
+ * grad_res,grad_noise}), read back for the benchmark's charts, so that the curves of a resumed run cover all of it.
+ * A resumed run appends the steps after its checkpoint again; for a step logged twice, the later row wins.
+ */
+final class RunLog {
+    private final List<String> columns;
+    private final TreeMap<Long, String[]> rows;
+
+    private RunLog(List<String> columns, TreeMap<Long, String[]> rows) {
+        this.columns = columns;
+        this.rows = rows;
+    }
+
+    /** Reads {@code csv}; an absent or empty file is an empty log. */
+    static RunLog read(Path csv) throws IOException {
+        TreeMap<Long, String[]> rows = new TreeMap<>();
+        if (!Files.exists(csv) || Files.size(csv) == 0) {
+            return new RunLog(List.of(), rows);
+        }
+        List<String> lines = Files.readAllLines(csv);
+        List<String> columns = List.of(lines.get(0).split(",", -1));
+        if (columns.size() < 3 || !columns.get(0).equals("step") || !columns.contains("seconds")) {
+            throw new IOException(csv + " is not a training log: its header is '" + lines.get(0) + "'");
+        }
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (cells.length != columns.size()) {
+                throw new IOException(csv + ", line " + (i + 1) + ": " + cells.length + " cells, the header has "
+                        + columns.size() + " (a truncated write?)");
+            }
+            rows.put(Long.parseLong(cells[0]), cells);
+        }
+        return new RunLog(columns, rows);
+    }
+
+    /** The last step logged, 0 for an empty log. */
+    long lastStep() {
+        return rows.isEmpty() ? 0 : rows.lastKey();
+    }
+
+    /** Points {step, value} of {@code column} over the steps where it has a value (validation columns: validation steps). */
+    List<double[]> curve(String column) {
+        int k = columns.indexOf(column);
+        List<double[]> pts = new ArrayList<>();
+        if (k < 0) {
+            return pts;
+        }
+        rows.forEach((step, cells) -> {
+            if (!cells[k].isEmpty()) {
+                pts.add(new double[] {step, Double.parseDouble(cells[k])});
+            }
+        });
+        return pts;
+    }
+
+    /** The curve of each loss term (the columns between {@code lambda} and {@code seconds}, without the total {@code loss}). */
+    Map<String, List<double[]>> lossTerms() {
+        Map<String, List<double[]>> terms = new LinkedHashMap<>();
+        for (String c : columns.subList(columns.indexOf("lambda") + 1, columns.indexOf("seconds"))) {
+            if (!c.equals("loss")) {
+                terms.put(c, curve(c));
+            }
+        }
+        return terms;
+    }
+}
