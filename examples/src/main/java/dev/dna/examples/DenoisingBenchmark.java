@@ -165,13 +165,14 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     }
 
     @Option(names = "--export-calibration-data", paramLabel = "DIR",
-            description = "write the task's training photos, real-domain realizations, held-out test crops and the plans of the "
+            description = "write the task's training photos, degraded realizations of them, held-out test crops and the plans of the "
                     + "requested variants as .npy/.json for tools/torch_reference.py train (a PyTorch mirror for GPU calibration), "
                     + "then exit without training")
     Path exportDir;
 
     @Option(names = "--realizations", defaultValue = "6",
-            description = "with --export-calibration-data: real-domain realizations per training photo (default: ${DEFAULT-VALUE})")
+            description = "with --export-calibration-data: realizations per training photo of the real domain, and of the synthetic one "
+                    + "for deraining and deblurring (denoising's AWGN is drawn by the mirror) (default: ${DEFAULT-VALUE})")
     int realizations;
 
     @Option(names = "--domain", defaultValue = "hard",
