@@ -265,7 +265,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 AdaptationPlan plan = variantPlan(fullForSeed, v);
                 Path dir = seeds.size() == 1 ? out.resolve(v) : out.resolve(v + "-seed" + seed);
                 Files.createDirectories(dir);
-                Files.writeString(dir.resolve("plan.json"), plan.toJson());
                 // the oracle trains on real pairs: the upper bound the adaptation aims at
                 PatchDataset trainPairs = oracle ? realImages : synPairs;
                 boolean firstSeed = seed == seeds.get(0);
@@ -277,6 +276,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 boolean continued = resume && !done && Files.exists(checkpoint);
                 if (!done && !continued) {
                     Files.deleteIfExists(dir.resolve("log.csv")); // a fresh run: no rows of an earlier one
+                    Files.writeString(dir.resolve("plan.json"), plan.toJson());
                 }
                 double before = done || continued ? elapsedBefore(elapsedFile) : 0;
                 long t0 = System.nanoTime();
