@@ -139,7 +139,8 @@ class ResBlock(nn.Module):
         ss = self.emb(F.silu(emb))
         scale, shift = ss[:, :self.cout, None, None], ss[:, self.cout:, None, None]
         h = F.silu(self.gn2(h) * (1 + scale) + shift)
-        h = F.dropout(h, self.dropout, self.training)
+        mask = getattr(self, "mask", None)  # parity: the Java step's own dropout mask, 1/(1-p) folded in
+        h = h * mask if mask is not None else F.dropout(h, self.dropout, self.training)
         h = self.conv2(h)
         return (x if self.skip is None else self.skip(x)) + h
 
@@ -405,6 +406,151 @@ def noise_weight_at(loss, step, total):
     return loss["noiseWeight"] * (2.0 / (1.0 + math.exp(-loss["rampSharpness"] * p)) - 1.0)
 
 
+def variant_of(plan):
+    """The ablation a Java plan JSON describes: vanilla, diffusion, shuffle or full."""
+    if plan.get("diffusion") is None:
+        return "vanilla"
+    if plan["residualSwap"] and not plan["channelShuffle"]:
+        raise SystemExit("residual swap without channel shuffle is not mirrored here")
+    return ("full" if plan["residualSwap"] else "shuffle") if plan["channelShuffle"] else "diffusion"
+
+
+def restorer_of(plan):
+    r = plan["restorer"]
+    if r["type"] != "unet":
+        raise SystemExit("only the unet restorer is mirrored")
+    return UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower())
+
+
+def eps_net_of(plan):
+    d = plan["diffusion"]
+    return EpsNet(d["width"], d["multipliers"], d["resBlocks"], d["groups"], d["middleAttention"], d["dropout"])
+
+
+def java_parameters(G, D):
+    """dna-samediff's parameter names -> (this module's parameter, layout), with layouts conv (Java YXIO
+    [kh, kw, in, out], PyTorch [out, in, kh, kw]), dense (Java [in, out]) and vec (Java [C], [1, C] or [1, C, 1, 1])."""
+    m = {}
+
+    def conv(name, c):
+        m[name + "/W"], m[name + "/b"] = (c.c.weight, "conv"), (c.c.bias, "vec")
+
+    def dense(name, d):
+        m[name + "/W"], m[name + "/b"] = (d.weight, "dense"), (d.bias, "vec")
+
+    def gn(name, g):
+        m[name + "/gain"], m[name + "/bias"] = (g.weight, "vec"), (g.bias, "vec")
+
+    def res(name, blk):
+        gn(name + "/gn1", blk.gn1)
+        gn(name + "/gn2", blk.gn2)
+        conv(name + "/conv1", blk.conv1)
+        conv(name + "/conv2", blk.conv2)
+        dense(name + "/emb", blk.emb)
+        if blk.skip is not None:
+            conv(name + "/skip", blk.skip)
+
+    if G.upsampling == "transposed_conv":
+        raise SystemExit("parity: the transposed-convolution restorer is not mapped")
+    for i, (c1, c2) in enumerate(G.enc):
+        conv(f"G/enc{i}a", c1)
+        conv(f"G/enc{i}b", c2)
+    conv("G/mid_a", G.mid[0])
+    conv("G/mid_b", G.mid[1])
+    for j, (c1, c2) in enumerate(G.dec):
+        conv(f"G/dec{G.depth - 1 - j}a", c1)
+        conv(f"G/dec{G.depth - 1 - j}b", c2)
+    conv("G/out", G.out)
+    if D is None:
+        return m, {}
+    dense("D/emb1", D.emb1)
+    dense("D/emb2", D.emb2)
+    conv("D/in", D.inp)
+    blocks, k, levels = {}, 0, len([x for x in D.down if not isinstance(x, ResBlock)])
+    for x in D.down:
+        if isinstance(x, ResBlock):
+            blocks[f"D/res{len(blocks)}"] = x
+        else:
+            conv(f"D/down{k}", x)
+            k += 1
+    blocks[f"D/res{len(blocks)}"] = D.mid1
+    if D.attn is not None:
+        gn("D/attn/gn", D.attn.gn)
+        conv("D/attn/qkv", D.attn.qkv)
+        conv("D/attn/proj", D.attn.proj)
+    blocks[f"D/res{len(blocks)}"] = D.mid2
+    for x in D.upb:
+        if isinstance(x, ResBlock):
+            blocks[f"D/res{len(blocks)}"] = x
+        else:
+            conv(f"D/up{levels}", x)
+            levels -= 1
+    for name, blk in blocks.items():
+        res(name, blk)
+    gn("D/out_gn", D.gn_out)
+    conv("D/out", D.out)
+    return m, blocks
+
+
+def to_torch_layout(array, layout):
+    t = torch.from_numpy(array)
+    if layout == "conv":
+        return t.permute(3, 2, 0, 1).contiguous()
+    if layout == "dense":
+        return t.t().contiguous()
+    return t.reshape(-1)
+
+
+def parity(a):
+    """Loads one Java step (JointGraph: plan, parameters, feed, loss terms and gradients, in float64) and
+    recomputes it here in float64; prints the largest relative differences as JSON."""
+    import numpy as np
+    manifest = json.load(open(f"{a.dir}/manifest.json"))
+
+    def arr(name):
+        shape = manifest["arrays"][name]
+        return np.fromfile(f"{a.dir}/{manifest['files'][name]}", dtype="<f8").reshape(shape)
+
+    plan = json.load(open(f"{a.dir}/plan.json"))
+    variant = variant_of(plan)
+    torch.manual_seed(0)
+    G = restorer_of(plan).double()
+    D = eps_net_of(plan).double() if variant != "vanilla" else None
+    params, blocks = java_parameters(G, D)
+    java_params = [n for n in manifest["arrays"] if n.startswith(("G/", "D/")) and not n.endswith("/dropout")]
+    missing = sorted(set(java_params) ^ set(params))
+    if missing:
+        raise SystemExit(f"parity: parameters not matched between Java and the mirror: {missing}")
+    with torch.no_grad():
+        for n, (p, layout) in params.items():
+            t = to_torch_layout(arr(n), layout)
+            if t.shape != p.shape:
+                raise SystemExit(f"parity: {n} has shape {tuple(t.shape)} in Java, {tuple(p.shape)} here")
+            p.copy_(t)
+    for n, blk in blocks.items():
+        blk.mask = torch.from_numpy(arr(n + "/dropout")) if n + "/dropout" in manifest["arrays"] else None
+    G.train()
+    if D is not None:
+        D.train()
+    f = {k: torch.from_numpy(arr(k)) for k in ("xs", "ys", "xr", "eps", "level", "keep1", "keep2") if k in manifest["arrays"]}
+    lam = float(arr("lambda")) if "lambda" in manifest["arrays"] else 0.0
+    if "res_weight" in manifest["arrays"] and float(arr("res_weight")) != 1.0:
+        raise SystemExit("parity: res_weight other than 1 is not mirrored")
+    loss, terms = joint_loss(G, D, f["xs"], f["ys"], f.get("xr"), f.get("eps"), f.get("level"), f.get("keep1"),
+                             f.get("keep2"), lam, variant)
+    terms = dict(terms, loss=loss)
+    loss.backward()
+    term_rel = {k: abs(v.item() - manifest["terms"][k]) / max(abs(manifest["terms"][k]), 1e-12)
+                for k, v in terms.items() if k in manifest["terms"]}
+    grad_rel = {}
+    for n, (p, layout) in params.items():
+        g = to_torch_layout(arr("grad:" + n), layout)
+        grad_rel[n] = ((p.grad - g).abs().max() / g.abs().max().clamp_min(1e-12)).item()
+    worst = max(grad_rel, key=grad_rel.get)
+    print(json.dumps({"variant": variant, "terms_compared": sorted(term_rel), "max_term_rel": max(term_rel.values()),
+                      "params_compared": len(grad_rel), "max_grad_rel": grad_rel[worst], "worst_param": worst}))
+
+
 def train(a):
     import random
     plan = json.load(open(a.plan))
@@ -426,26 +572,19 @@ def train(a):
         diff["width"], diff["groups"] = a.diffusion_width, min(diff["groups"], a.diffusion_width)
     if plan.get("detachConditions"):
         raise SystemExit("detached conditions are not mirrored here")
-    variant = "vanilla" if diff is None else (
-        ("full" if plan["residualSwap"] else "shuffle") if plan["channelShuffle"] else "diffusion")
-    if plan["residualSwap"] and not plan["channelShuffle"]:
-        raise SystemExit("residual swap without channel shuffle is not mirrored here")
+    variant = variant_of(plan)
 
     torch.manual_seed(plan["seed"])
     rng = random.Random(plan["seed"])
     dev = torch.device(a.device)
-    r = plan["restorer"]
-    if r["type"] != "unet":
-        raise SystemExit("only the unet restorer is mirrored by train")
 
     def restorer():
-        return UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower()).to(dev)
+        return restorer_of(plan).to(dev)
 
     G = restorer()
     D = None
     if diff is not None:
-        D = EpsNet(diff["width"], diff["multipliers"], diff["resBlocks"], diff["groups"], diff["middleAttention"],
-                   diff["dropout"]).to(dev)
+        D = eps_net_of(plan).to(dev)
         sched = diff["schedule"]
         betas = torch.linspace(sched["betaStart"], sched["betaEnd"], sched["timesteps"], dtype=torch.float64)
         abar = torch.cumprod(1.0 - betas, 0)
@@ -597,13 +736,13 @@ def main(argv):
     t.add_argument("--max-seconds", type=float, help="stop (validating once more) after this much training time")
     t.add_argument("--threads", type=int, default=0)
     t.add_argument("--device", default="cpu")
+    q = sub.add_parser("parity", help="recompute one Java training step (written by dna-samediff's MirrorParityTest) here")
+    q.add_argument("--dir", required=True)
+    q.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
     if a.threads > 0:
         torch.set_num_threads(a.threads)
-    if a.cmd == "bench":
-        bench(a)
-    else:
-        train(a)
+    {"bench": bench, "train": train, "parity": parity}[a.cmd](a)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,138 @@
+package dev.dna.samediff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dna.api.Ablation;
+import dev.dna.api.Adaptation;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Diffusion;
+import dev.dna.api.Restorers;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The PyTorch mirror ({@code tools/torch_reference.py}, which calibrated the recipe on a GPU) computes the same
+ * training step as the Java engine: one step of each variant, in float64, with the Java parameters, inputs, noise,
+ * levels, shuffle masks and dropout masks, gives the same loss terms and the same gradient for every parameter.
+ * Needs {@code python3} with PyTorch (Debian's {@code python3-torch}); skipped where it is missing.
+ */
+class MirrorParityTest {
+    private static final Path SCRIPT = Path.of("..", "tools", "torch_reference.py");
+
+    private static String python;
+
+    @TempDir
+    Path dir;
+
+    /** The first of $DNA_PYTHON, python3 and Debian's /usr/bin/python3 that has torch and numpy. */
+    @BeforeAll
+    static void needsPyTorch() throws Exception {
+        List<String> candidates = new java.util.ArrayList<>();
+        if (System.getenv("DNA_PYTHON") != null) {
+            candidates.add(System.getenv("DNA_PYTHON"));
+        }
+        candidates.addAll(List.of("python3", "/usr/bin/python3"));
+        for (String c : candidates) {
+            try {
+                Process p = new ProcessBuilder(c, "-c", "import torch, numpy").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    python = c;
+                    break;
+                }
+            } catch (IOException e) {
+                // not installed: try the next
+            }
+        }
+        assumeTrue(python != null && Files.exists(SCRIPT), "a python3 with torch and numpy (" + candidates + "), and "
+                + SCRIPT + ", are needed");
+    }
+
+    /** A small plan with every part the mirror has: a depth-2 UNet, EpsNet with attention, dropout and GroupNorm. */
+    static AdaptationPlan plan() {
+        return Adaptation.of(Restorers.unet(4, 2))
+                .withDiffusion(Diffusion.unet(8).multipliers(1, 2).resBlocks(1).groups(4).middleAttention(true).dropout(0.2))
+                .channelShuffle()
+                .residualSwap()
+                .patchSize(8)
+                .batchSize(3)
+                .seed(11)
+                .build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Ablation.class)
+    void theMirrorComputesTheSameLossesAndGradients(Ablation variant) throws Exception {
+        JointGraph g = JointGraph.build(plan().ablation(variant), DataType.DOUBLE);
+        Map<String, INDArray> feed = JointGraphTest.feed(g, 7, 0.6);
+        List<String> params = g.parameterNames();
+        OutAndGrad og = g.sd.calculateGradientsAndOutputs(feed, g.lossTerms, params);
+
+        Map<String, INDArray> arrays = new LinkedHashMap<>(feed);
+        for (String p : params) {
+            arrays.put(p, g.sd.getVariable(p).getArr());
+            arrays.put("grad:" + p, og.getGradients().get(p));
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode manifest = json.createObjectNode();
+        ObjectNode shapes = manifest.putObject("arrays");
+        ObjectNode files = manifest.putObject("files");
+        int i = 0;
+        for (var e : arrays.entrySet()) {
+            String file = "a" + (i++) + ".f64";
+            write(dir.resolve(file), e.getValue());
+            files.put(e.getKey(), file);
+            var shape = shapes.putArray(e.getKey());
+            for (long d : e.getValue().shape()) {
+                shape.add(d);
+            }
+        }
+        ObjectNode terms = manifest.putObject("terms");
+        for (String t : g.lossTerms) {
+            terms.put(t, og.getOutputs().get(t).getDouble(0));
+        }
+        Files.writeString(dir.resolve("manifest.json"), json.writeValueAsString(manifest));
+        Files.writeString(dir.resolve("plan.json"), g.plan.toJson());
+
+        Process p = new ProcessBuilder(python, SCRIPT.toString(), "parity", "--dir", dir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the mirror did not finish");
+        assertEquals(0, p.exitValue(), "the mirror failed:\n" + out);
+        JsonNode r = json.readTree(out.substring(out.lastIndexOf('\n') + 1));
+        assertEquals(variant.name().toLowerCase(java.util.Locale.ROOT), r.get("variant").asText());
+        assertEquals(params.size(), r.get("params_compared").asInt(), out);
+        assertEquals(g.lossTerms.stream().filter(t -> !t.equals(JointGraph.L_NOISE)).count(), r.get("terms_compared").size(), out);
+        assertTrue(r.get("max_term_rel").asDouble() < 1e-8, "loss terms differ: " + out);
+        assertTrue(r.get("max_grad_rel").asDouble() < 1e-6, "gradients differ: " + out);
+    }
+
+    private static void write(Path file, INDArray a) throws IOException {
+        double[] v = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        ByteBuffer buf = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (double x : v) {
+            buf.putDouble(x);
+        }
+        Files.write(file, buf.array());
+    }
+}
