@@ -86,6 +86,13 @@ class MirrorParityTest {
         JointGraph g = JointGraph.build(plan().ablation(variant), DataType.DOUBLE);
         Map<String, INDArray> feed = JointGraphTest.feed(g, 7, 0.6);
         List<String> params = g.parameterNames();
+        // EpsNet's last convolutions start at zero, so at initialization no gradient reaches the rest of EpsNet or,
+        // through the conditions, the restorer: random weights make every path carry gradient
+        long seed = 100;
+        for (String p : params) {
+            INDArray w = g.sd.getVariable(p).getArr();
+            w.addi(LayersGradientTest.random(seed++, w.shape()).muli(0.1));
+        }
         OutAndGrad og = g.sd.calculateGradientsAndOutputs(feed, g.lossTerms, params);
 
         Map<String, INDArray> arrays = new LinkedHashMap<>(feed);
@@ -119,10 +126,15 @@ class MirrorParityTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the mirror did not finish");
         assertEquals(0, p.exitValue(), "the mirror failed:\n" + out);
+        System.out.println("mirror parity, " + variant + ": " + out);
         JsonNode r = json.readTree(out.substring(out.lastIndexOf('\n') + 1));
         assertEquals(variant.name().toLowerCase(java.util.Locale.ROOT), r.get("variant").asText());
         assertEquals(params.size(), r.get("params_compared").asInt(), out);
         assertEquals(g.lossTerms.stream().filter(t -> !t.equals(JointGraph.L_NOISE)).count(), r.get("terms_compared").size(), out);
+        if (variant != Ablation.VANILLA) {
+            double noiseGrad = og.getGradients().get("D/in/W").norm2Number().doubleValue();
+            assertTrue(noiseGrad > 1e-3, "the diffusion loss must send gradient through EpsNet, |dL/dD/in/W| = " + noiseGrad);
+        }
         assertTrue(r.get("max_term_rel").asDouble() < 1e-8, "loss terms differ: " + out);
         assertTrue(r.get("max_grad_rel").asDouble() < 1e-6, "gradients differ: " + out);
     }
