@@ -1,0 +1,70 @@
+package dev.dna.examples;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The main example's checkpoints: an interrupted run, resumed, ends where the uninterrupted one does. */
+class DenoisingBenchmarkResumeTest {
+    private static final String[] RUN = {"--variants", "vanilla", "--steps", "4", "--validate-every", "2",
+            "--checkpoint-every", "2", "--crop", "64", "--no-progress"};
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aResumedRunEndsExactlyWhereTheUninterruptedOneDoes() throws IOException {
+        Path whole = tmp.resolve("whole");
+        Path parts = tmp.resolve("parts");
+        assertEquals(0, run(whole));
+        assertEquals(0, run(parts, "--stop-after", "2"));
+        assertEquals(2, RunLog.read(parts.resolve("vanilla/log.csv")).lastStep());
+        assertEquals(0, run(parts, "--resume"));
+
+        // results.csv: variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds; all but the seconds agree
+        assertEquals(withoutSeconds(whole), withoutSeconds(parts));
+        RunLog a = RunLog.read(whole.resolve("vanilla/log.csv"));
+        RunLog b = RunLog.read(parts.resolve("vanilla/log.csv"));
+        assertEquals(4, b.lastStep());
+        assertArrayEquals(column(a, "loss"), column(b, "loss"));
+        assertTrue(Files.exists(parts.resolve("vanilla/restorer.onnx")));
+
+        // resuming a finished run loads it and reports the same numbers again
+        assertEquals(0, run(parts, "--resume"));
+        assertEquals(withoutSeconds(whole), withoutSeconds(parts));
+    }
+
+    @Test
+    void resumingWithOtherOptionsFailsAndKeepsTheCheckpoint() throws IOException {
+        Path dir = tmp.resolve("run");
+        assertEquals(0, run(dir, "--stop-after", "2"));
+        byte[] checkpoint = Files.readAllBytes(dir.resolve("vanilla/checkpoint.dna"));
+        assertNotEquals(0, run(dir, "--resume", "--lr", "1e-3"));
+        assertArrayEquals(checkpoint, Files.readAllBytes(dir.resolve("vanilla/checkpoint.dna")));
+        assertNotEquals(0, run(tmp.resolve("no-such-run"), "--resume"));
+    }
+
+    private static int run(Path out, String... more) {
+        String[] args = Stream.concat(Stream.of(RUN), Stream.concat(Stream.of("--out", out.toString()), Stream.of(more)))
+                .toArray(String[]::new);
+        return new CommandLine(new DenoisingBenchmark()).execute(args);
+    }
+
+    private static List<String> withoutSeconds(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("results.csv")).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    private static double[] column(RunLog log, String name) {
+        return log.curve(name).stream().mapToDouble(p -> p[1]).toArray();
+    }
+}
