@@ -155,7 +155,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     Degradation realDomain() {
         return switch (task) {
             case "derain" -> RainStreaks.heavySlanted().then(new Jpeg(75, 95));
-            case "deblur" -> Blur.defocus(1.5, 3.5).then(Awgn.sigma255(2, 6)).then(new Jpeg(75, 95));
+            case "deblur" -> switch (domain) {
+                case "hard" -> Blur.defocus(3, 6).then(Awgn.sigma255(2, 6)).then(new Jpeg(75, 95));
+                case "mild" -> Blur.defocus(1.5, 3.5).then(Awgn.sigma255(2, 6)).then(new Jpeg(75, 95));
+                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--domain must be hard or mild, got " + domain);
+            };
             default -> switch (domain) {
                 case "mild" -> CameraNoise.typical();
                 case "hard" -> CameraNoise.typical().withJpeg(0, 0).then(CorrelatedNoise.strong()).then(new Jpeg(70, 90));
@@ -176,7 +180,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     int realizations;
 
     @Option(names = "--domain", defaultValue = "hard",
-            description = "denoising's real domain: hard (camera + correlated chroma/luma noise + JPEG 70..90, input ~19 dB) or mild (camera noise + JPEG 75..95, ~28.6 dB) (default: ${DEFAULT-VALUE})")
+            description = "the real domain of denoising: hard (camera + correlated chroma/luma noise + JPEG 70..90, input ~19 dB) "
+                    + "or mild (camera noise + JPEG 75..95, ~28.6 dB); of deblurring: hard (defocus radius 3..6 px) or mild "
+                    + "(1.5..3.5 px), each with noise and JPEG (default: ${DEFAULT-VALUE})")
     String domain;
 
     AdaptationPlan fullPlan(long seed) {
