@@ -601,6 +601,17 @@ def train(a):
     test_clean = load_npy_images(a.data, [f"test_clean_{i}" for i in range(meta["test"])], dev)
     test_real = load_npy_images(a.data, [f"test_real_{i}" for i in range(meta["test"])], dev)
     b, s, total = plan["batchSize"], plan["patchSize"], plan["steps"]
+
+    def paired_crops(realizations):
+        """A batch of aligned (degraded, clean) crops: a random photo, one of its realizations, a random crop."""
+        xs, ys = [], []
+        for _ in range(b):
+            i = rng.randrange(n)
+            x, y = crop_same([realizations[i][rng.randrange(len(realizations[i]))], clean[i]], s, rng)
+            xs.append(x)
+            ys.append(y)
+        return torch.stack(xs), torch.stack(ys)
+
     if "awgn_sigma" in meta:  # denoising: AWGN drawn here, per patch
         smin, smax = meta["awgn_sigma"]
 
@@ -614,22 +625,11 @@ def train(a):
         syn = [load_npy_images(a.data, [f"train_syn_{i}_{k}" for k in range(k_syn)], dev) for i in range(n)]
 
         def synthetic_pairs():
-            xs, ys = [], []
-            for _ in range(b):
-                i = rng.randrange(n)
-                x, y = crop_same([syn[i][rng.randrange(k_syn)], clean[i]], s, rng)
-                xs.append(x)
-                ys.append(y)
-            return torch.stack(xs), torch.stack(ys)
+            return paired_crops(syn)
 
     def real_batch(with_clean):
-        xs, ys = [], []
-        for _ in range(b):
-            i = rng.randrange(n)
-            x, y = crop_same([real[i][rng.randrange(k_real)], clean[i]], s, rng)
-            xs.append(x)
-            ys.append(y)
-        return torch.stack(xs), (torch.stack(ys) if with_clean else None)
+        xs, ys = paired_crops(real)
+        return xs, (ys if with_clean else None)
 
     def validate():
         with torch.no_grad():
