@@ -295,9 +295,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         .listener(new TrainingListener() {
                             @Override
                             public void onCheckpoint(long step, Path file) {
-                                double s = before + (System.nanoTime() - t0) / 1e9;
                                 try {
-                                    AtomicFiles.write(elapsedFile, o -> o.write(Double.toString(s).getBytes(StandardCharsets.UTF_8)));
+                                    writeElapsed(elapsedFile, before + (System.nanoTime() - t0) / 1e9);
                                 } catch (IOException e) {
                                     throw new UncheckedIOException(e);
                                 }
@@ -323,7 +322,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 double seconds = done ? before : before + (System.nanoTime() - t0) / 1e9;
                 if (!done) {
                     r.save(dir.resolve("restorer.dna"));
-                    AtomicFiles.write(elapsedFile, o -> o.write(Double.toString(seconds).getBytes(StandardCharsets.UTF_8)));
+                    writeElapsed(elapsedFile, seconds);
                 }
                 RunLog log = RunLog.read(dir.resolve("log.csv"));
                 System.out.println(v + ": ONNX export " + OnnxExporter.export(r, dir.resolve("restorer.onnx")));
@@ -380,6 +379,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png, losses.png, grad_norms.png, grid.png (noisy | "
                 + String.join(" | ", variants) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
+    }
+
+    /** Records a run's training seconds so far, next to its checkpoint (atomically replaced). */
+    static void writeElapsed(Path file, double seconds) throws IOException {
+        AtomicFiles.write(file, o -> o.write(Double.toString(seconds).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Training seconds an earlier invocation recorded for a run (0, with a note, if it recorded none). */
