@@ -10,6 +10,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.config.SDValue;
 import org.nd4j.autodiff.samediff.internal.InferenceSession;
+import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,6 +27,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Only arrays the session computed are closed: never a parameter, constant or placeholder value,
  * never an array in {@code keep} (those the caller still reads, such as the step's feed), never a view,
  * and never two arrays over one buffer.
+ *
+ * <p>The session's own array cache ({@code ArrayCacheMemoryMgr}) is replaced by {@code NoOpMemoryMgr}
+ * (allocate new, release nothing): the cache keeps some of the arrays this class closes, and a later
+ * release compares arrays with {@code INDArray.equals}, which runs an op on the closed one. A Java long run
+ * died of that at step 7,073 ("Op.X argument was closed before call"). The cache held about 0.2 MB, so
+ * it saved next to nothing.
  */
 final class SessionMemory {
     private SessionMemory() {}
@@ -43,6 +50,9 @@ final class SessionMemory {
         InferenceSession session = grad.getSessions().get(Thread.currentThread().getId());
         if (session == null) {
             return 0;
+        }
+        if (!(session.getMmgr() instanceof NoOpMemoryMgr)) {
+            session.setMmgr(new NoOpMemoryMgr()); // the old cache is dropped, not closed: it may hold arrays closed below
         }
         Set<Long> protectedBuffers = new HashSet<>();
         for (SameDiff g : new SameDiff[] {sd, grad}) {
