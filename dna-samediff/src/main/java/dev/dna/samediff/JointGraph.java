@@ -162,12 +162,12 @@ final class JointGraph {
 
         // 7. losses
         SDVariable ePos = plan.residualSwap() ? sd.slice(net.output, new int[] {0, 0, 0, 0}, batch, 3, size, size) : net.output;
-        SDVariable msePos = sd.identity(MSE_POS, sd.math().square(eps.sub(ePos)).mean());
+        SDVariable msePos = sd.identity(MSE_POS, Layers.squared(eps.sub(ePos)).mean());
         SDVariable lnoise;
         List<String> terms = new ArrayList<>(List.of(LOSS, L_RES, MSE_POS));
         if (plan.residualSwap()) {
             SDVariable eNeg = sd.slice(net.output, new int[] {batch, 0, 0, 0}, batch, 3, size, size);
-            SDVariable mseNeg = sd.identity(MSE_NEG, sd.math().square(eps.sub(eNeg)).mean());
+            SDVariable mseNeg = sd.identity(MSE_NEG, Layers.squared(eps.sub(eNeg)).mean());
             SDVariable triplet = sd.nn().relu(msePos.sub(mseNeg).add(ls.tripletMargin()), 0);
             lnoise = msePos.add(triplet).mul(0.5);
             terms.add(MSE_NEG);
@@ -184,7 +184,7 @@ final class JointGraph {
 
     /** {@code L_res = mean(sqrt((y - ŷ)^2 + epsilon))}, named {@value #L_RES}. */
     private static SDVariable charbonnier(SameDiff sd, SDVariable y, SDVariable yhat, double epsilon) {
-        return sd.identity(L_RES, sd.math().sqrt(sd.math().square(y.sub(yhat)).add(epsilon)).mean());
+        return sd.identity(L_RES, sd.math().sqrt(Layers.squared(y.sub(yhat)).add(epsilon)).mean());
     }
 
     /** {@code concat[x_t, CS(a, b; keep)]} along channels; without shuffle, {@code concat[x_t, a, b]}. */

@@ -181,12 +181,20 @@ public final class Layers {
         SDVariable g = sd.reshape(x, n, groups, channels / groups, h, w);
         SDVariable mean = g.mean(true, 2, 3, 4);
         SDVariable centered = g.sub(mean);
-        SDVariable var = sd.math().square(centered).mean(true, 2, 3, 4);
+        SDVariable var = squared(centered).mean(true, 2, 3, 4);
         SDVariable normed = mulBroadcast(centered, sd.math().rsqrt(var.add(1e-5)), n, groups, channels / groups, h, w);
         SDVariable back = sd.reshape(normed, n, channels, h, w);
         SDVariable gain = constantParam(name + "/gain", 1, 1, channels, 1, 1);
         SDVariable bias = constantParam(name + "/bias", 0, 1, channels, 1, 1);
         return mulBroadcast(back, gain, n, channels, h, w).add(bias);
+    }
+
+    /**
+     * {@code x * x}. M2.1's {@code square} op differentiates through {@code _powderivative}, which took about
+     * 2.2 ms a call in the example's training step (20 calls, 6% of the step); a multiply's backward is cheaper.
+     */
+    static SDVariable squared(SDVariable x) {
+        return x.mul(x);
     }
 
     /** A dense layer: [N, in] to [N, out], Kaiming-normal weights (or zero), zero bias. */
