@@ -46,8 +46,7 @@ def main():
         s, c = r["start"], r["curve"]
         last = max(c)
         best = max(c, key=c.get)
-        variant = "oracle" if s["oracle"] else s["variant"]
-        lam = "-" if variant in ("vanilla", "oracle") else f'{s["loss"]["noiseWeight"]:g}'
+        variant, lam = variant_and_lambda(s)
         r["legend"] = f'{label}: {variant}' + ("" if lam == "-" else f", lambda {lam}") + f', lr {s["lr"]:g}'
         at = f"{c[a.at]:.2f}" if a.at in c else "-"
         print(f'| {label} | {variant} | {lam} | {s["lr"]:g} | {s["steps"]} | {at} | {c[last]:.2f} ({last}) '
@@ -76,6 +75,12 @@ def main():
         fig.savefig(a.png)
 
 
+def variant_and_lambda(start):
+    """A run's variant (oracle for oracle runs) and its lambda as text ("-" where no diffusion loss is trained)."""
+    variant = "oracle" if start["oracle"] else start["variant"]
+    return variant, "-" if variant in ("vanilla", "oracle") else f'{start["loss"]["noiseWeight"]:g}'
+
+
 def describe(values):
     if not values:
         return "-"
@@ -89,8 +94,7 @@ def summarize(runs, pattern, at):
     for label, r in runs.items():
         if re.fullmatch(pattern, label):
             s = r["start"]
-            variant = "oracle" if s["oracle"] else s["variant"]
-            lam = "-" if variant in ("vanilla", "oracle") else f'{s["loss"]["noiseWeight"]:g}'
+            variant, lam = variant_and_lambda(s)
             key = (f'{s["input_psnr"]:.2f}', variant, lam, f'{s["lr"]:g}', s["steps"])
             groups.setdefault(key, []).append((label, r["curve"]))
     print()

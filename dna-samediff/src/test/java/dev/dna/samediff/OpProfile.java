@@ -66,7 +66,6 @@ public class OpProfile {
             on = i >= 2;
             long q = System.nanoTime();
             g.sd.calculateGradientsAndOutputs(feed, g.lossTerms, params);
-            if (i == 1 && g.sd.getFunction("grad") != null) g.sd.getFunction("grad").setListeners(l);
             if (on) total += (System.nanoTime() - q) / 1e9;
             SessionMemory.freeIntermediates(g.sd, feed.values());
         }

@@ -155,17 +155,21 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     Degradation realDomain() {
         return switch (task) {
             case "derain" -> RainStreaks.heavySlanted().then(new Jpeg(75, 95));
-            case "deblur" -> switch (domain) {
-                case "hard" -> Blur.defocus(3, 6).then(Awgn.sigma255(2, 6)).then(new Jpeg(75, 95));
-                case "mild" -> Blur.defocus(1.5, 3.5).then(Awgn.sigma255(2, 6)).then(new Jpeg(75, 95));
-                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--domain must be hard or mild, got " + domain);
-            };
+            case "deblur" -> (switch (domain) {
+                case "hard" -> Blur.defocus(3, 6);
+                case "mild" -> Blur.defocus(1.5, 3.5);
+                default -> throw badDomain();
+            }).then(Awgn.sigma255(2, 6)).then(new Jpeg(75, 95));
             default -> switch (domain) {
                 case "mild" -> CameraNoise.typical();
                 case "hard" -> CameraNoise.typical().withJpeg(0, 0).then(CorrelatedNoise.strong()).then(new Jpeg(70, 90));
-                default -> throw new CommandLine.ParameterException(new CommandLine(this), "--domain must be hard or mild, got " + domain);
+                default -> throw badDomain();
             };
         };
+    }
+
+    private CommandLine.ParameterException badDomain() {
+        return new CommandLine.ParameterException(new CommandLine(this), "--domain must be hard or mild, got " + domain);
     }
 
     @Option(names = "--export-calibration-data", paramLabel = "DIR",
