@@ -60,10 +60,11 @@ public final class SameDiffTrainer {
     private final ImageSet valClean;
     private final long stopAfter;
     private final String name;
+    private final boolean replayOps;
 
     private SameDiffTrainer(AdaptationPlan plan, List<TrainingListener> listeners, boolean progressBar, int checkpointEvery,
             Path checkpointFile, Path csvFile, int validateEvery, ImageSet valDegraded, ImageSet valClean, long stopAfter,
-            String name) {
+            String name, boolean replayOps) {
         this.plan = plan;
         this.listeners = ImmutableList.copyOf(listeners);
         this.progressBar = progressBar;
@@ -75,13 +76,14 @@ public final class SameDiffTrainer {
         this.valClean = valClean;
         this.stopAfter = stopAfter;
         this.name = name;
+        this.replayOps = replayOps;
     }
 
     /** A trainer for {@code plan}: progress bar on, no checkpoints, no validation, no CSV. */
     public static SameDiffTrainer create(AdaptationPlan plan) {
         checkNotNull(plan, "plan");
         return new SameDiffTrainer(plan, List.of(), true, 0, null, null, 0, null, null, plan.steps(),
-                plan.variant() == null ? "train" : plan.variant().id());
+                plan.variant() == null ? "train" : plan.variant().id(), true);
     }
 
     public AdaptationPlan plan() {
@@ -93,32 +95,32 @@ public final class SameDiffTrainer {
         List<TrainingListener> ls = new ArrayList<>(listeners);
         ls.add(checkNotNull(l, "listener"));
         return new SameDiffTrainer(plan, ls, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name);
+                valDegraded, valClean, stopAfter, name, replayOps);
     }
 
     /** Shows (default) or hides the console progress bar (loss terms and iterations per second). */
     public SameDiffTrainer progressBar(boolean show) {
         return new SameDiffTrainer(plan, listeners, show, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name);
+                valDegraded, valClean, stopAfter, name, replayOps);
     }
 
     /** Name shown on the progress bar. */
     public SameDiffTrainer named(String label) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, checkNotNull(label, "label"));
+                valDegraded, valClean, stopAfter, checkNotNull(label, "label"), replayOps);
     }
 
     /** Writes a checkpoint to {@code file} every {@code every} steps and at the last step (atomically replaced). */
     public SameDiffTrainer checkpointEvery(int every, Path file) {
         checkArgument(every >= 1, "checkpoint interval must be >= 1, got %s", every);
         return new SameDiffTrainer(plan, listeners, progressBar, every, checkNotNull(file, "file"), csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name);
+                valDegraded, valClean, stopAfter, name, replayOps);
     }
 
     /** Appends every step's figures (and validation, when measured) to a CSV file. */
     public SameDiffTrainer logCsv(Path file) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, checkNotNull(file, "file"),
-                validateEvery, valDegraded, valClean, stopAfter, name);
+                validateEvery, valDegraded, valClean, stopAfter, name, replayOps);
     }
 
     /**
@@ -130,14 +132,25 @@ public final class SameDiffTrainer {
         checkArgument(degraded.size() == clean.size() && degraded.size() > 0,
                 "validation needs aligned pairs: %s degraded, %s clean", degraded.size(), clean.size());
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, every, degraded,
-                clean, stopAfter, name);
+                clean, stopAfter, name, replayOps);
     }
 
     /** Stops after step {@code step} (< plan.steps()) as if interrupted there, e.g. to resume later. */
     public SameDiffTrainer stopAfter(long step) {
         checkArgument(step >= 1 && step <= plan.steps(), "stopAfter must be in [1, %s], got %s", plan.steps(), step);
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, step, name);
+                valDegraded, valClean, step, name, replayOps);
+    }
+
+    /**
+     * Replays the recorded ops of the gradient computation (default) instead of running each step through
+     * SameDiff's session. Both compute the same numbers; replay skips the session's bookkeeping of about
+     * 400 us per op and reuses its arrays (see {@code GradientReplay}). Off is for comparison and for graphs
+     * that replay does not support, which fall back to the session by themselves.
+     */
+    public SameDiffTrainer replayOps(boolean replay) {
+        return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
+                valDegraded, valClean, stopAfter, name, replay);
     }
 
     /**
@@ -181,10 +194,11 @@ public final class SameDiffTrainer {
                     plan.patchSize());
         }
         Feeder feeder = new Feeder(r.graph, DataType.FLOAT);
+        GradientStep gradients = new GradientStep(r.graph.sd, r.graph.lossTerms, r.params, replayOps);
         TrainedRestorer validator = validateEvery > 0 ? TrainedRestorer.of(plan, r.resultWeights()) : null;
         double inputPsnr = validator == null ? Double.NaN : inputPsnr();
         long last = Math.min(stopAfter, plan.steps());
-        try (BufferedWriter csv = csvWriter(r.graph.lossTerms);
+        try (gradients; BufferedWriter csv = csvWriter(r.graph.lossTerms);
                 ProgressBar pb = progressBar && r.step < last ? bar(r.step, last) : null) {
             while (r.step < last) {
                 long step = r.step + 1;
@@ -194,7 +208,7 @@ public final class SameDiffTrainer {
                         ? real.next(plan.batchSize(), r.streams.get(TrainingStreams.REAL_DATA)).degraded() : null;
                 double lambda = plan.usesDiffusion() ? plan.loss().noiseWeightAt(step - 1, plan.steps()) : 0.0;
                 Map<String, INDArray> feed = feeder.feed(syn.degraded(), syn.cleanOrNull(), xr, r.streams, lambda);
-                OutAndGrad og = r.graph.sd.calculateGradientsAndOutputs(feed, r.graph.lossTerms, r.params);
+                OutAndGrad og = gradients.run(feed);
                 Map<String, Double> losses = new LinkedHashMap<>();
                 for (String t : r.graph.lossTerms) {
                     losses.put(t, og.getOutputs().get(t).getDouble(0));
@@ -206,13 +220,13 @@ public final class SameDiffTrainer {
                 }
                 r.apply(og.getGradients());
                 // outputs and gradients are consumed; the feed is read again by the validation's gradient norms
-                SessionMemory.freeIntermediates(r.graph.sd, feed.values());
+                gradients.release(feed.values());
                 StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9);
                 listeners.forEach(l -> l.onStep(report));
                 ValidationReport val = null;
                 if (validator != null && (step % validateEvery == 0 || step == last)) {
                     validator.setWeights(r.resultWeights());
-                    double[] norms = restorerGradNorms(r, feed, lambda);
+                    double[] norms = restorerGradNorms(r, gradients, feed, lambda);
                     val = validate(validator, step, inputPsnr, norms);
                     ValidationReport v = val;
                     listeners.forEach(l -> l.onValidation(v));
@@ -264,25 +278,30 @@ public final class SameDiffTrainer {
      * restorer, on this step's batch: two more gradient passes with the loss weights set to (1, 0) and
      * (0, lambda). Nothing random is drawn, so the training run is the same with or without them.
      */
-    private static double[] restorerGradNorms(Run r, Map<String, INDArray> feed, double lambda) {
-        double res = restorerGradNorm(r, feed, 1.0, 0.0);
-        double noise = r.plan.usesDiffusion() ? restorerGradNorm(r, feed, 0.0, lambda) : Double.NaN;
+    private static double[] restorerGradNorms(Run r, GradientStep gradients, Map<String, INDArray> feed, double lambda) {
+        double res = restorerGradNorm(r, gradients, feed, 1.0, 0.0);
+        double noise = r.plan.usesDiffusion() ? restorerGradNorm(r, gradients, feed, 0.0, lambda) : Double.NaN;
         return new double[] {res, noise};
     }
 
-    private static double restorerGradNorm(Run r, Map<String, INDArray> feed, double resWeight, double lambda) {
+    private static double restorerGradNorm(Run r, GradientStep gradients, Map<String, INDArray> feed, double resWeight,
+            double lambda) {
         Map<String, INDArray> f = new LinkedHashMap<>(feed);
         if (r.plan.usesDiffusion()) {
             f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, resWeight).castTo(DataType.FLOAT));
             f.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, lambda).castTo(DataType.FLOAT));
         }
-        Map<String, INDArray> grads = r.graph.sd.calculateGradients(f, r.restorerParams);
+        Map<String, INDArray> grads = gradients.run(f).getGradients();
         double sq = 0;
-        for (INDArray g : grads.values()) {
-            double n = g.norm2Number().doubleValue();
+        for (String p : r.restorerParams) {
+            INDArray g = grads.get(p);
+            double n = g == null ? 0 : g.norm2Number().doubleValue();
             sq += n * n;
         }
-        SessionMemory.freeIntermediates(r.graph.sd, f.values()); // the gradients are consumed; the feed is the step's
+        gradients.release(f.values()); // the gradients are consumed; the feed is the step's
+        if (r.plan.usesDiffusion()) {
+            SessionMemory.close(List.of(f.get(JointGraph.RES_WEIGHT), f.get(JointGraph.LAMBDA)));
+        }
         return Math.sqrt(sq);
     }
 

@@ -58,6 +58,10 @@ public final class PerfBenchmark implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "30", description = "timed training steps per variant, after 2 warm-up steps (default: ${DEFAULT-VALUE})")
     int steps;
     @Option(names = "--variants", split = ",", defaultValue = "vanilla,full") List<String> variants;
+    @Option(names = "--executors", split = ",", defaultValue = "replay",
+            description = "how SameDiff runs the step: replay (recorded ops, the default), session (SameDiff's own), or both "
+                    + "(default: ${DEFAULT-VALUE})")
+    List<String> executors;
     @Option(names = "--sizes", split = ",", defaultValue = "256,1024", description = "inference image sides") int[] sizes;
     @Option(names = "--reps", defaultValue = "5", description = "timed inference runs per size") int reps;
     @Option(names = "--python", description = "python with torch (default: the first of python3, /usr/bin/python3 that imports torch)")
@@ -78,6 +82,11 @@ public final class PerfBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String executor : executors) {
+            if (!executor.equals("replay") && !executor.equals("session")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--executors: replay or session, got " + executor);
+            }
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         Peak peak = Peak.read(cores);
         AdaptationPlan full = plan();
@@ -101,30 +110,33 @@ public final class PerfBenchmark implements Callable<Integer> {
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         List<String> traces = new ArrayList<>();
         for (String v : variants) {
-            AdaptationPlan p = full.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
-            List<Double> secs = new ArrayList<>();
-            List<Long> rss = new ArrayList<>();
-            List<Long> heap = new ArrayList<>();
-            SameDiffTrainer.create(p).progressBar(false).listener(new TrainingListener() {
-                @Override
-                public void onStep(StepReport r) {
-                    if (r.step() > 2) {
-                        secs.add(r.seconds());
-                        rss.add(Memory.rssBytes());
-                        heap.add(Runtime.getRuntime().totalMemory());
-                    }
-                }
-            }).fit(syn, p.usesDiffusion() ? real : null);
             JsonNode torch = py == null ? null : torch(py, cores, v, new int[0]);
-            double sd = Timing.median(secs);
-            double pt = torch == null ? Double.NaN : torch.path("step_median_s").asDouble();
-            double flops = torch == null ? Double.NaN : torch.path("step_flops").asDouble();
-            long mid = rss.get(rss.size() / 2);
-            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f-%.3f | %.3f | %.1fx | %.1f | %.1f | %d | %+d |%n", v, sd,
-                    Collections.min(secs), Collections.max(secs), pt, sd / pt, flops / sd / 1e9, flops / pt / 1e9,
-                    Memory.peakRssBytes() / 1_000_000, (rss.get(rss.size() - 1) - mid) / 1_000_000);
-            traces.add(String.format(Locale.ROOT, "%s: RSS (MB) after each tenth of the timed steps: %s; of which Java heap "
-                    + "committed: %s", v, tenthsMb(rss), tenthsMb(heap)));
+            for (String executor : executors) {
+                AdaptationPlan p = full.ablation(Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
+                List<Double> secs = new ArrayList<>();
+                List<Long> rss = new ArrayList<>();
+                List<Long> heap = new ArrayList<>();
+                SameDiffTrainer.create(p).progressBar(false).replayOps(executor.equals("replay")).listener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepReport r) {
+                        if (r.step() > 2) {
+                            secs.add(r.seconds());
+                            rss.add(Memory.rssBytes());
+                            heap.add(Runtime.getRuntime().totalMemory());
+                        }
+                    }
+                }).fit(syn, p.usesDiffusion() ? real : null);
+                double sd = Timing.median(secs);
+                double pt = torch == null ? Double.NaN : torch.path("step_median_s").asDouble();
+                double flops = torch == null ? Double.NaN : torch.path("step_flops").asDouble();
+                long mid = rss.get(rss.size() / 2);
+                String row = executors.size() > 1 ? v + " (" + executor + ")" : v;
+                System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f-%.3f | %.3f | %.1fx | %.1f | %.1f | %d | %+d |%n", row, sd,
+                        Collections.min(secs), Collections.max(secs), pt, sd / pt, flops / sd / 1e9, flops / pt / 1e9,
+                        Memory.peakRssBytes() / 1_000_000, (rss.get(rss.size() - 1) - mid) / 1_000_000);
+                traces.add(String.format(Locale.ROOT, "%s: RSS (MB) after each tenth of the timed steps: %s; of which Java heap "
+                        + "committed: %s", row, tenthsMb(rss), tenthsMb(heap)));
+            }
         }
         traces.forEach(System.out::println);
 

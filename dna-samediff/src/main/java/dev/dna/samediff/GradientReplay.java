@@ -1,0 +1,440 @@
+package dev.dna.samediff;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.Listener;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.ReduceOp;
+import org.nd4j.linalg.api.ops.ScalarOp;
+import org.nd4j.linalg.api.ops.custom.Invoke;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.Enter;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.Exit;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.LoopCond;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.Merge;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.NextIteration;
+import org.nd4j.linalg.api.ops.impl.controlflow.compat.Switch;
+import org.nd4j.linalg.api.ops.impl.layers.ExternalErrorsFunction;
+import org.nd4j.linalg.api.ops.impl.shape.CreateView;
+import org.nd4j.linalg.api.ops.impl.shape.tensorops.BaseTensorOp;
+import org.nd4j.linalg.api.ops.impl.transforms.Assert;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A training step's gradient computation without SameDiff's session: the ops that one ordinary
+ * {@code SameDiff.calculateGradientsAndOutputs} call executes are recorded, then executed again, in the
+ * same order, each through one {@link OpContext} built once over arrays allocated once.
+ *
+ * <p>Why: M2.1's {@code InferenceSession} spends about 400 us of bookkeeping per op (dependency tracking,
+ * output-shape calculation, allocation, argument marshalling), about 40-50% of the example's full step of
+ * 1,148 ops (docs/BENCHMARKS.md, OpProfile). The graph is static (fixed batch and patch size), so all of
+ * that can be done once.
+ *
+ * <p>What is the same as the session: the ops, their order, their arguments ({@code iArgs}, {@code tArgs},
+ * {@code bArgs}, {@code dArgs}, a legacy op's scalar and reduction axes), their input and output shapes and
+ * data types, and the parameter arrays (read by reference, so in-place updates are seen). What differs:
+ * outputs are written into arrays that live as long as this object, and an array whose last reader has run
+ * lends its memory to a later output of the same data type and length. Requested outputs (the loss terms and
+ * the gradients) are never lent; they are overwritten by the next {@link #run}, so read them first.
+ *
+ * <p>Graphs with ops whose execution the session special-cases (control flow, tensor arrays, {@code Assign},
+ * views) cannot be replayed: {@link #record} then returns the reason, and the caller keeps
+ * using the session. Not thread-safe.
+ */
+final class GradientReplay {
+    /** Arrays shorter than this get their own memory instead of sharing a pool buffer. */
+    private static final long SHARE_MIN_LENGTH = 1024;
+
+    private final SameDiff grad;
+    private final List<Exec> execs;
+    private final Map<String, INDArray> placeholders;     // name -> fixed array, filled from the feed each run
+    private final Map<String, INDArray> parameters;       // VARIABLE-type inputs, as read when built
+    private final Map<String, INDArray> outputs;          // loss term -> array
+    private final Map<String, INDArray> gradients;        // parameter -> gradient array
+    private final List<INDArray> owned;                 // every array allocated here, for close()
+
+    /** One op, ready to run. */
+    private static final class Exec {
+        final DifferentialFunction op;
+        final OpContext ctx;
+        final INDArray scalar; // a legacy scalar op's second input, set again before each run (the session resets it)
+
+        Exec(DifferentialFunction op, OpContext ctx, INDArray scalar) {
+            this.op = op;
+            this.ctx = ctx;
+            this.scalar = scalar;
+        }
+    }
+
+    /** The result of {@link #record}: the session's own result of the recorded call, and the replay or why not. */
+    record Recorded(OutAndGrad result, GradientReplay replay, String unsupported) {}
+
+    private GradientReplay(SameDiff grad, List<Exec> execs, Map<String, INDArray> placeholders,
+            Map<String, INDArray> parameters, Map<String, INDArray> outputs, Map<String, INDArray> gradients,
+            List<INDArray> owned) {
+        this.grad = grad;
+        this.execs = execs;
+        this.placeholders = placeholders;
+        this.parameters = parameters;
+        this.outputs = outputs;
+        this.gradients = gradients;
+        this.owned = owned;
+    }
+
+    /**
+     * Runs {@code sd.calculateGradientsAndOutputs(feed, outputNames, params)} once, records the ops it executes
+     * and builds their replay.
+     */
+    static Recorded record(SameDiff sd, Map<String, INDArray> feed, List<String> outputNames, List<String> params) {
+        List<String> executed = new ArrayList<>();
+        Map<String, INDArray[]> outArrays = new HashMap<>();
+        List<Listener> before = new ArrayList<>(sd.getListeners());
+        Listener recorder = new BaseListener() {
+            @Override
+            public boolean isActive(Operation operation) {
+                return true;
+            }
+
+            @Override
+            public void opExecution(SameDiff s, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] out) {
+                executed.add(op.getName());
+                outArrays.put(op.getName(), out.clone());
+            }
+        };
+        List<Listener> with = new ArrayList<>(before);
+        with.add(recorder);
+        sd.setListeners(with);
+        OutAndGrad result;
+        try {
+            result = sd.calculateGradientsAndOutputs(feed, outputNames, params);
+        } finally {
+            sd.setListeners(before);
+            SameDiff g = sd.getFunction("grad");
+            if (g != null) {
+                g.setListeners(before);
+            }
+        }
+        SameDiff grad = sd.getFunction("grad");
+        List<String> gradNames = new ArrayList<>();
+        List<String> gradParams = new ArrayList<>();
+        for (String p : params) {
+            SDVariable gv = sd.getVariable(p).getGradient();
+            if (gv != null) {
+                gradNames.add(gv.name());
+                gradParams.add(p);
+            }
+        }
+        try {
+            return new Recorded(result, build(grad, executed, outArrays, feed, outputNames, gradNames, gradParams), null);
+        } catch (Unsupported e) {
+            return new Recorded(result, null, e.getMessage());
+        }
+    }
+
+    /** Why a graph cannot be replayed. */
+    private static final class Unsupported extends Exception {
+        Unsupported(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static GradientReplay build(SameDiff grad, List<String> executed, Map<String, INDArray[]> outArrays,
+            Map<String, INDArray> feed, List<String> outputNames, List<String> gradNames, List<String> gradParams)
+            throws Unsupported {
+        int n = executed.size();
+        Map<String, Integer> requested = new HashMap<>();
+        outputNames.forEach(s -> requested.put(s, 0));
+        gradNames.forEach(s -> requested.put(s, 0));
+
+        // pass 1: which computed variable shares memory with which (an Identity's output is its input), and the
+        // index of the last op that reads each such memory
+        Map<String, Integer> slotOf = new HashMap<>();
+        List<Integer> slotLast = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SameDiffOp sdo = grad.getOps().get(executed.get(i));
+            DifferentialFunction df = sdo.getOp();
+            checkSupported(df);
+            for (String a : argNames(df)) {
+                Integer s = slotOf.get(a);
+                if (s != null) {
+                    if (s >= 0) {
+                        slotLast.set(s, Math.max(slotLast.get(s), i));
+                    }
+                } else if (grad.getVariable(a).getVariableType() == VariableType.ARRAY) {
+                    throw new Unsupported("op " + df.getOwnName() + " reads " + a + ", which no recorded op computed");
+                }
+            }
+            List<String> outs = sdo.getOutputsOfOp();
+            if (df instanceof Identity) {
+                String in = argNames(df)[0];
+                slotOf.put(outs.get(0), slotOf.getOrDefault(in, -1));
+                continue;
+            }
+            for (String o : outs) {
+                slotOf.put(o, slotLast.size());
+                slotLast.add(i);
+            }
+        }
+        for (String r : requested.keySet()) {
+            Integer s = slotOf.get(r);
+            if (s == null) {
+                throw new Unsupported("no recorded op computes the requested " + r);
+            }
+            if (s >= 0) {
+                slotLast.set(s, Integer.MAX_VALUE);
+            }
+        }
+        List<List<Integer>> freedAfter = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            freedAfter.add(new ArrayList<>());
+        }
+        for (int s = 0; s < slotLast.size(); s++) {
+            if (slotLast.get(s) < n) {
+                freedAfter.get(slotLast.get(s)).add(s);
+            }
+        }
+
+        // pass 2: arrays and op contexts
+        Map<String, INDArray> placeholders = new LinkedHashMap<>();
+        Map<String, INDArray> parameters = new LinkedHashMap<>();
+        Map<String, INDArray> values = new HashMap<>();
+        Map<Integer, INDArray> slotBase = new HashMap<>();
+        Map<String, ArrayDeque<INDArray>> pool = new HashMap<>();
+        List<INDArray> owned = new ArrayList<>();
+        List<Exec> execs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            SameDiffOp sdo = grad.getOps().get(executed.get(i));
+            DifferentialFunction df = sdo.getOp();
+            String[] argNames = argNames(df);
+            INDArray[] args = new INDArray[argNames.length];
+            for (int k = 0; k < argNames.length; k++) {
+                String a = argNames[k];
+                SDVariable v = grad.getVariable(a);
+                switch (v.getVariableType()) {
+                    case CONSTANT:
+                        args[k] = v.getArr();
+                        break;
+                    case VARIABLE:
+                        args[k] = v.getArr();
+                        parameters.put(a, args[k]);
+                        break;
+                    case PLACEHOLDER:
+                        INDArray fed = feed.get(a);
+                        if (fed == null) {
+                            throw new Unsupported("placeholder " + a + " was not fed");
+                        }
+                        args[k] = placeholders.computeIfAbsent(a, x -> own(owned, newArray(fed.dataType(), fed.shape(), 'c')));
+                        break;
+                    default:
+                        args[k] = values.get(a);
+                }
+                if (args[k] == null) {
+                    throw new Unsupported("op " + df.getOwnName() + ": no array for input " + a);
+                }
+            }
+            List<String> outs = sdo.getOutputsOfOp();
+            if (df instanceof Identity) {
+                values.put(outs.get(0), args[0]);
+                continue;
+            }
+            INDArray[] recorded = outArrays.get(executed.get(i));
+            if (recorded == null || recorded.length != outs.size()) {
+                throw new Unsupported("op " + df.getOwnName() + " recorded " + (recorded == null ? 0 : recorded.length)
+                        + " outputs, declares " + outs.size());
+            }
+            INDArray[] out = new INDArray[outs.size()];
+            for (int k = 0; k < outs.size(); k++) {
+                INDArray like = recorded[k];
+                if (like == null || like.isEmpty() || like.isView() || like.data().length() != like.length()) {
+                    throw new Unsupported("op " + df.getOwnName() + " output " + k + " is "
+                            + (like == null ? "missing" : like.isEmpty() ? "empty" : "not a plain array: " + like.shapeInfoToString()
+                            + ", view " + like.isView()));
+                }
+                int slot = slotOf.get(outs.get(k));
+                if (like.length() >= SHARE_MIN_LENGTH && slotLast.get(slot) != Integer.MAX_VALUE) {
+                    String key = like.dataType() + "/" + like.length();
+                    ArrayDeque<INDArray> free = pool.computeIfAbsent(key, x -> new ArrayDeque<>());
+                    INDArray base = free.isEmpty() ? null : free.pop();
+                    if (base == null) {
+                        base = own(owned, newArray(like.dataType(), new long[] {like.length()}, 'c'));
+                    }
+                    slotBase.put(slot, base);
+                    out[k] = base.reshape(like.ordering(), like.shape());
+                    if (out[k].data().address() != base.data().address()) {
+                        throw new Unsupported("reshape copied the pool buffer of op " + df.getOwnName());
+                    }
+                } else {
+                    out[k] = own(owned, newArray(like.dataType(), like.shape(), like.ordering()));
+                }
+                values.put(outs.get(k), out[k]);
+            }
+            execs.add(prepare(df, args, out));
+            for (int s : freedAfter.get(i)) {
+                INDArray base = slotBase.remove(s);
+                if (base != null) {
+                    pool.get(base.dataType() + "/" + base.length()).push(base);
+                }
+            }
+        }
+        Map<String, INDArray> outputs = new LinkedHashMap<>();
+        outputNames.forEach(o -> outputs.put(o, values.get(o)));
+        Map<String, INDArray> gradients = new LinkedHashMap<>();
+        for (int k = 0; k < gradNames.size(); k++) {
+            gradients.put(gradParams.get(k), values.get(gradNames.get(k)));
+        }
+        return new GradientReplay(grad, execs, placeholders, parameters, outputs, gradients, owned);
+    }
+
+    private static String[] argNames(DifferentialFunction df) {
+        String[] a = df.argNames();
+        return a == null ? new String[0] : a;
+    }
+
+    /** Ops whose execution {@code InferenceSession} special-cases (besides Identity, which is replayed as an alias). */
+    private static final List<Class<?>> SPECIAL = List.of(LoopCond.class, Enter.class, Exit.class, NextIteration.class,
+            Merge.class, Switch.class, BaseTensorOp.class, Invoke.class, CreateView.class, ExternalErrorsFunction.class,
+            Assert.class, Assign.class);
+
+    private static void checkSupported(DifferentialFunction df) throws Unsupported {
+        boolean special = SPECIAL.stream().anyMatch(c -> c.isInstance(df));
+        if (special || !(df instanceof Identity || df instanceof DynamicCustomOp || df instanceof Op)) {
+            throw new Unsupported("op " + df.getOwnName() + " (" + df.getClass().getSimpleName()
+                    + ") is executed specially by SameDiff's session");
+        }
+    }
+
+    /** The op context the session would build for this op, with these arrays (InferenceSession.getAndParameterizeOp). */
+    private static Exec prepare(DifferentialFunction df, INDArray[] args, INDArray[] out) throws Unsupported {
+        OpContext oc = Nd4j.getExecutioner().buildContext();
+        if (df instanceof DynamicCustomOp) {
+            DynamicCustomOp c = (DynamicCustomOp) df;
+            oc.setArgs(args, c.iArgs(), c.dArgs(), c.tArgs(), c.bArgs());
+            for (int k = 0; k < out.length; k++) {
+                oc.setOutputArray(k, out[k]);
+            }
+            return new Exec(df, oc, null);
+        }
+        Op op = (Op) df;
+        if (out.length != 1) {
+            throw new Unsupported("legacy op " + df.getOwnName() + " has " + out.length + " outputs");
+        }
+        boolean axisArg = op instanceof ReduceOp && ((ReduceOp) op).getOpType() != Op.Type.REDUCE3 && args.length == 2;
+        INDArray scalar = op instanceof ScalarOp && args.length == 2 ? args[1] : null;
+        if (args.length > 0) {
+            oc.setInputArray(0, args[0]);
+            if (args.length == 2 && !axisArg) {
+                oc.setInputArray(1, args[1]);
+            }
+        }
+        oc.setOutputArray(0, out[0]);
+        return new Exec(df, oc, scalar);
+    }
+
+    private static INDArray own(List<INDArray> owned, INDArray a) {
+        owned.add(a);
+        return a;
+    }
+
+    private static INDArray newArray(DataType dt, long[] shape, char order) {
+        return shape.length == 0 ? Nd4j.scalar(dt, 0) : Nd4j.createUninitialized(dt, shape, order);
+    }
+
+    /**
+     * True while every parameter array is still the one this replay reads (the trainer updates them in place;
+     * a graph whose arrays were replaced must be recorded again).
+     */
+    boolean current() {
+        for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
+            if (grad.getVariable(e.getKey()).getArr() != e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One gradient computation on {@code feed}, which must have the recorded placeholders' shapes and types.
+     *
+     * @return the loss terms and the gradients by parameter name, in arrays owned by this object and overwritten
+     *     by its next run
+     */
+    OutAndGrad run(Map<String, INDArray> feed) {
+        for (Map.Entry<String, INDArray> e : placeholders.entrySet()) {
+            INDArray v = feed.get(e.getKey());
+            INDArray fixed = e.getValue();
+            if (v == null) {
+                throw new IllegalArgumentException("placeholder " + e.getKey() + " was not fed");
+            }
+            if (!Arrays.equals(v.shape(), fixed.shape()) || v.dataType() != fixed.dataType()) {
+                throw new IllegalArgumentException("placeholder " + e.getKey() + " was recorded as " + fixed.dataType()
+                        + Arrays.toString(fixed.shape()) + ", fed " + v.dataType() + Arrays.toString(v.shape()));
+            }
+            fixed.assign(v);
+        }
+        var exec = Nd4j.getExecutioner();
+        for (Exec x : execs) {
+            if (x.op instanceof CustomOp) {
+                exec.exec((CustomOp) x.op, x.ctx);
+            } else {
+                if (x.scalar != null) {
+                    ((ScalarOp) x.op).setScalar(x.scalar);
+                }
+                exec.exec((Op) x.op, x.ctx);
+                x.op.clearArrays();
+            }
+        }
+        return new OutAndGrad(outputs, gradients);
+    }
+
+    /** Ops executed per run. */
+    int opCount() {
+        return execs.size();
+    }
+
+    /** Bytes of the arrays this replay allocated (placeholders, pool buffers and unshared outputs). */
+    long allocatedBytes() {
+        long b = 0;
+        for (INDArray a : owned) {
+            b += a.wasClosed() ? 0 : a.length() * a.dataType().width();
+        }
+        return b;
+    }
+
+    /** Bytes of all op outputs of one run, as if none shared memory (what the session allocates per run). */
+    long outputBytes() {
+        long b = 0;
+        for (Exec x : execs) {
+            for (INDArray a : x.ctx.getOutputArrays()) {
+                b += a.length() * a.dataType().width();
+            }
+        }
+        return b;
+    }
+
+    /** Frees every array this replay allocated; it cannot run afterwards. */
+    void close() {
+        execs.clear();
+        SessionMemory.close(owned);
+    }
+}

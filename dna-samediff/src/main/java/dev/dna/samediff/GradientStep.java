@@ -1,0 +1,87 @@
+package dev.dna.samediff;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A graph's loss terms and parameter gradients, step after step: the first call runs SameDiff's session and
+ * records it; later calls replay the recording ({@link GradientReplay}) unless replay is off or the graph
+ * cannot be replayed, in which case every call runs the session. Both give the same numbers (a test).
+ *
+ * <p>Call {@link #release} once the results of {@link #run} are consumed: after a session run it frees the
+ * session's intermediates ({@link SessionMemory}); a replay's arrays are reused and need nothing.
+ */
+final class GradientStep implements AutoCloseable {
+    private final SameDiff sd;
+    private final List<String> outputs;
+    private final List<String> params;
+    private final boolean replayAllowed;
+    private GradientReplay replay;
+    private String notReplayed;
+    private boolean sessionRan;
+
+    GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed) {
+        this.sd = sd;
+        this.outputs = List.copyOf(outputs);
+        this.params = List.copyOf(params);
+        this.replayAllowed = replayAllowed;
+    }
+
+    /**
+     * The loss terms (by name) and gradients (by parameter name) on {@code feed}. The arrays stay valid until
+     * the next call.
+     */
+    OutAndGrad run(Map<String, INDArray> feed) {
+        if (replay != null && !replay.current()) {
+            replay.close(); // a parameter array was replaced: record again
+            replay = null;
+        }
+        if (replay != null) {
+            sessionRan = false;
+            return replay.run(feed);
+        }
+        sessionRan = true;
+        if (replayAllowed && notReplayed == null) {
+            GradientReplay.Recorded r = GradientReplay.record(sd, feed, outputs, params);
+            replay = r.replay();
+            notReplayed = r.unsupported();
+            return r.result();
+        }
+        return sd.calculateGradientsAndOutputs(feed, outputs, params);
+    }
+
+    /** Frees what the last {@link #run} left in SameDiff's session, keeping the arrays in {@code keep}. */
+    void release(Collection<INDArray> keep) {
+        if (sessionRan) {
+            SessionMemory.freeIntermediates(sd, keep);
+            sessionRan = false;
+        }
+    }
+
+    /** Whether later calls replay; false before the first call, when replay is off, or for an unsupported graph. */
+    boolean replaying() {
+        return replay != null;
+    }
+
+    /** Why this graph is not replayed (an op the session executes specially), or null. */
+    String notReplayed() {
+        return notReplayed;
+    }
+
+    /** The replay, when there is one (for its op count and memory). */
+    GradientReplay replay() {
+        return replay;
+    }
+
+    @Override
+    public void close() {
+        if (replay != null) {
+            replay.close();
+            replay = null;
+        }
+    }
+}
