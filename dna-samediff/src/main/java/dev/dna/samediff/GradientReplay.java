@@ -107,6 +107,15 @@ final class GradientReplay {
      * and builds their replay.
      */
     static Recorded record(SameDiff sd, Map<String, INDArray> feed, List<String> outputNames, List<String> params) {
+        return record(sd, feed, outputNames, params, Map.of());
+    }
+
+    /**
+     * As {@link #record(SameDiff, Map, List, List)}; the gradient of each parameter in {@code gradientInto} is
+     * written into the given array (of the gradient's shape and type) instead of one allocated here.
+     */
+    static Recorded record(SameDiff sd, Map<String, INDArray> feed, List<String> outputNames, List<String> params,
+            Map<String, INDArray> gradientInto) {
         List<String> executed = new ArrayList<>();
         Map<String, INDArray[]> outArrays = new HashMap<>();
         List<Listener> before = new ArrayList<>(sd.getListeners());
@@ -146,7 +155,8 @@ final class GradientReplay {
             }
         }
         try {
-            return new Recorded(result, build(grad, executed, outArrays, feed, outputNames, gradNames, gradParams), null);
+            return new Recorded(result, build(grad, executed, outArrays, feed, outputNames, gradNames, gradParams,
+                    gradientInto), null);
         } catch (Unsupported e) {
             return new Recorded(result, null, e.getMessage());
         }
@@ -160,9 +170,16 @@ final class GradientReplay {
     }
 
     private static GradientReplay build(SameDiff grad, List<String> executed, Map<String, INDArray[]> outArrays,
-            Map<String, INDArray> feed, List<String> outputNames, List<String> gradNames, List<String> gradParams)
-            throws Unsupported {
+            Map<String, INDArray> feed, List<String> outputNames, List<String> gradNames, List<String> gradParams,
+            Map<String, INDArray> gradientInto) throws Unsupported {
         int n = executed.size();
+        Map<String, INDArray> into = new HashMap<>(); // gradient variable -> the caller's array
+        for (int k = 0; k < gradNames.size(); k++) {
+            INDArray a = gradientInto.get(gradParams.get(k));
+            if (a != null) {
+                into.put(gradNames.get(k), a);
+            }
+        }
         Map<String, Integer> requested = new HashMap<>();
         outputNames.forEach(s -> requested.put(s, 0));
         gradNames.forEach(s -> requested.put(s, 0));
@@ -272,7 +289,10 @@ final class GradientReplay {
                             + ", view " + like.isView()));
                 }
                 int slot = slotOf.get(outs.get(k));
-                if (like.length() >= SHARE_MIN_LENGTH && slotLast.get(slot) != Integer.MAX_VALUE) {
+                INDArray given = into.get(outs.get(k));
+                if (given != null && given.dataType() == like.dataType() && Arrays.equals(given.shape(), like.shape())) {
+                    out[k] = given;
+                } else if (like.length() >= SHARE_MIN_LENGTH && slotLast.get(slot) != Integer.MAX_VALUE) {
                     String key = like.dataType() + "/" + like.length();
                     ArrayDeque<INDArray> free = pool.computeIfAbsent(key, x -> new ArrayDeque<>());
                     INDArray base = free.isEmpty() ? null : free.pop();
@@ -380,6 +400,14 @@ final class GradientReplay {
      *     by its next run
      */
     OutAndGrad run(Map<String, INDArray> feed) {
+        return run(feed, null);
+    }
+
+    /**
+     * As {@link #run(Map)}; when {@code nanos} is not null (length {@link #opCount()}), adds each op's wall time
+     * to its element (for profiling, see {@link #opType}).
+     */
+    OutAndGrad run(Map<String, INDArray> feed, long[] nanos) {
         for (Map.Entry<String, INDArray> e : placeholders.entrySet()) {
             INDArray v = feed.get(e.getKey());
             INDArray fixed = e.getValue();
@@ -393,7 +421,9 @@ final class GradientReplay {
             fixed.assign(v);
         }
         var exec = Nd4j.getExecutioner();
-        for (Exec x : execs) {
+        for (int i = 0; i < execs.size(); i++) {
+            Exec x = execs.get(i);
+            long t0 = nanos == null ? 0 : System.nanoTime();
             if (x.op instanceof CustomOp) {
                 exec.exec((CustomOp) x.op, x.ctx);
             } else {
@@ -403,6 +433,9 @@ final class GradientReplay {
                 exec.exec((Op) x.op, x.ctx);
                 x.op.clearArrays();
             }
+            if (nanos != null) {
+                nanos[i] += System.nanoTime() - t0;
+            }
         }
         return new OutAndGrad(outputs, gradients);
     }
@@ -410,6 +443,11 @@ final class GradientReplay {
     /** Ops executed per run. */
     int opCount() {
         return execs.size();
+    }
+
+    /** The type ({@code opName()}, e.g. {@code conv2d_bp}) of the {@code i}-th op run. */
+    String opType(int i) {
+        return execs.get(i).op.opName();
     }
 
     /** Bytes of the arrays this replay allocated (placeholders, pool buffers and unshared outputs). */

@@ -20,11 +20,22 @@ final class GradientStep implements AutoCloseable {
     private final List<String> outputs;
     private final List<String> params;
     private final boolean replayAllowed;
+    private final Map<String, INDArray> gradientInto;
     private GradientReplay replay;
     private String notReplayed;
     private boolean sessionRan;
 
     GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed) {
+        this(sd, outputs, params, replayAllowed, Map.of());
+    }
+
+    /**
+     * As the other constructor; a replay writes the gradient of each parameter in {@code gradientInto} into the
+     * given array (such as a view of {@link FlatParameters}' gradient buffer), so that it needs no copy.
+     */
+    GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed,
+            Map<String, INDArray> gradientInto) {
+        this.gradientInto = Map.copyOf(gradientInto);
         this.sd = sd;
         this.outputs = List.copyOf(outputs);
         this.params = List.copyOf(params);
@@ -46,7 +57,7 @@ final class GradientStep implements AutoCloseable {
         }
         sessionRan = true;
         if (replayAllowed && notReplayed == null) {
-            GradientReplay.Recorded r = GradientReplay.record(sd, feed, outputs, params);
+            GradientReplay.Recorded r = GradientReplay.record(sd, feed, outputs, params, gradientInto);
             replay = r.replay();
             notReplayed = r.unsupported();
             return r.result();

@@ -33,6 +33,7 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Trains an {@link AdaptationPlan} on SameDiff: the joint graph of {@link JointGraph}, Adam over both
@@ -194,7 +195,7 @@ public final class SameDiffTrainer {
                     plan.patchSize());
         }
         Feeder feeder = new Feeder(r.graph, DataType.FLOAT);
-        GradientStep gradients = new GradientStep(r.graph.sd, r.graph.lossTerms, r.params, replayOps);
+        GradientStep gradients = new GradientStep(r.graph.sd, r.graph.lossTerms, r.params, replayOps, r.flat.gradientViews());
         TrainedRestorer validator = validateEvery > 0 ? TrainedRestorer.of(plan, r.resultWeights()) : null;
         double inputPsnr = validator == null ? Double.NaN : inputPsnr();
         long last = Math.min(stopAfter, plan.steps());
@@ -362,46 +363,70 @@ public final class SameDiffTrainer {
         final TrainingStreams streams;
         long step;
 
+        /** Parameters that get a gradient, restorer first, in flat buffers; Adam and the EMA run once over them. */
+        final FlatParameters flat;
+        /** The EMA of the restorer's parameters in {@code flat}, laid out as {@code flat}'s leading part. */
+        final INDArray emaFlat;
+
         Run(AdaptationPlan plan) {
             this.plan = plan;
             this.graph = JointGraph.build(plan, DataType.FLOAT);
             this.params = graph.parameterNames();
             this.restorerParams = graph.restorerParameterNames();
-            for (String p : params) {
-                INDArray w = graph.sd.getVariable(p).getArr();
-                adamM.put(p, Nd4j.zerosLike(w));
-                adamV.put(p, Nd4j.zerosLike(w));
-            }
+            List<String> trained = new ArrayList<>();
+            int restorerTrained = 0;
             for (String p : restorerParams) {
-                ema.put(p, graph.sd.getVariable(p).getArr().dup());
+                if (graph.sd.getVariable(p).getGradient() != null) {
+                    trained.add(p);
+                    restorerTrained++;
+                }
+            }
+            for (String p : params) {
+                if (!p.startsWith(JointGraph.RESTORER_PREFIX) && graph.sd.getVariable(p).getGradient() != null) {
+                    trained.add(p);
+                }
+            }
+            this.flat = new FlatParameters(graph.sd, trained, restorerTrained, DataType.FLOAT);
+            this.emaFlat = flat.leadingLength() > 0 ? flat.leading(flat.w).dup() : null;
+            for (String p : params) {
+                if (flat.contains(p)) {
+                    adamM.put(p, flat.firstMoment(p));
+                    adamV.put(p, flat.secondMoment(p));
+                } else { // no gradient: Adam never touches it; the checkpoint still lists its (zero) moments
+                    INDArray w = graph.sd.getVariable(p).getArr();
+                    adamM.put(p, Nd4j.zerosLike(w));
+                    adamV.put(p, Nd4j.zerosLike(w));
+                }
+            }
+            long off = 0;
+            for (String p : restorerParams) {
+                INDArray w = graph.sd.getVariable(p).getArr();
+                if (flat.contains(p)) {
+                    ema.put(p, emaFlat.get(NDArrayIndex.interval(off, off + w.length())).reshape('c', w.shape()));
+                    off += w.length();
+                } else {
+                    ema.put(p, w.dup());
+                }
             }
             this.streams = new TrainingStreams(plan.seed());
         }
 
         void apply(Map<String, INDArray> grads) {
             step++;
-            for (String p : params) {
-                INDArray g = grads.get(p);
-                if (g == null) {
-                    continue; // the loss does not depend on this parameter: Adam leaves it as it is
-                }
-                INDArray w = graph.sd.getVariable(p).getArr();
-                AdamUpdate.apply(plan.optimizer(), step, w, g, adamM.get(p), adamV.get(p), scratch(p, w));
-            }
+            flat.gather(grads);
+            flat.adam(plan.optimizer(), step);
             if (plan.emaDecay() > 0) {
                 double d = Math.min(plan.emaDecay(), (1.0 + step) / (10.0 + step));
+                if (emaFlat != null) {
+                    emaFlat.muli(d).addi(flat.leading(flat.scratch).assign(flat.leading(flat.w)).muli(1 - d));
+                }
                 for (String p : restorerParams) {
-                    INDArray w = graph.sd.getVariable(p).getArr();
-                    ema.get(p).muli(d).addi(scratch(p, w).assign(w).muli(1 - d));
+                    if (!flat.contains(p)) {
+                        INDArray w = graph.sd.getVariable(p).getArr();
+                        ema.get(p).muli(d).addi(w.mul(1 - d));
+                    }
                 }
             }
-        }
-
-        private final Map<String, INDArray> scratch = new LinkedHashMap<>();
-
-        /** A reusable array of {@code like}'s shape and type for parameter {@code p}. */
-        private INDArray scratch(String p, INDArray like) {
-            return scratch.computeIfAbsent(p, k -> Nd4j.createUninitialized(like.dataType(), like.shape()));
         }
 
         Map<String, INDArray> resultWeights() {
@@ -482,6 +507,7 @@ public final class SameDiffTrainer {
                 for (int i = 0; i < restorerParams.size(); i++) {
                     ema.get(restorerParams.get(i)).assign(emaRead.get(i));
                 }
+                flat.pullWeights();
                 step = meta.path("step").asLong();
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + file + " is inconsistent: " + e.getMessage(), e);
