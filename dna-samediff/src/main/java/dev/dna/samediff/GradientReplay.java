@@ -34,10 +34,12 @@ import org.nd4j.linalg.api.ops.impl.controlflow.compat.NextIteration;
 import org.nd4j.linalg.api.ops.impl.controlflow.compat.Switch;
 import org.nd4j.linalg.api.ops.impl.layers.ExternalErrorsFunction;
 import org.nd4j.linalg.api.ops.impl.shape.CreateView;
+import org.nd4j.linalg.api.ops.impl.shape.Reshape;
 import org.nd4j.linalg.api.ops.impl.shape.tensorops.BaseTensorOp;
 import org.nd4j.linalg.api.ops.impl.transforms.Assert;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -54,8 +56,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>What is the same as the session: the ops, their order, their arguments ({@code iArgs}, {@code tArgs},
  * {@code bArgs}, {@code dArgs}, a legacy op's scalar and reduction axes), their input and output shapes and
  * data types, and the parameter arrays (read by reference, so in-place updates are seen). What differs:
- * outputs are written into arrays that live as long as this object, and an array whose last reader has run
- * lends its memory to a later output of the same data type and length. Requested outputs (the loss terms and
+ * outputs are written into arrays that live as long as this object, an array whose last reader has run
+ * lends its memory to a later output of the same data type and length, and a reshape of a plain c-order array
+ * is a view instead of a copy (102 copies a step in the example's full plan). Requested outputs (the loss terms and
  * the gradients) are never lent; they are overwritten by the next {@link #run}, so read them first.
  *
  * <p>Graphs with ops whose execution the session special-cases (control flow, tensor arrays, {@code Assign},
@@ -203,7 +206,7 @@ final class GradientReplay {
                 }
             }
             List<String> outs = sdo.getOutputsOfOp();
-            if (df instanceof Identity) {
+            if (df instanceof Identity || df instanceof Reshape) { // the output is (or may be) a view of the input
                 String in = argNames(df)[0];
                 slotOf.put(outs.get(0), slotOf.getOrDefault(in, -1));
                 continue;
@@ -279,6 +282,18 @@ final class GradientReplay {
             if (recorded == null || recorded.length != outs.size()) {
                 throw new Unsupported("op " + df.getOwnName() + " recorded " + (recorded == null ? 0 : recorded.length)
                         + " outputs, declares " + outs.size());
+            }
+            if (df instanceof Reshape) {
+                INDArray view = reshapeView(args[0], recorded[0]);
+                if (view != null) {
+                    values.put(outs.get(0), view);
+                    continue;
+                }
+                // not a plain c-order array: the op copies, into an array of its own (its slot is its input's)
+                INDArray out = own(owned, newArray(recorded[0].dataType(), recorded[0].shape(), recorded[0].ordering()));
+                values.put(outs.get(0), out);
+                execs.add(prepare(df, args, new INDArray[] {out}));
+                continue;
             }
             INDArray[] out = new INDArray[outs.size()];
             for (int k = 0; k < outs.size(); k++) {
@@ -369,6 +384,20 @@ final class GradientReplay {
         }
         oc.setOutputArray(0, out[0]);
         return new Exec(df, oc, scalar);
+    }
+
+    /**
+     * {@code in} reshaped to {@code like}'s shape without a copy, or null where that is not a plain c-order view
+     * (M2.1's reshape op copies; a view of a contiguous c-order array holds the same values).
+     */
+    private static INDArray reshapeView(INDArray in, INDArray like) {
+        if (like == null || in.ordering() != 'c' || like.ordering() != 'c' || in.dataType() != like.dataType()
+                || in.length() != like.length() || in.isEmpty() || !Shape.hasDefaultStridesForShape(in)) {
+            return null;
+        }
+        INDArray v = in.reshape('c', like.shape());
+        return v.data().address() == in.data().address() && v.offset() == in.offset()
+                && Shape.hasDefaultStridesForShape(v) ? v : null;
     }
 
     private static INDArray own(List<INDArray> owned, INDArray a) {

@@ -207,6 +207,7 @@ public final class SameDiffTrainer {
                 PatchDataset.Batch syn = synthetic.next(plan.batchSize(), r.streams.get(TrainingStreams.SYNTHETIC_DATA));
                 ImageBatch xr = plan.usesDiffusion()
                         ? real.next(plan.batchSize(), r.streams.get(TrainingStreams.REAL_DATA)).degraded() : null;
+                long dataNanos = System.nanoTime() - t0;
                 double lambda = plan.usesDiffusion() ? plan.loss().noiseWeightAt(step - 1, plan.steps()) : 0.0;
                 Map<String, INDArray> feed = feeder.feed(syn.degraded(), syn.cleanOrNull(), xr, r.streams, lambda);
                 OutAndGrad og = gradients.run(feed);
@@ -222,7 +223,8 @@ public final class SameDiffTrainer {
                 r.apply(og.getGradients());
                 // outputs and gradients are consumed; the feed is read again by the validation's gradient norms
                 gradients.release(feed.values());
-                StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9);
+                StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9,
+                        dataNanos / 1e9);
                 listeners.forEach(l -> l.onStep(report));
                 ValidationReport val = null;
                 if (validator != null && (step % validateEvery == 0 || step == last)) {

@@ -10,11 +10,20 @@ import java.util.Map;
  * @param lambda weight of the diffusion loss at this step
  * @param losses every loss term by name ({@code loss, l_res, mse_pos, mse_neg, l_noise}; vanilla:
  *     {@code loss, l_res}), in graph order
- * @param seconds wall time of the step
+ * @param seconds wall time of the step, everything included
+ * @param dataSeconds the part of {@code seconds} spent drawing the step's patches from the datasets (cropping
+ *     and, for a synthetic dataset, degrading them in Java); the rest is the step proper: the random draws of
+ *     the feed, the forward and backward pass, Adam and the EMA
  */
-public record StepReport(long step, long totalSteps, double lambda, Map<String, Double> losses, double seconds) {
+public record StepReport(long step, long totalSteps, double lambda, Map<String, Double> losses, double seconds,
+        double dataSeconds) {
     public StepReport {
         losses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(losses));
+    }
+
+    /** {@code seconds - dataSeconds}: the step without drawing its data. */
+    public double computeSeconds() {
+        return seconds - dataSeconds;
     }
 
     public double loss() {
