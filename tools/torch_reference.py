@@ -329,11 +329,8 @@ def bench(a):
 
     G.train()
     D.train()
-    times = []
-    for step in range(a.steps + 1):
-        x = batch()
-        sync(a.device)
-        t0 = time.perf_counter()
+
+    def train_step(step, x):
         opt.zero_grad(set_to_none=True)
         loss, _ = joint_loss(G, D, lam=0.1, variant=a.variant, **x)
         loss.backward()
@@ -342,9 +339,27 @@ def bench(a):
             d = min(0.999, (1.0 + step + 1) / (10.0 + step + 1))
             for e, p in zip(ema, G.parameters()):
                 e.mul_(d).add_(p.detach(), alpha=1 - d)
+
+    times = []
+    for step in range(a.steps + 1):
+        x = batch()
+        sync(a.device)
+        t0 = time.perf_counter()
+        train_step(step, x)
         sync(a.device)
         if step > 0:
             times.append(time.perf_counter() - t0)
+    if a.profile > 0:  # where the step's time goes, by op, to stderr (stdout stays the JSON line)
+        with torch.autograd.profiler.profile() as prof:
+            for step in range(a.profile):
+                train_step(a.steps + 1 + step, batch())
+        rows = sorted(prof.key_averages(), key=lambda e: -e.self_cpu_time_total)
+        total = sum(e.self_cpu_time_total for e in rows)
+        print("| op | calls per step | ms per step | share |", file=sys.stderr)
+        print("|---|---|---|---|", file=sys.stderr)
+        for e in rows[:20]:
+            print("| %s | %d | %.1f | %.1f%% |" % (e.key, e.count // a.profile, e.self_cpu_time_total / 1000 / a.profile,
+                                                   100 * e.self_cpu_time_total / total), file=sys.stderr)
 
     x = batch()
     if a.variant == "vanilla":
@@ -723,6 +738,8 @@ def main(argv):
     b.add_argument("--threads", type=int, default=0, help="intra-op threads (0: PyTorch's default)")
     b.add_argument("--device", default="cpu")
     b.add_argument("--seed", type=int, default=0)
+    b.add_argument("--profile", type=int, default=0, metavar="N",
+                   help="then profile N more training steps by op (torch.autograd.profiler), table to stderr")
     t = sub.add_parser("train", help="train one variant of a Java plan on exported data; prints JSON lines (start, val, end)")
     t.add_argument("--data", required=True, help="folder written by DenoisingBenchmark --export-calibration-data")
     t.add_argument("--plan", required=True, help="a plan-VARIANT.json from that folder")

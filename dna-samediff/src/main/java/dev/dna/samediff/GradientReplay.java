@@ -479,6 +479,15 @@ final class GradientReplay {
         return execs.get(i).op.opName();
     }
 
+    /** The {@code i}-th op's type and input shapes, e.g. {@code add_bp [4, 16, 48, 48] [1, 16, 1, 1] ...}. */
+    String opSignature(int i) {
+        StringBuilder sb = new StringBuilder(opType(i));
+        for (INDArray a : execs.get(i).ctx.getInputArrays()) {
+            sb.append(' ').append(Arrays.toString(a.shape()));
+        }
+        return sb.toString();
+    }
+
     /** Bytes of the arrays this replay allocated (placeholders, pool buffers and unshared outputs). */
     long allocatedBytes() {
         long b = 0;

@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * mvn -q -o -pl dna-samediff org.codehaus.mojo:exec-maven-plugin:3.5.1:java -Dexec.mainClass=dev.dna.samediff.OpProfile \
  *     -Dexec.classpathScope=test -Dexec.args=10
  * </pre>
+ * {@code -Dexec.args="10 --by-shape"} splits each op type by its input shapes.
  */
 public class OpProfile {
     public static void main(String[] a) throws Exception {
@@ -55,9 +56,11 @@ public class OpProfile {
                 step.release(feed.values());
                 SessionMemory.close(feed.values());
             }
-            Map<String, double[]> byType = new TreeMap<>(); // type -> {count, seconds}
+            boolean bySignature = a.length > 1 && a[1].equals("--by-shape");
+            Map<String, double[]> byType = new TreeMap<>(); // type (and input shapes) -> {count, seconds}
             for (int i = 0; i < nanos.length; i++) {
-                double[] x = byType.computeIfAbsent(step.replay().opType(i), k -> new double[2]);
+                GradientReplay r = step.replay();
+                double[] x = byType.computeIfAbsent(bySignature ? r.opSignature(i) : r.opType(i), k -> new double[2]);
                 x[0] += steps;
                 x[1] += nanos[i] / 1e9;
             }
