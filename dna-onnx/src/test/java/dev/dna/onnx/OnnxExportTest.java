@@ -92,8 +92,8 @@ class OnnxExportTest {
             assertEquals(4, o.downsamplingFactor());
             assertFalse(o.onCuda());
             assertArrayEquals(r.restore(x).toArray(), o.restore(x).toArray(), 1e-4f);
-            // wider than the 512-pixel default tile: both paths tile the same way
-            Image big = dev.dna.api.image.TiledInference.replicatePad(EmbeddedImages.get("astronaut.png").crop(0, 0, 300, 512), 300, 530);
+            // wider than the 1024-pixel default tile: both paths tile the same way
+            Image big = dev.dna.api.image.TiledInference.replicatePad(EmbeddedImages.get("astronaut.png").crop(0, 0, 100, 512), 100, 1040);
             assertArrayEquals(r.restore(big).toArray(), o.restore(big).toArray(), 1e-4f);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.restore(Image.filled(4, 8, 8, 0f)));
             assertTrue(e.getMessage().contains("3 channels"), e.getMessage());

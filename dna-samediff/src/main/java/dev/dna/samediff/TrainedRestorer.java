@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A trained restorer on its own (no diffusion net): {@code y = x + G(x)} on images of any size.
  *
  * <p>Inference pads and tiles with {@link TiledInference} (edge replication to a multiple of the
- * restorer's downsampling factor, tiles of 512 overlapping by 64 by default), so memory is bounded by
+ * restorer's downsampling factor, tiles of 1024 overlapping by 64 by default), so memory is bounded by
  * the tile. Images are RGB [3, H, W] in [0, 1]; the plan's value
  * range is applied on the way in and out. By default the weights are the EMA weights of training.
  *

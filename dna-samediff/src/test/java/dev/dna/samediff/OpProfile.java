@@ -76,7 +76,7 @@ public class OpProfile {
                     steps, total / steps, ops / steps, opSec / steps, 100 * opSec / total, (total - opSec) / steps);
             System.out.println("| op | per step | ms/step | us/call | share |");
             System.out.println("|---|---|---|---|---|");
-            for (var x : e.subList(0, Math.min(25, e.size()))) {
+            for (var x : e.subList(0, Math.min(bySignature ? 100 : 25, e.size()))) {
                 System.out.printf("| %s | %.0f | %.1f | %.0f | %.1f%% |%n", x.getKey(), x.getValue()[0] / steps,
                         1000 * x.getValue()[1] / steps, 1e6 * x.getValue()[1] / x.getValue()[0], 100 * x.getValue()[1] / total);
             }

@@ -32,9 +32,14 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
     /** Default overlap parameter (tiles overlap by twice this). */
     public static final int DEFAULT_OVERLAP = 32;
 
-    /** The default tile side for a network of downsampling {@code factor}: 512 rounded down to a multiple of it. */
+    /**
+     * The default tile side for a network of downsampling {@code factor}: 1024 rounded down to a multiple of it.
+     * Tiles cost their overlap: a 1024x1024 image in tiles of 512 is 9 overlapping tiles, 2.25x the pixels,
+     * and took ONNX Runtime 1.46 s against 0.56-0.62 s in one pass (docs/BENCHMARKS.md). At 1024 a small
+     * restorer's activations take some hundred MB.
+     */
     public static int defaultTile(int factor) {
-        return Math.max(factor, (512 / factor) * factor);
+        return Math.max(factor, (1024 / factor) * factor);
     }
 
     /** The default tiling: {@link #defaultTile(int)}, overlap {@value #DEFAULT_OVERLAP}. */
