@@ -35,7 +35,7 @@ final class Feeder {
     /** Converts [0, 1] images into a network-range tensor of the graph's type. */
     static INDArray tensor(ImageBatch b, ValueRange range, DataType dt) {
         float[] v = range.fromUnit(b.toArray());
-        return Nd4j.create(v, new long[] {b.size(), b.channels(), b.height(), b.width()}, 'c').castTo(dt);
+        return NdArrays.of(v, new long[] {b.size(), b.channels(), b.height(), b.width()}, dt);
     }
 
     Map<String, INDArray> feed(ImageBatch xs, ImageBatch ys, ImageBatch xr, TrainingStreams rs, double lambda) {
@@ -70,7 +70,7 @@ final class Feeder {
 
     private INDArray keep(boolean[] swapped) {
         float[] k = ChannelShuffle.keepMask(swapped);
-        return Nd4j.create(k, new long[] {k.length, 1, 1, 1}, 'c').castTo(dt);
+        return NdArrays.of(k, new long[] {k.length, 1, 1, 1}, dt);
     }
 
     private INDArray gaussian(UniformRandomProvider r, long... shape) {
@@ -79,7 +79,7 @@ final class Feeder {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) g.sample();
         }
-        return Nd4j.create(v, shape, 'c').castTo(dt);
+        return NdArrays.of(v, shape, dt);
     }
 
     private INDArray dropout(UniformRandomProvider r, double p, long[] shape) {
@@ -92,6 +92,6 @@ final class Feeder {
         for (int i = 0; i < v.length; i++) {
             v[i] = r.nextDouble() < p ? 0f : keepValue;
         }
-        return Nd4j.create(v, shape, 'c').castTo(dt);
+        return NdArrays.of(v, shape, dt);
     }
 }

@@ -4,9 +4,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.autodiff.functions.DifferentialFunction;
 import org.nd4j.autodiff.listeners.At;
 import org.nd4j.autodiff.listeners.BaseListener;
@@ -183,9 +185,11 @@ final class GradientReplay {
                 into.put(gradNames.get(k), a);
             }
         }
-        Map<String, Integer> requested = new HashMap<>();
-        outputNames.forEach(s -> requested.put(s, 0));
-        gradNames.forEach(s -> requested.put(s, 0));
+        Set<String> requested = new HashSet<>(outputNames);
+        requested.addAll(gradNames);
+        if (new HashSet<>(executed).size() != n) {
+            throw new Unsupported("an op ran more than once in one step (a loop)");
+        }
 
         // pass 1: which computed variable shares memory with which (an Identity's output is its input), and the
         // index of the last op that reads each such memory
@@ -216,7 +220,7 @@ final class GradientReplay {
                 slotLast.add(i);
             }
         }
-        for (String r : requested.keySet()) {
+        for (String r : requested) {
             Integer s = slotOf.get(r);
             if (s == null) {
                 throw new Unsupported("no recorded op computes the requested " + r);

@@ -151,7 +151,7 @@ public final class TrainedRestorer implements ImageRestorer {
         ImageRestorer.checkBatch(x, spec.downsamplingFactor());
         INDArray in = Feeder.tensor(x, range, DataType.FLOAT);
         INDArray out = sd.output(Map.of(INPUT, in), OUTPUT).get(OUTPUT);
-        float[] v = range.toUnit(out.castTo(DataType.FLOAT).dup('c').data().asFloat());
+        float[] v = range.toUnit(NdArrays.toFloats(out));
         return ImageBatch.of(x.size(), 3, x.height(), x.width(), v);
     }
 

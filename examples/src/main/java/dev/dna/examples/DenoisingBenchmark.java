@@ -70,7 +70,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     List<Long> seeds;
 
     @Option(names = "--full", description = "the long mode, the recipe calibrated in docs/BENCHMARKS.md: all five variants, "
-            + "seeds 0,1,2, 10000 steps, validation every 500 steps (about 20 h on 2 CPU cores; minutes per run on a GPU "
+            + "seeds 0,1,2, 10000 steps, validation every 500 steps (about 9-10 h on 2 CPU cores; minutes per run on a GPU "
             + "with tools/calibrate.sh); these override --variants, --seeds, --steps and --validate-every")
     boolean fullMode;
 
