@@ -74,6 +74,8 @@ public class OpProfile {
             }
             System.out.printf("steps %d: %.3f s/step; ops/step %.0f; time inside ops %.3f s/step (%.0f%%); outside %.3f s/step%n",
                     steps, total / steps, ops / steps, opSec / steps, 100 * opSec / total, (total - opSec) / steps);
+            System.out.printf("replay arrays: %.0f MB allocated for %.0f MB of op outputs a step%n",
+                    step.replay().allocatedBytes() / 1e6, step.replay().outputBytes() / 1e6);
             System.out.println("| op | per step | ms/step | us/call | share |");
             System.out.println("|---|---|---|---|---|");
             for (var x : e.subList(0, Math.min(bySignature ? 100 : 25, e.size()))) {
