@@ -248,6 +248,14 @@ final class GradientReplay {
         List<INDArray> owned = new ArrayList<>();
         List<Exec> execs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
+            if (i > 0) { // memory last read by the previous op goes back to the pool
+                for (int slot : freedAfter.get(i - 1)) {
+                    INDArray base = slotBase.remove(slot);
+                    if (base != null) {
+                        pool.get(base.dataType() + "/" + base.length()).push(base);
+                    }
+                }
+            }
             SameDiffOp sdo = grad.getOps().get(executed.get(i));
             DifferentialFunction df = sdo.getOp();
             String[] argNames = argNames(df);
@@ -329,12 +337,6 @@ final class GradientReplay {
                 values.put(outs.get(k), out[k]);
             }
             execs.add(prepare(df, args, out));
-            for (int s : freedAfter.get(i)) {
-                INDArray base = slotBase.remove(s);
-                if (base != null) {
-                    pool.get(base.dataType() + "/" + base.length()).push(base);
-                }
-            }
         }
         Map<String, INDArray> outputs = new LinkedHashMap<>();
         outputNames.forEach(o -> outputs.put(o, values.get(o)));
