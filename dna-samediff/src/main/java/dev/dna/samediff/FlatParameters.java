@@ -36,6 +36,7 @@ final class FlatParameters {
     private final SameDiff sd;
     private final long leadingLength;
     private final Map<String, INDArray[]> views = new LinkedHashMap<>(); // name -> {w, g, m, v}
+    private final Map<String, Long> offsets = new LinkedHashMap<>();
 
     /**
      * Copies the current values of {@code names} into a new flat buffer. Gradient and moments start at zero.
@@ -69,6 +70,7 @@ final class FlatParameters {
             }
             vs[0].assign(old);
             views.put(name, vs);
+            offsets.put(name, off);
             off += len;
         }
     }
@@ -98,13 +100,9 @@ final class FlatParameters {
         return views.containsKey(name);
     }
 
-    /** The views of {@code name}: weight, gradient, first and second moment. */
+    /** The views of {@code name}: weight, first and second moment. */
     INDArray weight(String name) {
         return views.get(name)[0];
-    }
-
-    INDArray gradient(String name) {
-        return views.get(name)[1];
     }
 
     INDArray firstMoment(String name) {
@@ -113,6 +111,15 @@ final class FlatParameters {
 
     INDArray secondMoment(String name) {
         return views.get(name)[3];
+    }
+
+    /**
+     * {@code name}'s view of {@code buffer}, a buffer laid out as {@code w} or as its leading part (such as the
+     * EMA of the leading parameters).
+     */
+    INDArray viewOf(INDArray buffer, String name) {
+        INDArray w = views.get(name)[0];
+        return view(buffer, offsets.get(name), w.length(), w.shape());
     }
 
     /** Every parameter's gradient view, by name (for computations to write their gradients into directly). */

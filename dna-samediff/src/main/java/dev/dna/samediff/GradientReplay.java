@@ -109,15 +109,8 @@ final class GradientReplay {
 
     /**
      * Runs {@code sd.calculateGradientsAndOutputs(feed, outputNames, params)} once, records the ops it executes
-     * and builds their replay.
-     */
-    static Recorded record(SameDiff sd, Map<String, INDArray> feed, List<String> outputNames, List<String> params) {
-        return record(sd, feed, outputNames, params, Map.of());
-    }
-
-    /**
-     * As {@link #record(SameDiff, Map, List, List)}; the gradient of each parameter in {@code gradientInto} is
-     * written into the given array (of the gradient's shape and type) instead of one allocated here.
+     * and builds their replay. The gradient of each parameter in {@code gradientInto} is written into the given
+     * array (of the gradient's shape and type) instead of one allocated here.
      */
     static Recorded record(SameDiff sd, Map<String, INDArray> feed, List<String> outputNames, List<String> params,
             Map<String, INDArray> gradientInto) {
@@ -252,7 +245,7 @@ final class GradientReplay {
                 for (int slot : freedAfter.get(i - 1)) {
                     INDArray base = slotBase.remove(slot);
                     if (base != null) {
-                        pool.get(base.dataType() + "/" + base.length()).push(base);
+                        pool.get(poolKey(base)).push(base);
                     }
                 }
             }
@@ -320,8 +313,7 @@ final class GradientReplay {
                 if (given != null && given.dataType() == like.dataType() && Arrays.equals(given.shape(), like.shape())) {
                     out[k] = given;
                 } else if (like.length() >= SHARE_MIN_LENGTH && slotLast.get(slot) != Integer.MAX_VALUE) {
-                    String key = like.dataType() + "/" + like.length();
-                    ArrayDeque<INDArray> free = pool.computeIfAbsent(key, x -> new ArrayDeque<>());
+                    ArrayDeque<INDArray> free = pool.computeIfAbsent(poolKey(like), x -> new ArrayDeque<>());
                     INDArray base = free.isEmpty() ? null : free.pop();
                     if (base == null) {
                         base = own(owned, newArray(like.dataType(), new long[] {like.length()}, 'c'));
@@ -404,6 +396,11 @@ final class GradientReplay {
         INDArray v = in.reshape('c', like.shape());
         return v.data().address() == in.data().address() && v.offset() == in.offset()
                 && Shape.hasDefaultStridesForShape(v) ? v : null;
+    }
+
+    /** Pool buffers are shared by arrays of one data type and length. */
+    private static String poolKey(INDArray a) {
+        return a.dataType() + "/" + a.length();
     }
 
     private static INDArray own(List<INDArray> owned, INDArray a) {

@@ -33,7 +33,6 @@ import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Trains an {@link AdaptationPlan} on SameDiff: the joint graph of {@link JointGraph}, Adam over both
@@ -400,15 +399,8 @@ public final class SameDiffTrainer {
                     adamV.put(p, Nd4j.zerosLike(w));
                 }
             }
-            long off = 0;
             for (String p : restorerParams) {
-                INDArray w = graph.sd.getVariable(p).getArr();
-                if (flat.contains(p)) {
-                    ema.put(p, emaFlat.get(NDArrayIndex.interval(off, off + w.length())).reshape('c', w.shape()));
-                    off += w.length();
-                } else {
-                    ema.put(p, w.dup());
-                }
+                ema.put(p, flat.contains(p) ? flat.viewOf(emaFlat, p) : graph.sd.getVariable(p).getArr().dup());
             }
             this.streams = new TrainingStreams(plan.seed());
         }

@@ -60,6 +60,8 @@ class FlatParametersTest {
                 assertArrayEquals(s[2].data().asFloat(), flat.secondMoment(n).dup().data().asFloat(), n + " second moment");
             }
             assertEquals(3 * 5 * 7 * 2 + 13, flat.leadingLength());
+            INDArray leadingCopy = flat.leading(flat.w).dup();
+            assertEquals(flat.weight("b"), flat.viewOf(leadingCopy, "b"), "a buffer laid out alike has the same views");
             assertArrayEquals(flat.w.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 223)).dup().data().asFloat(),
                     flat.leading(flat.w).dup().data().asFloat());
         }
