@@ -122,6 +122,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "finished runs are loaded, the others resume from their last checkpoint, exactly as if never interrupted")
     boolean resume;
 
+    @Option(names = "--report", description = "train nothing: tabulate the runs in --out as they stand (same options otherwise); "
+            + "finished runs are evaluated as at the end of a run, unfinished ones are listed with their last step and validation, "
+            + "and the charts show every curve logged so far. For a long mode in progress, or interrupted")
+    boolean report;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DenoisingBenchmark()).execute(args));
     }
@@ -207,14 +212,19 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (resume && out == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--resume needs --out, the run folder to continue");
+        if (resume && report) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--resume trains and --report does not: give one of them");
+        }
+        String reuse = resume ? "--resume" : report ? "--report" : null;
+        if (reuse != null && out == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), reuse + " needs --out, the run folder to "
+                    + (resume ? "continue" : "tabulate"));
         }
         if (out == null) {
             out = Path.of("runs", (task.equals("denoise") ? "denoising" : task) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
-        if (resume && !Files.isDirectory(out)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--resume: no run folder " + out);
+        if (reuse != null && !Files.isDirectory(out)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), reuse + ": no run folder " + out);
         }
         if (exportDir == null) {
             Files.createDirectories(out);
@@ -268,13 +278,14 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         Map<String, List<double[]>> lossCurves = new LinkedHashMap<>();
         Map<String, List<double[]>> gradCurves = new LinkedHashMap<>();
         List<Image> grid = new ArrayList<>();
+        List<String> gridNames = new ArrayList<>();
+        List<String> unfinished = new ArrayList<>();
         for (long seed : seeds) {
             AdaptationPlan fullForSeed = fullPlan(seed);
             for (String v : variants) {
                 boolean oracle = v.equals("oracle");
                 AdaptationPlan plan = variantPlan(fullForSeed, v);
                 Path dir = seeds.size() == 1 ? out.resolve(v) : out.resolve(v + "-seed" + seed);
-                Files.createDirectories(dir);
                 // the oracle trains on real pairs: the upper bound the adaptation aims at
                 PatchDataset trainPairs = oracle ? realImages : synPairs;
                 boolean firstSeed = seed == seeds.get(0);
@@ -282,7 +293,18 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 Path checkpoint = dir.resolve("checkpoint.dna");
                 Path elapsedFile = dir.resolve("elapsed-seconds.txt");
                 RunLog previous = RunLog.read(dir.resolve("log.csv"));
-                boolean done = resume && previous.lastStep() >= ran && Files.exists(dir.resolve("restorer.dna"));
+                boolean done = reuse != null && previous.lastStep() >= ran && Files.exists(dir.resolve("restorer.dna"));
+                if (report && !done) {
+                    String where = String.format(Locale.ROOT, "%s seed %d (step %d of %d%s)", v, seed, previous.lastStep(), ran,
+                            lastValidation(previous));
+                    System.out.println(where + ": not finished, left out of the table");
+                    unfinished.add(where);
+                    if (firstSeed) {
+                        addCurves(v, previous, valCurves, lossCurves, gradCurves);
+                    }
+                    continue;
+                }
+                Files.createDirectories(dir);
                 boolean continued = resume && !done && Files.exists(checkpoint);
                 if (!done && !continued) {
                     Files.deleteIfExists(dir.resolve("log.csv")); // a fresh run: no rows of an earlier one
@@ -290,31 +312,13 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 }
                 double before = done || continued ? elapsedBefore(elapsedFile) : 0;
                 long t0 = System.nanoTime();
-                SameDiffTrainer trainer = SameDiffTrainer.create(plan)
-                        .named(v + (seeds.size() > 1 ? " s" + seed : ""))
-                        .progressBar(!noProgress)
-                        .stopAfter(ran)
-                        .logCsv(dir.resolve("log.csv"))
-                        .validateEvery(validateEvery, testReal, testClean)
-                        .listener(new TrainingListener() {
-                            @Override
-                            public void onCheckpoint(long step, Path file) {
-                                try {
-                                    writeElapsed(elapsedFile, before + (System.nanoTime() - t0) / 1e9);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            }
-                        });
-                if (checkpointEvery > 0) {
-                    trainer = trainer.checkpointEvery(checkpointEvery, checkpoint);
-                }
                 TrainedRestorer r;
+                SameDiffTrainer trainer = done ? null : trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0);
                 if (done) {
                     System.out.println(v + " seed " + seed + ": finished in an earlier run, loading " + dir.resolve("restorer.dna"));
                     r = TrainedRestorer.load(dir.resolve("restorer.dna"));
                     if (!AdaptationPlan.fromJson(r.planJson()).equals(plan)) {
-                        throw new CommandLine.ParameterException(new CommandLine(this), "--resume: " + dir.resolve("restorer.dna")
+                        throw new CommandLine.ParameterException(new CommandLine(this), reuse + ": " + dir.resolve("restorer.dna")
                                 + " was trained with another plan than these options give: " + r.planJson());
                     }
                 } else if (continued) {
@@ -329,7 +333,12 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     writeElapsed(elapsedFile, seconds);
                 }
                 RunLog log = RunLog.read(dir.resolve("log.csv"));
-                System.out.println(v + ": ONNX export " + OnnxExporter.export(r, dir.resolve("restorer.onnx")));
+                Path onnx = dir.resolve("restorer.onnx");
+                if (done && Files.exists(onnx)) {
+                    System.out.println(v + ": ONNX model of the finished run, " + onnx);
+                } else {
+                    System.out.println(v + ": ONNX export " + OnnxExporter.export(r, onnx));
+                }
                 List<Image> restoredReal = new ArrayList<>();
                 List<Image> restoredSyn = new ArrayList<>();
                 for (int i = 0; i < testClean.size(); i++) {
@@ -347,13 +356,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-9s seed %d: real %.2f dB / %.4f, synthetic %.2f dB, %.0f s%n", v, seed, psnr,
                         ssim, synPsnr, seconds);
                 if (firstSeed) {
-                    valCurves.put(v, log.curve("val_psnr"));
-                    gradCurves.put(v + " L_res", log.curve("grad_res"));
-                    if (!log.curve("grad_noise").isEmpty()) {
-                        gradCurves.put(v + " lambda L_noise", log.curve("grad_noise"));
-                    }
-                    log.lossTerms().forEach((k, pts) -> lossCurves.put(v + " " + k, smooth(pts, 10)));
+                    addCurves(v, log, valCurves, lossCurves, gradCurves);
                     grid.add(restoredReal.get(0));
+                    gridNames.add(v);
                 }
             }
         }
@@ -365,6 +370,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 mean(testClean, testReal, false), mean(testClean, testSyn, true)));
         perVariant.forEach((v, runs) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f |%n", v,
                 stat(runs, 0, 2), stat(runs, 1, 4), stat(runs, 2, 2), runs.stream().mapToDouble(x -> x[3]).average().orElse(0))));
+        if (!unfinished.isEmpty()) {
+            md.append(System.lineSeparator()).append("Not finished, left out of the table: ").append(String.join("; ", unfinished))
+                    .append('.').append(System.lineSeparator());
+        }
         Files.writeString(out.resolve("results.md"), md.toString());
         Charts.lines(out.resolve("real_psnr.png"), "Real-domain PSNR on held-out photos during training (seed " + seeds.get(0) + ")",
                 "step", "PSNR (dB)", valCurves, false);
@@ -381,8 +390,51 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.print(md);
         System.out.println();
         System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png, losses.png, grad_norms.png, grid.png (noisy | "
-                + String.join(" | ", variants) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
+                + String.join(" | ", gridNames) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
+    }
+
+    /** The trainer of one run, logging to and checkpointing in {@code dir}; its checkpoints record the seconds trained. */
+    private SameDiffTrainer trainer(AdaptationPlan plan, String v, long seed, long ran, Path dir, ImageSet testReal,
+            ImageSet testClean, Path elapsedFile, double before, long t0) {
+        SameDiffTrainer trainer = SameDiffTrainer.create(plan)
+                .named(v + (seeds.size() > 1 ? " s" + seed : ""))
+                .progressBar(!noProgress)
+                .stopAfter(ran)
+                .logCsv(dir.resolve("log.csv"))
+                .validateEvery(validateEvery, testReal, testClean)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onCheckpoint(long step, Path file) {
+                        try {
+                            writeElapsed(elapsedFile, before + (System.nanoTime() - t0) / 1e9);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                });
+        return checkpointEvery > 0 ? trainer.checkpointEvery(checkpointEvery, dir.resolve("checkpoint.dna")) : trainer;
+    }
+
+    /** Adds run {@code v}'s curves from its log: validation PSNR, smoothed loss terms, and the gradient norm of each loss. */
+    static void addCurves(String v, RunLog log, Map<String, List<double[]>> valCurves, Map<String, List<double[]>> lossCurves,
+            Map<String, List<double[]>> gradCurves) {
+        valCurves.put(v, log.curve("val_psnr"));
+        gradCurves.put(v + " L_res", log.curve("grad_res"));
+        if (!log.curve("grad_noise").isEmpty()) {
+            gradCurves.put(v + " lambda L_noise", log.curve("grad_noise"));
+        }
+        log.lossTerms().forEach((k, pts) -> lossCurves.put(v + " " + k, smooth(pts, 10)));
+    }
+
+    /** ", last validation 22.41 dB at step 3500", or "" when the log has none. */
+    static String lastValidation(RunLog log) {
+        List<double[]> val = log.curve("val_psnr");
+        if (val.isEmpty()) {
+            return "";
+        }
+        double[] last = val.get(val.size() - 1);
+        return String.format(Locale.ROOT, ", last validation %.2f dB at step %d", last[1], (long) last[0]);
     }
 
     /** Records a run's training seconds so far, next to its checkpoint (atomically replaced). */

@@ -2,6 +2,7 @@ package dev.dna.examples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +17,8 @@ import picocli.CommandLine;
 
 /** The main example's checkpoints: an interrupted run, resumed, ends where the uninterrupted one does. */
 class DenoisingBenchmarkResumeTest {
-    private static final String[] RUN = {"--variants", "vanilla", "--steps", "4", "--validate-every", "2",
-            "--checkpoint-every", "2", "--crop", "64", "--no-progress"};
+    private static final String[] BASE = {"--steps", "4", "--validate-every", "2", "--checkpoint-every", "2", "--crop", "64",
+            "--no-progress"};
 
     @TempDir
     Path tmp;
@@ -54,9 +55,36 @@ class DenoisingBenchmarkResumeTest {
         assertNotEquals(0, run(tmp.resolve("no-such-run"), "--resume"));
     }
 
+    @Test
+    void aReportTabulatesTheFinishedRunsListsTheOthersAndTrainsNothing() throws IOException {
+        Path dir = tmp.resolve("run");
+        assertEquals(0, runVariants(dir, "vanilla"));                        // finished: 4 of 4 steps
+        List<String> vanilla = withoutSeconds(dir);
+        assertEquals(0, runVariants(dir, "oracle", "--stop-after", "2"));    // stopped at step 2 of 4
+        byte[] checkpoint = Files.readAllBytes(dir.resolve("oracle/checkpoint.dna"));
+        byte[] log = Files.readAllBytes(dir.resolve("oracle/log.csv"));
+
+        assertEquals(0, runVariants(dir, "vanilla,oracle", "--report"));
+        assertEquals(vanilla, withoutSeconds(dir)); // the finished run's row, evaluated again; the unfinished one has none
+        String md = Files.readString(dir.resolve("results.md"));
+        assertTrue(md.contains("| vanilla |"), md);
+        assertFalse(md.contains("| oracle |"), md);
+        assertTrue(md.contains("Not finished, left out of the table: oracle seed 0 (step 2 of 4, last validation "), md);
+        assertArrayEquals(checkpoint, Files.readAllBytes(dir.resolve("oracle/checkpoint.dna")));
+        assertArrayEquals(log, Files.readAllBytes(dir.resolve("oracle/log.csv")));
+        assertTrue(Files.exists(dir.resolve("real_psnr.png")));
+
+        assertNotEquals(0, runVariants(dir, "vanilla", "--report", "--resume"));
+        assertNotEquals(0, runVariants(tmp.resolve("no-such-run"), "vanilla", "--report"));
+    }
+
     private static int run(Path out, String... more) {
-        String[] args = Stream.concat(Stream.of(RUN), Stream.concat(Stream.of("--out", out.toString()), Stream.of(more)))
-                .toArray(String[]::new);
+        return runVariants(out, "vanilla", more);
+    }
+
+    private static int runVariants(Path out, String variants, String... more) {
+        String[] args = Stream.of(Stream.of(BASE), Stream.of("--variants", variants, "--out", out.toString()), Stream.of(more))
+                .flatMap(x -> x).toArray(String[]::new);
         return new CommandLine(new DenoisingBenchmark()).execute(args);
     }
 
