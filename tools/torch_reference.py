@@ -580,6 +580,8 @@ def train(a):
         plan["loss"]["noiseWeight"] = a.noise_weight
     if a.ramp_steps is not None:
         plan["loss"]["rampSteps"] = a.ramp_steps
+    if a.triplet_margin is not None:
+        plan["loss"]["tripletMargin"] = a.triplet_margin
     if a.width is not None:
         plan["restorer"]["width"] = a.width
     diff = plan.get("diffusion")
@@ -747,7 +749,7 @@ def main(argv):
     t.add_argument("--label", help="name in the output (default: the variant, or oracle)")
     t.add_argument("--validate-every", type=int, default=500)
     for name, typ in (("--steps", int), ("--batch", int), ("--patch", int), ("--ema", float), ("--seed", int),
-                      ("--lr", float), ("--noise-weight", float), ("--ramp-steps", int), ("--width", int),
+                      ("--lr", float), ("--noise-weight", float), ("--ramp-steps", int), ("--triplet-margin", float), ("--width", int),
                       ("--diffusion-width", int)):
         t.add_argument(name, type=typ, help="overrides the plan's value")
     t.add_argument("--max-seconds", type=float, help="stop (validating once more) after this much training time")

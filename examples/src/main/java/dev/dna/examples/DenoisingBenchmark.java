@@ -101,6 +101,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "${DEFAULT-VALUE}, calibrated at this scale: the paper's 0.2 left the method no better than vanilla here)")
     double noiseWeight;
 
+    @Option(names = "--triplet-margin", defaultValue = "0.1", description = "margin of the residual swap's triplet term (default: "
+            + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/BENCHMARKS.md)")
+    double tripletMargin;
+
     @Option(names = "--stop-after", description = "end each run after this many steps, with the plan (and its lambda ramp) "
             + "still set for --steps: a partial long run (default: run all steps)")
     Integer stopAfter;
@@ -199,6 +203,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 .withDiffusion(Diffusion.unet(diffusionWidth).multipliers(1, 2).resBlocks(1).middleAttention(false)
                         .dropout(0.1))
                 .noiseWeight(noiseWeight)
+                .tripletMargin(tripletMargin)
                 .channelShuffle()
                 .residualSwap()
                 .patchSize(patch)
