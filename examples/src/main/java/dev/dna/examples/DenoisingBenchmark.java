@@ -318,7 +318,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 double before = done || continued ? elapsedBefore(elapsedFile) : 0;
                 long t0 = System.nanoTime();
                 TrainedRestorer r;
-                SameDiffTrainer trainer = done ? null : trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0);
                 if (done) {
                     System.out.println(v + " seed " + seed + ": finished in an earlier run, loading " + dir.resolve("restorer.dna"));
                     r = TrainedRestorer.load(dir.resolve("restorer.dna"));
@@ -328,9 +327,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     }
                 } else if (continued) {
                     System.out.println(v + " seed " + seed + ": resuming from " + checkpoint);
-                    r = trainer.resume(checkpoint, trainPairs, plan.usesDiffusion() ? realImages : null);
+                    r = trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0)
+                            .resume(checkpoint, trainPairs, plan.usesDiffusion() ? realImages : null);
                 } else {
-                    r = trainer.fit(trainPairs, plan.usesDiffusion() ? realImages : null);
+                    r = trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0)
+                            .fit(trainPairs, plan.usesDiffusion() ? realImages : null);
                 }
                 double seconds = done ? before : before + (System.nanoTime() - t0) / 1e9;
                 if (!done) {
