@@ -374,8 +374,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 : "| variant | real PSNR (dB), mean ± sd over seeds " + seeds + " | real SSIM | synthetic PSNR (dB) | seconds |\n|---|---|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| noisy input | %.2f | %.4f | %.2f | - |%n", mean(testClean, testReal, true),
                 mean(testClean, testReal, false), mean(testClean, testSyn, true)));
-        perVariant.forEach((v, runs) -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.0f |%n", v,
-                stat(runs, 0, 2), stat(runs, 1, 4), stat(runs, 2, 2), runs.stream().mapToDouble(x -> x[3]).average().orElse(0))));
+        perVariant.forEach((v, runs) -> md.append(String.format(Locale.ROOT, "| %s | %s%s | %s | %s | %.0f |%n", v,
+                stat(runs, 0, 2), runs.size() < seeds.size() ? " (" + runs.size() + " of " + seeds.size() + " seeds)" : "",
+                stat(runs, 1, 4), stat(runs, 2, 2), runs.stream().mapToDouble(x -> x[3]).average().orElse(0))));
         if (!unfinished.isEmpty()) {
             md.append(System.lineSeparator()).append("Not finished, left out of the table: ").append(String.join("; ", unfinished))
                     .append('.').append(System.lineSeparator());
