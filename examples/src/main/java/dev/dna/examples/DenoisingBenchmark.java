@@ -325,20 +325,22 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         throw new CommandLine.ParameterException(new CommandLine(this), reuse + ": " + dir.resolve("restorer.dna")
                                 + " was trained with another plan than these options give: " + r.planJson());
                     }
-                } else if (continued) {
-                    System.out.println(v + " seed " + seed + ": resuming from " + checkpoint);
-                    r = trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0)
-                            .resume(checkpoint, trainPairs, plan.usesDiffusion() ? realImages : null);
                 } else {
-                    r = trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0)
-                            .fit(trainPairs, plan.usesDiffusion() ? realImages : null);
+                    SameDiffTrainer trainer = trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0);
+                    PatchDataset realForRun = plan.usesDiffusion() ? realImages : null;
+                    if (continued) {
+                        System.out.println(v + " seed " + seed + ": resuming from " + checkpoint);
+                        r = trainer.resume(checkpoint, trainPairs, realForRun);
+                    } else {
+                        r = trainer.fit(trainPairs, realForRun);
+                    }
                 }
                 double seconds = done ? before : before + (System.nanoTime() - t0) / 1e9;
                 if (!done) {
                     r.save(dir.resolve("restorer.dna"));
                     writeElapsed(elapsedFile, seconds);
                 }
-                RunLog log = RunLog.read(dir.resolve("log.csv"));
+                RunLog log = done ? previous : RunLog.read(dir.resolve("log.csv")); // a finished run's log is as read above
                 Path onnx = dir.resolve("restorer.onnx");
                 if (done && Files.exists(onnx)) {
                     System.out.println(v + ": ONNX model of the finished run, " + onnx);
@@ -428,8 +430,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             Map<String, List<double[]>> gradCurves) {
         valCurves.put(v, log.curve("val_psnr"));
         gradCurves.put(v + " L_res", log.curve("grad_res"));
-        if (!log.curve("grad_noise").isEmpty()) {
-            gradCurves.put(v + " lambda L_noise", log.curve("grad_noise"));
+        List<double[]> gradNoise = log.curve("grad_noise");
+        if (!gradNoise.isEmpty()) {
+            gradCurves.put(v + " lambda L_noise", gradNoise);
         }
         log.lossTerms().forEach((k, pts) -> lossCurves.put(v + " " + k, smooth(pts, 10)));
     }
