@@ -77,7 +77,7 @@ final class EpsNet {
             gammaEmb = sd.concat(1, gammaEmb, sd.zerosLike(sd.reshape(g, n, 1)));
         }
         SDVariable emb = l.dense("emb1", gammaEmb, w, embDim, false);
-        emb = l.dense("emb2", sd.nn().swish(emb), embDim, embDim, false);
+        emb = l.dense("emb2", l.silu(emb), embDim, embDim, false);
 
         Deque<SDVariable> skips = new ArrayDeque<>();
         Deque<Integer> skipCh = new ArrayDeque<>();
@@ -120,20 +120,20 @@ final class EpsNet {
                 s *= 2;
             }
         }
-        h = sd.nn().swish(l.groupNorm("out_gn", h, n, ch, spec.groups(), s, s));
+        h = l.silu(l.groupNorm("out_gn", h, n, ch, spec.groups(), s, s));
         return l.conv("out", h, ch, 3, 3, 1, true);
     }
 
     private SDVariable resBlock(SDVariable x, SDVariable emb, int in, int out, long s) {
         SameDiff sd = l.sameDiff();
         String name = "res" + (blocks++);
-        SDVariable h = sd.nn().swish(l.groupNorm(name + "/gn1", x, n, in, spec.groups(), s, s));
+        SDVariable h = l.silu(l.groupNorm(name + "/gn1", x, n, in, spec.groups(), s, s));
         h = l.conv(name + "/conv1", h, in, out, 3);
-        SDVariable ss = l.dense(name + "/emb", sd.nn().swish(emb), 4 * spec.width(), 2 * out, false);
+        SDVariable ss = l.dense(name + "/emb", l.silu(emb), 4 * spec.width(), 2 * out, false);
         SDVariable scale = sd.reshape(sd.slice(ss, new int[] {0, 0}, (int) n, out), n, out, 1, 1);
         SDVariable shift = sd.reshape(sd.slice(ss, new int[] {0, out}, (int) n, out), n, out, 1, 1);
         h = l.mulBroadcast(l.groupNorm(name + "/gn2", h, n, out, spec.groups(), s, s), scale.add(1.0), n, out, s, s).add(shift);
-        h = sd.nn().swish(h);
+        h = l.silu(h);
         if (spec.dropout() > 0) {
             String mask = l.prefix() + name + "/dropout";
             long[] shape = {n, out, s, s};

@@ -145,6 +145,23 @@ final class FlatParameters {
         });
     }
 
+    /**
+     * The first parameter whose gradient in {@code g} holds a NaN or an infinity, or null when all are finite.
+     * One reduction over {@code g} when all are (a sum is finite only if every term is, short of overflow, which
+     * counts as divergence too).
+     */
+    String firstNonFiniteGradient() {
+        if (Double.isFinite(g.sumNumber().doubleValue())) {
+            return null;
+        }
+        for (var e : views.entrySet()) {
+            if (!Double.isFinite(e.getValue()[1].sumNumber().doubleValue())) {
+                return e.getKey();
+            }
+        }
+        return views.keySet().iterator().next(); // finite parts whose sum overflows
+    }
+
     /** The prefix of {@code flat} (one of this object's buffers or one laid out alike) that holds the leading parameters. */
     INDArray leading(INDArray flat) {
         return flat.get(NDArrayIndex.interval(0, leadingLength));

@@ -108,10 +108,27 @@ public final class Layers {
         return switch (a) {
             case RELU -> sd.nn().relu(x, 0);
             case LEAKY_RELU -> sd.nn().leakyRelu(x, Activation.LEAKY_SLOPE);
-            case SILU -> sd.nn().swish(x);
-            case GELU -> sd.nn().gelu(x);
+            case SILU -> silu(x);
+            case GELU -> gelu(x);
             case TANH -> sd.nn().tanh(x);
         };
+    }
+
+    /**
+     * SiLU, {@code x * sigmoid(x)}, composed: M2.1's {@code swish} op has a derivative that overflows to NaN for
+     * {@code x > 44} in float (and {@code x > 355} in double), which ended a long training run
+     * (docs/BENCHMARKS.md); the composed form's gradient is finite everywhere.
+     */
+    public SDVariable silu(SDVariable x) {
+        return x.mul(sd.nn().sigmoid(x));
+    }
+
+    /**
+     * ND4J's GELU, the sigmoid approximation {@code x * sigmoid(1.702 x)}, composed: M2.1's {@code gelu} op has
+     * a derivative that is NaN for {@code x > 30} in float.
+     */
+    public SDVariable gelu(SDVariable x) {
+        return x.mul(sd.nn().sigmoid(x.mul(1.702)));
     }
 
     /** 2x2 average pooling, stride 2: [N, C, H, W] to [N, C, H/2, W/2]. */

@@ -216,10 +216,15 @@ public final class SameDiffTrainer {
                 }
                 for (var e : losses.entrySet()) {
                     if (!Double.isFinite(e.getValue())) {
-                        throw new TrainingDivergedException(step, e.getKey(), e.getValue(), losses.toString());
+                        throw TrainingDivergedException.loss(step, e.getKey(), e.getValue(), losses.toString());
                     }
                 }
-                r.apply(og.getGradients());
+                r.flat.gather(og.getGradients());
+                String badGradient = r.flat.firstNonFiniteGradient();
+                if (badGradient != null) {
+                    throw TrainingDivergedException.gradient(step, badGradient, losses.toString());
+                }
+                r.apply();
                 // outputs and gradients are consumed; the feed is read again by the validation's gradient norms
                 gradients.release(feed.values());
                 StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9,
@@ -405,9 +410,9 @@ public final class SameDiffTrainer {
             this.streams = new TrainingStreams(plan.seed());
         }
 
-        void apply(Map<String, INDArray> grads) {
+        /** One optimizer step from the gradients already gathered into {@code flat.g}, then the EMA. */
+        void apply() {
             step++;
-            flat.gather(grads);
             flat.adam(plan.optimizer(), step);
             if (plan.emaDecay() > 0) {
                 double d = Math.min(plan.emaDecay(), (1.0 + step) / (10.0 + step));

@@ -83,4 +83,31 @@ class FlatParametersTest {
                 () -> flat.gather(Map.of("a", Nd4j.zeros(DataType.FLOAT, 3, 5, 7, 2))));
         assertTrue(e.getMessage().contains("parameter b"), e.getMessage());
     }
+
+    @Test
+    void theFirstParameterWithANonFiniteGradientIsNamed() {
+        List<String> names = List.of("a", "b", "c", "d");
+        FlatParameters flat = new FlatParameters(graph(3), names, 2, DataType.FLOAT);
+        Map<String, INDArray> grads = new HashMap<>();
+        for (String n : names) {
+            grads.put(n, Nd4j.randn(DataType.FLOAT, flat.weight(n).shape()));
+        }
+        flat.gather(grads);
+        assertEquals(null, flat.firstNonFiniteGradient(), "all finite");
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (String n : List.of("b", "d")) {
+                INDArray g = grads.get(n).dup();
+                g.putScalar(g.length() - 1, bad);
+                Map<String, INDArray> poisoned = new HashMap<>(grads);
+                poisoned.put(n, g);
+                flat.gather(poisoned);
+                assertEquals(n, flat.firstNonFiniteGradient(), bad + " in " + n);
+            }
+        }
+        INDArray huge = Nd4j.valueArrayOf(flat.weight("d").shape(), 3e38f);
+        Map<String, INDArray> overflowing = new HashMap<>(grads);
+        overflowing.put("d", huge);
+        flat.gather(overflowing);
+        assertEquals("d", flat.firstNonFiniteGradient(), "finite values whose sum overflows float count too");
+    }
 }

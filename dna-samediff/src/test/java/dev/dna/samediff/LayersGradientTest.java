@@ -65,6 +65,40 @@ class LayersGradientTest {
         checkOp(2, (l, x) -> l.activation(x, a));
     }
 
+    /**
+     * In float, as in training, far from 0: M2.1's own {@code swish} and {@code gelu} derivatives are NaN for
+     * inputs above 44 and 30 (a long run diverged on it); every activation's gradient must be finite and right
+     * there, against {@code f'} computed in double in Java.
+     */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void activationGradientsStayFiniteForLargeInputsInFloat(Activation a) {
+        double[] xs = {-120, -60, -35, -2, 0.5, 2, 35, 45, 60, 100, 400, 5000};
+        SameDiff sd = SameDiff.create();
+        Layers l = new Layers(sd, DataType.FLOAT, Rngs.create(7), "T/");
+        SDVariable x = sd.var("x", Nd4j.createFromArray(xs).castTo(DataType.FLOAT));
+        sd.identity("loss", l.activation(x, a).sum());
+        sd.setLossVariables("loss");
+        double[] got = sd.calculateGradients(Map.of(), "x").get("x").castTo(DataType.DOUBLE).toDoubleVector();
+        for (int i = 0; i < xs.length; i++) {
+            double v = xs[i];
+            double want = switch (a) {
+                case RELU -> v > 0 ? 1 : 0;
+                case LEAKY_RELU -> v > 0 ? 1 : Activation.LEAKY_SLOPE;
+                case TANH -> 1 - Math.tanh(v) * Math.tanh(v);
+                case SILU -> gatedDerivative(v, 1);
+                case GELU -> gatedDerivative(v, 1.702);
+            };
+            assertEquals(want, got[i], 1e-5, a + "'(" + v + ")");
+        }
+    }
+
+    /** d/dx of {@code x * sigmoid(k x)}. */
+    private static double gatedDerivative(double x, double k) {
+        double s = 1 / (1 + Math.exp(-k * x));
+        return s + k * x * s * (1 - s);
+    }
+
     @Test
     void poolingAndNearestUpsampling() {
         checkOp(2, (l, x) -> l.avgPool2(x));
