@@ -21,6 +21,7 @@ import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
 import dev.dna.onnx.OnnxExporter;
 import dev.dna.samediff.SameDiffTrainer;
+import dev.dna.samediff.TrainingDivergedException;
 import dev.dna.samediff.TrainingListener;
 import dev.dna.samediff.TrainedRestorer;
 import dev.dna.api.io.AtomicFiles;
@@ -61,6 +62,12 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     /** Photographs never used in training: the real-domain test set. */
     static final List<String> HELD_OUT = List.of("coffee.png", "rocket.png", "tmshre-riaphotographs.png");
+
+    /** In a run's folder: written when the run diverged (first line: which run, where), removed when it finishes. */
+    static final String DIVERGED = "diverged.txt";
+
+    /** Replaces the synthetic domain's degradation when set (tests use one that makes training diverge). */
+    Degradation syntheticOverride;
 
     @Option(names = "--out", description = "run folder (default: runs/denoising-<time>)")
     Path out;
@@ -142,6 +149,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     /** The synthetic domain of the task: what the training pairs are made with. */
     Degradation syntheticDomain() {
+        if (syntheticOverride != null) {
+            return syntheticOverride;
+        }
         return switch (task) {
             case "denoise" -> Awgn.sigma255(0, 50);
             case "derain" -> RainStreaks.light();
@@ -285,6 +295,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         List<Image> grid = new ArrayList<>();
         List<String> gridNames = new ArrayList<>();
         List<String> unfinished = new ArrayList<>();
+        List<String> diverged = new ArrayList<>();
         for (long seed : seeds) {
             AdaptationPlan fullForSeed = fullPlan(seed);
             for (String v : variants) {
@@ -299,9 +310,20 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 Path elapsedFile = dir.resolve("elapsed-seconds.txt");
                 RunLog previous = RunLog.read(dir.resolve("log.csv"));
                 boolean done = reuse != null && previous.lastStep() >= ran && Files.exists(dir.resolve("restorer.dna"));
+                if (report && !done && Files.exists(dir.resolve(DIVERGED))) {
+                    String where = Files.readAllLines(dir.resolve(DIVERGED)).get(0);
+                    System.out.println(where + ": diverged, left out of the table");
+                    diverged.add(where);
+                    if (firstSeed) {
+                        addCurves(v, previous, valCurves, lossCurves, gradCurves);
+                    }
+                    continue;
+                }
                 if (report && !done) {
-                    String where = String.format(Locale.ROOT, "%s seed %d (step %d of %d%s)", v, seed, previous.lastStep(), ran,
-                            lastValidation(previous));
+                    // without a checkpoint, --resume starts the run over, however far its log got
+                    String restart = previous.lastStep() > 0 && !Files.exists(checkpoint) ? ", no checkpoint yet: --resume starts it over" : "";
+                    String where = String.format(Locale.ROOT, "%s seed %d (step %d of %d%s%s)", v, seed, previous.lastStep(), ran,
+                            lastValidation(previous), restart);
                     System.out.println(where + ": not finished, left out of the table");
                     unfinished.add(where);
                     if (firstSeed) {
@@ -328,12 +350,28 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 } else {
                     SameDiffTrainer trainer = trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0);
                     PatchDataset realForRun = plan.usesDiffusion() ? realImages : null;
-                    if (continued) {
-                        System.out.println(v + " seed " + seed + ": resuming from " + checkpoint);
-                        r = trainer.resume(checkpoint, trainPairs, realForRun);
-                    } else {
-                        r = trainer.fit(trainPairs, realForRun);
+                    try {
+                        if (continued) {
+                            System.out.println(v + " seed " + seed + ": resuming from " + checkpoint);
+                            r = trainer.resume(checkpoint, trainPairs, realForRun);
+                        } else {
+                            r = trainer.fit(trainPairs, realForRun);
+                        }
+                    } catch (TrainingDivergedException e) {
+                        // one run's divergence is a result: record it, keep its checkpoint, go on with the others
+                        RunLog log = RunLog.read(dir.resolve("log.csv"));
+                        String where = String.format(Locale.ROOT, "%s seed %d (at step %d of %d%s)", v, seed, e.step(), ran,
+                                lastValidation(log));
+                        AtomicFiles.write(dir.resolve(DIVERGED),
+                                o -> o.write((where + "\n" + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)));
+                        System.out.println(v + " seed " + seed + ": " + e.getMessage() + "; left out of the table, going on");
+                        diverged.add(where);
+                        if (firstSeed) {
+                            addCurves(v, log, valCurves, lossCurves, gradCurves);
+                        }
+                        continue;
                     }
+                    Files.deleteIfExists(dir.resolve(DIVERGED));
                 }
                 double seconds = done ? before : before + (System.nanoTime() - t0) / 1e9;
                 if (!done) {
@@ -379,6 +417,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         perVariant.forEach((v, runs) -> md.append(String.format(Locale.ROOT, "| %s | %s%s | %s | %s | %.0f |%n", v,
                 stat(runs, 0, 2), runs.size() < seeds.size() ? " (" + runs.size() + " of " + seeds.size() + " seeds)" : "",
                 stat(runs, 1, 4), stat(runs, 2, 2), runs.stream().mapToDouble(x -> x[3]).average().orElse(0))));
+        if (!diverged.isEmpty()) {
+            md.append(System.lineSeparator()).append("Diverged (a loss term or a gradient became NaN or infinite), left out of the "
+                    + "table: ").append(String.join("; ", diverged)).append('.').append(System.lineSeparator());
+        }
         if (!unfinished.isEmpty()) {
             md.append(System.lineSeparator()).append("Not finished, left out of the table: ").append(String.join("; ", unfinished))
                     .append('.').append(System.lineSeparator());

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dna.api.degrade.Degradation;
+import dev.dna.api.image.Image;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.commons.rng.UniformRandomProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -74,8 +77,50 @@ class DenoisingBenchmarkResumeTest {
         assertArrayEquals(log, Files.readAllBytes(dir.resolve("oracle/log.csv")));
         assertTrue(Files.exists(dir.resolve("real_psnr.png")));
 
+        // a log without a checkpoint: the report says that --resume would start the run over
+        Files.delete(dir.resolve("oracle/checkpoint.dna"));
+        assertEquals(0, runVariants(dir, "oracle", "--report"));
+        md = Files.readString(dir.resolve("results.md"));
+        assertTrue(md.contains("oracle seed 0 (step 2 of 4, last validation "), md);
+        assertTrue(md.contains(", no checkpoint yet: --resume starts it over)"), md);
+
         assertNotEquals(0, runVariants(dir, "vanilla", "--report", "--resume"));
         assertNotEquals(0, runVariants(tmp.resolve("no-such-run"), "vanilla", "--report"));
+    }
+
+    @Test
+    void aRunThatDivergesIsRecordedAndTheOthersStillRun() throws IOException {
+        Path dir = tmp.resolve("run");
+        DenoisingBenchmark poisoned = new DenoisingBenchmark();
+        poisoned.syntheticOverride = new Degradation() { // synthetic pairs of NaN: vanilla diverges at its first step
+            @Override
+            public Image apply(Image clean, UniformRandomProvider rng) {
+                return Image.filled(clean.channels(), clean.height(), clean.width(), Float.NaN);
+            }
+
+            @Override
+            public String describe() {
+                return "nan";
+            }
+        };
+        assertEquals(0, new CommandLine(poisoned).execute(args(dir, "vanilla,oracle")));
+        List<String> rows = Files.readAllLines(dir.resolve("results.csv"));
+        assertEquals(2, rows.size(), rows.toString());
+        assertTrue(rows.get(1).startsWith("oracle,0,4,"), rows.toString()); // the oracle trains on real pairs: unaffected
+        String diverged = "Diverged (a loss term or a gradient became NaN or infinite), left out of the table: "
+                + "vanilla seed 0 (at step 1 of 4).";
+        String md = Files.readString(dir.resolve("results.md"));
+        assertTrue(md.contains(diverged) && md.contains("| oracle |") && !md.contains("| vanilla |"), md);
+        assertTrue(Files.readString(dir.resolve("vanilla/" + DenoisingBenchmark.DIVERGED)).contains("loss term 'loss' is NaN"));
+
+        assertEquals(0, runVariants(dir, "vanilla,oracle", "--report"));
+        assertTrue(Files.readString(dir.resolve("results.md")).contains(diverged));
+
+        // resumed with sound synthetic pairs, the run starts over (it diverged before its first checkpoint) and finishes
+        assertEquals(0, runVariants(dir, "vanilla,oracle", "--resume"));
+        md = Files.readString(dir.resolve("results.md"));
+        assertTrue(md.contains("| vanilla |") && !md.contains("Diverged"), md);
+        assertFalse(Files.exists(dir.resolve("vanilla/" + DenoisingBenchmark.DIVERGED)));
     }
 
     private static int run(Path out, String... more) {
@@ -83,9 +128,12 @@ class DenoisingBenchmarkResumeTest {
     }
 
     private static int runVariants(Path out, String variants, String... more) {
-        String[] args = Stream.of(Stream.of(BASE), Stream.of("--variants", variants, "--out", out.toString()), Stream.of(more))
+        return new CommandLine(new DenoisingBenchmark()).execute(args(out, variants, more));
+    }
+
+    private static String[] args(Path out, String variants, String... more) {
+        return Stream.of(Stream.of(BASE), Stream.of("--variants", variants, "--out", out.toString()), Stream.of(more))
                 .flatMap(x -> x).toArray(String[]::new);
-        return new CommandLine(new DenoisingBenchmark()).execute(args);
     }
 
     private static List<String> withoutSeconds(Path run) throws IOException {
