@@ -93,6 +93,15 @@ class LayersGradientTest {
         }
     }
 
+    @Test
+    void composedSiluAndGeluComputeWhatM21sOpsDo() {
+        SameDiff sd = SameDiff.create();
+        Layers l = new Layers(sd, DataType.FLOAT, Rngs.create(7), "T/");
+        SDVariable x = sd.var("x", random(3, 256).mul(4).castTo(DataType.FLOAT));
+        assertArrayEquals(sd.nn().swish(x).eval().toFloatVector(), l.silu(x).eval().toFloatVector(), 1e-5f, "silu");
+        assertArrayEquals(sd.nn().gelu(x).eval().toFloatVector(), l.gelu(x).eval().toFloatVector(), 1e-5f, "gelu");
+    }
+
     /** d/dx of {@code x * sigmoid(k x)}. */
     private static double gatedDerivative(double x, double k) {
         double s = 1 / (1 + Math.exp(-k * x));
