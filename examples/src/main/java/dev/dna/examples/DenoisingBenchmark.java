@@ -77,7 +77,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     List<Long> seeds;
 
     @Option(names = "--full", description = "the long mode, the recipe calibrated in docs/BENCHMARKS.md: all five variants, "
-            + "seeds 0,1,2, 10000 steps, validation every 500 steps (about 9-10 h on 2 CPU cores; minutes per run on a GPU "
+            + "seeds 0,1,2, 10000 steps, validation every 500 steps (about 7.5 h on 2 CPU cores; minutes per run on a GPU "
             + "with tools/calibrate.sh); these override --variants, --seeds, --steps and --validate-every")
     boolean fullMode;
 
@@ -289,9 +289,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         List<String> rows = new ArrayList<>();
         rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds");
         Map<String, List<double[]>> perVariant = new LinkedHashMap<>(); // variant -> per seed {psnr, ssim, synPsnr, seconds}
-        Map<String, List<double[]>> valCurves = new LinkedHashMap<>();
-        Map<String, List<double[]>> lossCurves = new LinkedHashMap<>();
-        Map<String, List<double[]>> gradCurves = new LinkedHashMap<>();
+        Curves curves = new Curves();
         List<Image> grid = new ArrayList<>();
         List<String> gridNames = new ArrayList<>();
         List<String> unfinished = new ArrayList<>();
@@ -314,9 +312,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     String where = Files.readAllLines(dir.resolve(DIVERGED)).get(0);
                     System.out.println(where + ": diverged, left out of the table");
                     diverged.add(where);
-                    if (firstSeed) {
-                        addCurves(v, previous, valCurves, lossCurves, gradCurves);
-                    }
+                    curves.add(v, previous, firstSeed);
                     continue;
                 }
                 if (report && !done) {
@@ -326,9 +322,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                             lastValidation(previous), restart);
                     System.out.println(where + ": not finished, left out of the table");
                     unfinished.add(where);
-                    if (firstSeed) {
-                        addCurves(v, previous, valCurves, lossCurves, gradCurves);
-                    }
+                    curves.add(v, previous, firstSeed);
                     continue;
                 }
                 Files.createDirectories(dir);
@@ -366,9 +360,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                                 o -> o.write((where + "\n" + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)));
                         System.out.println(v + " seed " + seed + ": " + e.getMessage() + "; left out of the table, going on");
                         diverged.add(where);
-                        if (firstSeed) {
-                            addCurves(v, log, valCurves, lossCurves, gradCurves);
-                        }
+                        curves.add(v, log, firstSeed);
                         continue;
                     }
                     Files.deleteIfExists(dir.resolve(DIVERGED));
@@ -401,8 +393,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 perVariant.computeIfAbsent(v, k -> new ArrayList<>()).add(new double[] {psnr, ssim, synPsnr, seconds});
                 System.out.printf(Locale.ROOT, "%-9s seed %d: real %.2f dB / %.4f, synthetic %.2f dB, %.0f s%n", v, seed, psnr,
                         ssim, synPsnr, seconds);
+                curves.add(v, log, firstSeed);
                 if (firstSeed) {
-                    addCurves(v, log, valCurves, lossCurves, gradCurves);
                     grid.add(restoredReal.get(0));
                     gridNames.add(v);
                 }
@@ -427,11 +419,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         }
         Files.writeString(out.resolve("results.md"), md.toString());
         Charts.lines(out.resolve("real_psnr.png"), "Real-domain PSNR on held-out photos during training (seed " + seeds.get(0) + ")",
-                "step", "PSNR (dB)", valCurves, false);
+                "step", "PSNR (dB)", curves.val, false);
+        if (seeds.size() > 1) {
+            Charts.lines(out.resolve("real_psnr_mean.png"), "Real-domain PSNR on held-out photos during training, mean over seeds "
+                    + seeds, "step", "PSNR (dB)", curves.meanVal(seeds.size()), false);
+        }
         Charts.lines(out.resolve("losses.png"), "Loss terms (moving average of 10 steps, seed " + seeds.get(0) + ")", "step",
-                "loss", lossCurves, true);
+                "loss", curves.loss, true);
         Charts.lines(out.resolve("grad_norms.png"), "Gradient norm each loss sends into the restorer (seed " + seeds.get(0)
-                + ", at validation steps)", "step", "L2 norm over restorer parameters", gradCurves, true);
+                + ", at validation steps)", "step", "L2 norm over restorer parameters", curves.grad, true);
         List<Image> row = new ArrayList<>();
         row.add(testReal.get(0));
         row.addAll(grid);
@@ -440,7 +436,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println();
         System.out.print(md);
         System.out.println();
-        System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png, losses.png, grad_norms.png, grid.png (noisy | "
+        System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png"
+                + (seeds.size() > 1 ? ", real_psnr_mean.png" : "") + ", losses.png, grad_norms.png, grid.png (noisy | "
                 + String.join(" | ", gridNames) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
     }
@@ -467,16 +464,57 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return checkpointEvery > 0 ? trainer.checkpointEvery(checkpointEvery, dir.resolve("checkpoint.dna")) : trainer;
     }
 
-    /** Adds run {@code v}'s curves from its log: validation PSNR, smoothed loss terms, and the gradient norm of each loss. */
-    static void addCurves(String v, RunLog log, Map<String, List<double[]>> valCurves, Map<String, List<double[]>> lossCurves,
-            Map<String, List<double[]>> gradCurves) {
-        valCurves.put(v, log.curve("val_psnr"));
-        gradCurves.put(v + " L_res", log.curve("grad_res"));
-        List<double[]> gradNoise = log.curve("grad_noise");
-        if (!gradNoise.isEmpty()) {
-            gradCurves.put(v + " lambda L_noise", gradNoise);
+    /** The charts' curves: the first seed's validation PSNR, smoothed loss terms and gradient norms; every seed's PSNR. */
+    static final class Curves {
+        final Map<String, List<double[]>> val = new LinkedHashMap<>();
+        final Map<String, List<double[]>> loss = new LinkedHashMap<>();
+        final Map<String, List<double[]>> grad = new LinkedHashMap<>();
+        final Map<String, List<List<double[]>>> valBySeed = new LinkedHashMap<>();
+
+        /** Adds run {@code v}'s curves from its log (finished or not). */
+        void add(String v, RunLog log, boolean firstSeed) {
+            valBySeed.computeIfAbsent(v, k -> new ArrayList<>()).add(log.curve("val_psnr"));
+            if (!firstSeed) {
+                return;
+            }
+            val.put(v, log.curve("val_psnr"));
+            grad.put(v + " L_res", log.curve("grad_res"));
+            List<double[]> gradNoise = log.curve("grad_noise");
+            if (!gradNoise.isEmpty()) {
+                grad.put(v + " lambda L_noise", gradNoise);
+            }
+            log.lossTerms().forEach((k, pts) -> loss.put(v + " " + k, smooth(pts, 10)));
         }
-        log.lossTerms().forEach((k, pts) -> lossCurves.put(v + " " + k, smooth(pts, 10)));
+
+        /**
+         * Per variant, the mean validation PSNR over its seeds at each step that every one of them logged; a
+         * variant with fewer than {@code seeds} runs is labelled with how many.
+         */
+        Map<String, List<double[]>> meanVal(int seeds) {
+            Map<String, List<double[]>> out = new LinkedHashMap<>();
+            valBySeed.forEach((v, runs) -> out.put(runs.size() < seeds ? v + " (" + runs.size() + " of " + seeds + " seeds)" : v,
+                    meanCurve(runs)));
+            return out;
+        }
+    }
+
+    /** The mean of {@code curves} ({step, value} points) at the steps present in all of them, in step order. */
+    static List<double[]> meanCurve(List<List<double[]>> curves) {
+        java.util.TreeMap<Double, double[]> sums = new java.util.TreeMap<>(); // step -> {sum, count}
+        for (List<double[]> c : curves) {
+            for (double[] p : c) {
+                double[] sc = sums.computeIfAbsent(p[0], k -> new double[2]);
+                sc[0] += p[1];
+                sc[1]++;
+            }
+        }
+        List<double[]> out = new ArrayList<>();
+        sums.forEach((step, sc) -> {
+            if (sc[1] == curves.size()) {
+                out.add(new double[] {step, sc[0] / sc[1]});
+            }
+        });
+        return out;
     }
 
     /** ", last validation 22.41 dB at step 3500", or "" when the log has none. */
