@@ -63,7 +63,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     /** Photographs never used in training: the real-domain test set. */
     static final List<String> HELD_OUT = List.of("coffee.png", "rocket.png", "tmshre-riaphotographs.png");
 
-    /** In a run's folder: written when the run diverged (first line: which run, where), removed when it finishes. */
+    /** In a run's folder: written when the run diverged (first line: which run, where), removed when it is tried again. */
     static final String DIVERGED = "diverged.txt";
 
     /** Replaces the synthetic domain's degradation when set (tests use one that makes training diverge). */
@@ -342,6 +342,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                                 + " was trained with another plan than these options give: " + r.planJson());
                     }
                 } else {
+                    Files.deleteIfExists(dir.resolve(DIVERGED)); // tried again: until it diverges anew, it is unfinished
                     SameDiffTrainer trainer = trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0);
                     PatchDataset realForRun = plan.usesDiffusion() ? realImages : null;
                     try {
@@ -363,7 +364,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         curves.add(v, log, firstSeed);
                         continue;
                     }
-                    Files.deleteIfExists(dir.resolve(DIVERGED));
                 }
                 double seconds = done ? before : before + (System.nanoTime() - t0) / 1e9;
                 if (!done) {
