@@ -53,7 +53,8 @@ import picocli.CommandLine.Option;
  * requested ablation variants (vanilla, diffusion, shuffle, full) and an oracle trained on real pairs,
  * with the same seeds and step budget, and writes everything under one run folder: results.csv and
  * results.md (mean ± sd over seeds), real_psnr.png, losses.png and grad_norms.png (the gradient each loss
- * sends into the restorer; first seed), grid.png, and per run
+ * sends into the restorer; first seed), real_psnr_mean.png (with several seeds), grid.png (each held-out crop:
+ * noisy, each variant's restoration, clean; first seed), and per run
  * plan.json, log.csv, restorer.dna and restorer.onnx.
  */
 @Command(name = "denoising-benchmark", mixinStandardHelpOptions = true,
@@ -290,7 +291,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds");
         Map<String, List<double[]>> perVariant = new LinkedHashMap<>(); // variant -> per seed {psnr, ssim, synPsnr, seconds}
         Curves curves = new Curves();
-        List<Image> grid = new ArrayList<>();
+        List<List<Image>> grid = new ArrayList<>(); // per variant of the first seed: its restorations of the test crops
         List<String> gridNames = new ArrayList<>();
         List<String> unfinished = new ArrayList<>();
         List<String> diverged = new ArrayList<>();
@@ -395,7 +396,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         ssim, synPsnr, seconds);
                 curves.add(v, log, firstSeed);
                 if (firstSeed) {
-                    grid.add(restoredReal.get(0));
+                    grid.add(restoredReal);
                     gridNames.add(v);
                 }
             }
@@ -428,16 +429,20 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 "loss", curves.loss, true);
         Charts.lines(out.resolve("grad_norms.png"), "Gradient norm each loss sends into the restorer (seed " + seeds.get(0)
                 + ", at validation steps)", "step", "L2 norm over restorer parameters", curves.grad, true);
-        List<Image> row = new ArrayList<>();
-        row.add(testReal.get(0));
-        row.addAll(grid);
-        row.add(testClean.get(0));
-        Images.writePng(Grid.of(row, row.size()), out.resolve("grid.png"));
+        List<Image> cells = new ArrayList<>(); // one row per held-out crop
+        for (int i = 0; i < testClean.size(); i++) {
+            cells.add(testReal.get(i));
+            for (List<Image> restored : grid) {
+                cells.add(restored.get(i));
+            }
+            cells.add(testClean.get(i));
+        }
+        Images.writePng(Grid.of(cells, grid.size() + 2), out.resolve("grid.png"));
         System.out.println();
         System.out.print(md);
         System.out.println();
         System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png"
-                + (seeds.size() > 1 ? ", real_psnr_mean.png" : "") + ", losses.png, grad_norms.png, grid.png (noisy | "
+                + (seeds.size() > 1 ? ", real_psnr_mean.png" : "") + ", losses.png, grad_norms.png, grid.png (rows: the held-out crops; columns: noisy | "
                 + String.join(" | ", gridNames) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
     }
