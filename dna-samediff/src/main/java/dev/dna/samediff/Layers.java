@@ -116,7 +116,7 @@ public final class Layers {
 
     /**
      * SiLU, {@code x * sigmoid(x)}, composed: M2.1's {@code swish} op has a derivative that overflows to NaN for
-     * {@code x > 44} in float (and {@code x > 355} in double), which ended a long training run
+     * {@code x >= 44.4} in float (and {@code x >= 354.9} in double), which ended a long training run
      * (docs/BENCHMARKS.md); the composed form's gradient is finite everywhere.
      */
     public SDVariable silu(SDVariable x) {
@@ -125,7 +125,7 @@ public final class Layers {
 
     /**
      * ND4J's GELU, the sigmoid approximation {@code x * sigmoid(1.702 x)}, composed: M2.1's {@code gelu} op has
-     * a derivative that is NaN for {@code x > 30} in float.
+     * a derivative that is NaN for {@code x >= 26.1} in float.
      */
     public SDVariable gelu(SDVariable x) {
         return x.mul(sd.nn().sigmoid(x.mul(1.702)));

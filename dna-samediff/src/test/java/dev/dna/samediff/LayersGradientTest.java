@@ -67,7 +67,7 @@ class LayersGradientTest {
 
     /**
      * In float, as in training, far from 0: M2.1's own {@code swish} and {@code gelu} derivatives are NaN for
-     * inputs above 44 and 30 (a long run diverged on it); every activation's gradient must be finite and right
+     * inputs from 44.4 and 26.1 (a long run diverged on it); every activation's gradient must be finite and right
      * there, against {@code f'} computed in double in Java.
      */
     @ParameterizedTest
