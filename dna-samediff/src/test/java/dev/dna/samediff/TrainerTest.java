@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 class TrainerTest {
@@ -128,6 +129,24 @@ class TrainerTest {
         assertEquals(2, d.step());
         assertTrue(d.getMessage().contains("step 2") && d.getMessage().contains("'loss'"), d.getMessage());
         assertArrayEquals(good, Files.readAllBytes(ckpt));
+    }
+
+    @Test
+    void aNonFiniteGradientUnderFiniteLossesStopsTrainingNamingTheParameter() {
+        // a user's restorer whose forward is finite (zero) and whose backward is NaN: M2.1's own swish at 100, times 0
+        RestorerNets.register("nan-backward", (l, x, spec) -> {
+            SDVariable h = l.conv("c1", x, 3, 3, 3);
+            return l.sameDiff().nn().swish(h.mul(0.0).add(100.0)).mul(0.0);
+        });
+        AdaptationPlan p = Adaptation.of(Restorers.custom("nan-backward", 1)).patchSize(16).batchSize(2).steps(3).build();
+        Path ckpt = tmp.resolve("nan.ckpt");
+        SameDiffTrainer t = SameDiffTrainer.create(p).progressBar(false).checkpointEvery(1, ckpt);
+        TrainingDivergedException d = assertThrows(TrainingDivergedException.class, () -> t.fit(synthetic(p), null));
+        assertEquals(1, d.step());
+        assertTrue(d.term().startsWith("G/c1/"), d.term());
+        assertTrue(d.getMessage().contains("the gradient of parameter 'G/c1/") && d.getMessage().contains("every loss term is"),
+                d.getMessage());
+        assertTrue(!Files.exists(ckpt), "no checkpoint for a step that was not applied");
     }
 
     @Test
