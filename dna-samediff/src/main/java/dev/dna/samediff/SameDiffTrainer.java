@@ -216,13 +216,14 @@ public final class SameDiffTrainer {
                 }
                 for (var e : losses.entrySet()) {
                     if (!Double.isFinite(e.getValue())) {
-                        throw TrainingDivergedException.loss(step, e.getKey(), e.getValue(), losses.toString());
+                        throw TrainingDivergedException.loss(step, e.getKey(), e.getValue(), losses.toString(),
+                                nonFiniteOrigin(r, feed));
                     }
                 }
                 r.flat.gather(og.getGradients());
                 String badGradient = r.flat.firstNonFiniteGradient();
                 if (badGradient != null) {
-                    throw TrainingDivergedException.gradient(step, badGradient, losses.toString());
+                    throw TrainingDivergedException.gradient(step, badGradient, losses.toString(), nonFiniteOrigin(r, feed));
                 }
                 r.apply();
                 // outputs and gradients are consumed; the feed is read again by the validation's gradient norms
@@ -255,6 +256,15 @@ public final class SameDiffTrainer {
             throw new UncheckedIOException(e);
         }
         return TrainedRestorer.of(plan, r.resultWeights());
+    }
+
+    /** {@link NonFiniteOrigin#describe}, or why it could not tell. */
+    private static String nonFiniteOrigin(Run r, Map<String, INDArray> feed) {
+        try {
+            return NonFiniteOrigin.describe(r.graph.sd, feed, r.graph.lossTerms, r.params);
+        } catch (RuntimeException e) {
+            return "not found (" + e + ")";
+        }
     }
 
     private ProgressBar bar(long start, long last) {

@@ -7,21 +7,23 @@ package dev.dna.samediff;
 public final class TrainingDivergedException extends RuntimeException {
     private final long step;
     private final String term;
+    private final String origin;
 
-    private TrainingDivergedException(long step, String term, String what, String losses) {
-        super("training diverged at step " + step + ": " + what + " (" + losses + "); weights are those after step "
-                + (step - 1) + ", and earlier checkpoints were kept");
+    private TrainingDivergedException(long step, String term, String what, String losses, String origin) {
+        super("training diverged at step " + step + ": " + what + " (" + losses + "); where it starts: " + origin
+                + "; weights are those after step " + (step - 1) + ", and earlier checkpoints were kept");
         this.step = step;
         this.term = term;
+        this.origin = origin;
     }
 
-    static TrainingDivergedException loss(long step, String term, double value, String losses) {
-        return new TrainingDivergedException(step, term, "loss term '" + term + "' is " + value, losses);
+    static TrainingDivergedException loss(long step, String term, double value, String losses, String origin) {
+        return new TrainingDivergedException(step, term, "loss term '" + term + "' is " + value, losses, origin);
     }
 
-    static TrainingDivergedException gradient(long step, String parameter, String losses) {
+    static TrainingDivergedException gradient(long step, String parameter, String losses, String origin) {
         return new TrainingDivergedException(step, parameter, "the gradient of parameter '" + parameter
-                + "' is not finite, though every loss term is", losses);
+                + "' is not finite, though every loss term is", losses, origin);
     }
 
     /** The step that diverged (1-based); the weights are those after the step before it. */
@@ -32,5 +34,14 @@ public final class TrainingDivergedException extends RuntimeException {
     /** The loss term that is not finite, or the parameter whose gradient is not. */
     public String term() {
         return term;
+    }
+
+    /**
+     * Where the first NaN or infinity of the step comes from, as found by running the step again: an input of the
+     * step, a parameter, or the first op that turned finite inputs into non-finite values (e.g. an overflow, or a
+     * broken derivative).
+     */
+    public String origin() {
+        return origin;
     }
 }

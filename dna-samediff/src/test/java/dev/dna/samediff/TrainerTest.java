@@ -16,6 +16,7 @@ import dev.dna.api.data.PatchDataset;
 import dev.dna.api.data.PatchSampler;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.CameraNoise;
+import dev.dna.api.degrade.Degradation;
 import dev.dna.api.image.Image;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,6 +129,7 @@ class TrainerTest {
         TrainingDivergedException d = assertThrows(TrainingDivergedException.class, () -> t.resume(ckpt, bad, real(p)));
         assertEquals(2, d.step());
         assertTrue(d.getMessage().contains("step 2") && d.getMessage().contains("'loss'"), d.getMessage());
+        assertTrue(d.origin().matches("the input '(xs|ys)' fed to the step holds NaN.*"), d.origin()); // a synthetic batch
         assertArrayEquals(good, Files.readAllBytes(ckpt));
     }
 
@@ -147,6 +149,37 @@ class TrainerTest {
         assertTrue(d.getMessage().contains("the gradient of parameter 'G/c1/") && d.getMessage().contains("every loss term is"),
                 d.getMessage());
         assertTrue(!Files.exists(ckpt), "no checkpoint for a step that was not applied");
+        // the first op that made a NaN out of finite values: swish's derivative at 100
+        assertTrue(d.origin().contains("(_swishderivative) turned finite inputs") && d.origin().contains("max |x| 100"),
+                d.origin());
+    }
+
+    @Test
+    void aDivergenceAfterReplayedStepsIsTracedToTheOpThatMadeIt() {
+        // finite inputs that grow to 100 from the 9th patch (batch 2: step 5), after steps replayed without the session
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Degradation growing = new Degradation() {
+            @Override
+            public Image apply(Image clean, org.apache.commons.rng.UniformRandomProvider rng) {
+                return calls.incrementAndGet() > 8 ? Image.filled(3, clean.height(), clean.width(), 100f) : clean;
+            }
+
+            @Override
+            public String describe() {
+                return "100 from the 9th image";
+            }
+        };
+        // M2.1's swish derivative is NaN from 44.4: at 100 the restorer's weights get a NaN gradient, its output stays 0
+        RestorerNets.register("swish-of-input", (l, x, spec) ->
+                l.sameDiff().nn().swish(x.add(l.conv("c1", x, 3, 3, 3).mul(0.0))).mul(0.0));
+        AdaptationPlan p = Adaptation.of(Restorers.custom("swish-of-input", 1)).patchSize(16).batchSize(2).steps(8).build();
+        PatchDataset pairs = PatchDataset.synthetic(PHOTOS, growing, new PatchSampler(p.patchSize(), p.augment()));
+        TrainingDivergedException d = assertThrows(TrainingDivergedException.class,
+                () -> SameDiffTrainer.create(p).progressBar(false).fit(pairs, null));
+        assertEquals(5, d.step());
+        assertTrue(d.term().startsWith("G/c1/"), d.term());
+        assertTrue(d.origin().contains("(_swishderivative) turned finite inputs") && d.origin().contains("max |x| 100"),
+                d.origin());
     }
 
     @Test
