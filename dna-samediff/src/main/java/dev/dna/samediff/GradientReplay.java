@@ -10,10 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.autodiff.functions.DifferentialFunction;
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
-import org.nd4j.autodiff.listeners.Listener;
-import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -42,7 +38,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.Assert;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Assign;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -116,32 +111,10 @@ final class GradientReplay {
             Map<String, INDArray> gradientInto) {
         List<String> executed = new ArrayList<>();
         Map<String, INDArray[]> outArrays = new HashMap<>();
-        List<Listener> before = new ArrayList<>(sd.getListeners());
-        Listener recorder = new BaseListener() {
-            @Override
-            public boolean isActive(Operation operation) {
-                return true;
-            }
-
-            @Override
-            public void opExecution(SameDiff s, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] out) {
-                executed.add(op.getName());
-                outArrays.put(op.getName(), out.clone());
-            }
-        };
-        List<Listener> with = new ArrayList<>(before);
-        with.add(recorder);
-        sd.setListeners(with);
-        OutAndGrad result;
-        try {
-            result = sd.calculateGradientsAndOutputs(feed, outputNames, params);
-        } finally {
-            sd.setListeners(before);
-            SameDiff g = sd.getFunction("grad");
-            if (g != null) {
-                g.setListeners(before);
-            }
-        }
+        OutAndGrad result = OpWatch.gradientsAndOutputs(sd, feed, outputNames, params, (s, op, out) -> {
+            executed.add(op.getName());
+            outArrays.put(op.getName(), out.clone());
+        });
         SameDiff grad = sd.getFunction("grad");
         List<String> gradNames = new ArrayList<>();
         List<String> gradParams = new ArrayList<>();

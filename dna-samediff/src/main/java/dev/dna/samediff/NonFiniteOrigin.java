@@ -1,20 +1,12 @@
 package dev.dna.samediff;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
-import org.nd4j.autodiff.listeners.Listener;
-import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.OpContext;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Where a NaN or an infinity first appears in one training step: for the message of a
@@ -43,58 +35,36 @@ final class NonFiniteOrigin {
         }
         Map<String, Double> amax = new HashMap<>(); // variable -> max |value|, NaN when not finite
         String[] origin = {null};
-        List<Listener> before = new ArrayList<>(sd.getListeners());
-        Listener watcher = new BaseListener() {
-            @Override
-            public boolean isActive(Operation operation) {
-                return true;
-            }
-
-            @Override
-            public void opExecution(SameDiff s, At at, MultiDataSet batch, SameDiffOp op, OpContext ctx, INDArray[] out) {
-                List<String> outNames = op.getOutputsOfOp();
-                boolean outFinite = true;
-                for (int i = 0; i < out.length; i++) {
-                    double m = maxAbs(out[i]);
-                    outFinite &= !Double.isNaN(m);
-                    if (outNames != null && i < outNames.size()) {
-                        amax.put(outNames.get(i), m);
-                    }
+        OpWatch.gradientsAndOutputs(sd, feed, outputs, params, (s, op, out) -> {
+            List<String> outNames = op.getOutputsOfOp();
+            boolean outFinite = true;
+            for (int i = 0; i < out.length; i++) {
+                double m = maxAbs(out[i]);
+                outFinite &= !Double.isNaN(m);
+                if (outNames != null && i < outNames.size()) {
+                    amax.put(outNames.get(i), m);
                 }
-                if (outFinite || origin[0] != null) {
-                    return;
-                }
-                StringBuilder ins = new StringBuilder();
-                List<String> inNames = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
-                for (String in : inNames) {
-                    Double m = amax.get(in);
-                    if (m == null) {
-                        SDVariable v = s.getVariable(in);
-                        INDArray a = feed.containsKey(in) ? feed.get(in) : v == null ? null : v.getArr();
-                        m = maxAbs(a);
-                    }
-                    if (Double.isNaN(m)) {
-                        return; // a non-finite input: this op only passes it on
-                    }
-                    ins.append(ins.length() == 0 ? "" : ", ").append(in)
-                            .append(String.format(Locale.ROOT, " (max |x| %.4g)", m));
-                }
-                origin[0] = "op '" + op.getName() + "' (" + op.getOp().opName() + ") turned finite inputs [" + ins
-                        + "] into NaN or infinite values";
             }
-        };
-        List<Listener> with = new ArrayList<>(before);
-        with.add(watcher);
-        sd.setListeners(with);
-        try {
-            sd.calculateGradientsAndOutputs(feed, outputs, params);
-        } finally {
-            sd.setListeners(before);
-            SameDiff g = sd.getFunction("grad");
-            if (g != null) {
-                g.setListeners(before);
+            if (outFinite || origin[0] != null) {
+                return;
             }
-        }
+            StringBuilder ins = new StringBuilder();
+            List<String> inNames = op.getInputsToOp() == null ? List.of() : op.getInputsToOp();
+            for (String in : inNames) {
+                Double m = amax.get(in);
+                if (m == null) {
+                    SDVariable v = s.getVariable(in);
+                    INDArray a = feed.containsKey(in) ? feed.get(in) : v == null ? null : v.getArr();
+                    m = maxAbs(a);
+                }
+                if (Double.isNaN(m)) {
+                    return; // a non-finite input: this op only passes it on
+                }
+                ins.append(ins.length() == 0 ? "" : ", ").append(in).append(String.format(Locale.ROOT, " (max |x| %.4g)", m));
+            }
+            origin[0] = "op '" + op.getName() + "' (" + op.getOp().opName() + ") turned finite inputs [" + ins
+                    + "] into NaN or infinite values";
+        });
         return origin[0] != null ? origin[0]
                 : "the step run again through SameDiff's session produced no NaN or infinite value";
     }
