@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Where a NaN or an infinity first appears in one training step: for the message of a
  * {@link TrainingDivergedException}. Checks the feed, then the parameters, then runs the step once through
  * SameDiff's session (forward and backward) and names the first op, in execution order, whose inputs are all
- * finite and whose output is not: an op that overflowed, or an op with a broken derivative (M2.1's
- * {@code swish} above 44.4 was found this way). Only called once training has diverged.
+ * finite and whose output is not: an op that overflowed, or an op with a broken derivative (the walk that, done
+ * by hand, found M2.1's {@code swish} derivative NaN from 44.4). Only called once training has diverged.
  */
 final class NonFiniteOrigin {
     private NonFiniteOrigin() {}
