@@ -60,9 +60,11 @@ def act(name):
 
 
 class UNet(nn.Module):
-    """RestorerNets.unet: returns G(x), the residual."""
+    """RestorerNets.unet: returns G(x), the residual. The defaults are the authors' RestorationNet (models/net/UNet.py):
+    bilinear upsampling with align_corners=True, a 3x3 conv_up after it, a 3x3 last convolution."""
 
-    def __init__(self, width, depth, activation="leaky_relu", upsampling="bilinear"):
+    def __init__(self, width, depth, activation="leaky_relu", upsampling="bilinear_align_corners", up_conv=True,
+                 out_kernel=3):
         super().__init__()
         self.depth, self.act, self.upsampling = depth, act(activation), upsampling
         self.enc = nn.ModuleList()
@@ -75,12 +77,14 @@ class UNet(nn.Module):
         self.mid = nn.ModuleList([Conv(cin, ch, 3), Conv(ch, ch, 3)])
         self.dec = nn.ModuleList()
         self.up = nn.ModuleList()
+        self.up_conv = nn.ModuleList()
         for i in reversed(range(depth)):
             out = width << i
             self.up.append(nn.ConvTranspose2d(ch, ch, 2, 2) if upsampling == "transposed_conv" else nn.Identity())
-            self.dec.append(nn.ModuleList([Conv(ch + out, out, 3), Conv(out, out, 3)]))
+            self.up_conv.append(Conv(ch, out, 3) if up_conv else nn.Identity())
+            self.dec.append(nn.ModuleList([Conv(2 * out if up_conv else ch + out, out, 3), Conv(out, out, 3)]))
             ch = out
-        self.out = Conv(ch, 3, 1)
+        self.out = Conv(ch, 3, out_kernel)
 
     def forward(self, x):
         skips, h = [], x
@@ -89,14 +93,16 @@ class UNet(nn.Module):
             skips.append(h)
             h = F.avg_pool2d(h, 2)
         h = self.act(self.mid[1](self.act(self.mid[0](h))))
-        for up, (a, b) in zip(self.up, self.dec):
-            if self.upsampling == "bilinear":
+        for up, uc, (a, b) in zip(self.up, self.up_conv, self.dec):
+            if self.upsampling == "bilinear_align_corners":
+                h = F.interpolate(h, scale_factor=2, mode="bilinear", align_corners=True)
+            elif self.upsampling == "bilinear":
                 h = F.interpolate(h, scale_factor=2, mode="bilinear", align_corners=False)
             elif self.upsampling == "nearest":
                 h = F.interpolate(h, scale_factor=2, mode="nearest")
             else:
                 h = up(h)
-            h = torch.cat([h, skips.pop()], 1)
+            h = torch.cat([uc(h), skips.pop()], 1)
             h = self.act(b(self.act(a(h))))
         return self.out(h)
 
@@ -126,16 +132,25 @@ class Dense(nn.Linear):
 
 
 class ResBlock(nn.Module):
-    def __init__(self, cin, cout, emb, groups, dropout):
+    """guided-diffusion's ResBlock with scale-shift norm; resample "down" / "up" (resblock_updown) average-pools /
+    nearest-upsamples both paths after the first GroupNorm and SiLU."""
+
+    def __init__(self, cin, cout, emb, groups, dropout, zero=False, resample=None):
         super().__init__()
+        self.resample = resample
         self.gn1, self.gn2 = nn.GroupNorm(groups, cin), nn.GroupNorm(groups, cout)
-        self.conv1, self.conv2 = Conv(cin, cout, 3), Conv(cout, cout, 3, zero=True)
+        self.conv1, self.conv2 = Conv(cin, cout, 3), Conv(cout, cout, 3, zero=zero)
         self.emb = Dense(emb, 2 * cout)
         self.skip = None if cin == cout else Conv(cin, cout, 1)
         self.dropout, self.cout = dropout, cout
 
     def forward(self, x, emb):
-        h = self.conv1(F.silu(self.gn1(x)))
+        h = F.silu(self.gn1(x))
+        if self.resample == "down":
+            h, x = F.avg_pool2d(h, 2), F.avg_pool2d(x, 2)
+        elif self.resample == "up":
+            h, x = F.interpolate(h, scale_factor=2, mode="nearest"), F.interpolate(x, scale_factor=2, mode="nearest")
+        h = self.conv1(h)
         ss = self.emb(F.silu(emb))
         scale, shift = ss[:, :self.cout, None, None], ss[:, self.cout:, None, None]
         h = F.silu(self.gn2(h) * (1 + scale) + shift)
@@ -146,11 +161,11 @@ class ResBlock(nn.Module):
 
 
 class Attention(nn.Module):
-    def __init__(self, ch, groups):
+    def __init__(self, ch, groups, zero=False):
         super().__init__()
         self.heads = max(1, ch // 32)
         self.gn = nn.GroupNorm(groups, ch)
-        self.qkv, self.proj = Conv(ch, 3 * ch, 1), Conv(ch, ch, 1, zero=True)
+        self.qkv, self.proj = Conv(ch, 3 * ch, 1), Conv(ch, ch, 1, zero=zero)
 
     def forward(self, x):
         n, ch, s, _ = x.shape
@@ -163,9 +178,10 @@ class Attention(nn.Module):
 
 
 class EpsNet(nn.Module):
-    """dna-samediff's EpsNet: concat[x_t, c1, c2] [N, 9, S, S] and levels g [N] to noise [N, 3, S, S]."""
+    """dna-samediff's EpsNet: concat[x_t, c1, c2] [N, 9, S, S] and levels g [N] to noise [N, 3, S, S]. Defaults as the
+    authors': resblock_updown, and Kaiming everywhere (their init_weights overwrites zero_module; zero=True restores it)."""
 
-    def __init__(self, width, multipliers, res_blocks, groups, attention, dropout):
+    def __init__(self, width, multipliers, res_blocks, groups, attention, dropout, updown=True, zero=False):
         super().__init__()
         self.w = width
         half = width // 2
@@ -177,25 +193,25 @@ class EpsNet(nn.Module):
         skip_ch, ch = [width], width
         for level, m in enumerate(multipliers):
             for _ in range(res_blocks):
-                self.down.append(ResBlock(ch, width * m, e, groups, dropout))
+                self.down.append(ResBlock(ch, width * m, e, groups, dropout, zero))
                 ch = width * m
                 skip_ch.append(ch)
             if level < len(multipliers) - 1:
-                self.down.append(Conv(ch, ch, 3, stride=2))
+                self.down.append(ResBlock(ch, ch, e, groups, dropout, zero, "down") if updown else Conv(ch, ch, 3, stride=2))
                 skip_ch.append(ch)
-        self.mid1 = ResBlock(ch, ch, e, groups, dropout)
-        self.attn = Attention(ch, groups) if attention else None
-        self.mid2 = ResBlock(ch, ch, e, groups, dropout)
+        self.mid1 = ResBlock(ch, ch, e, groups, dropout, zero)
+        self.attn = Attention(ch, groups, zero) if attention else None
+        self.mid2 = ResBlock(ch, ch, e, groups, dropout, zero)
         self.upb = nn.ModuleList()
         for level in reversed(range(len(multipliers))):
             for _ in range(res_blocks + 1):
                 sc = skip_ch.pop()
-                self.upb.append(ResBlock(ch + sc, width * multipliers[level], e, groups, dropout))
+                self.upb.append(ResBlock(ch + sc, width * multipliers[level], e, groups, dropout, zero))
                 ch = width * multipliers[level]
             if level > 0:
-                self.upb.append(Conv(ch, ch, 3))
+                self.upb.append(ResBlock(ch, ch, e, groups, dropout, zero, "up") if updown else Conv(ch, ch, 3))
         self.gn_out = nn.GroupNorm(groups, ch)
-        self.out = Conv(ch, 3, 3, zero=True)
+        self.out = Conv(ch, 3, 3, zero=zero)
 
     def forward(self, x, g):
         args = g[:, None] * self.freqs[None]
@@ -213,7 +229,9 @@ class EpsNet(nn.Module):
             h = self.attn(h)
         h = self.mid2(h, emb)
         for m in self.upb:
-            if isinstance(m, ResBlock):
+            if isinstance(m, ResBlock) and m.resample == "up":
+                h = m(h, emb)
+            elif isinstance(m, ResBlock):
                 h = m(torch.cat([h, skips.pop()], 1), emb)
             else:
                 h = m(F.interpolate(h, scale_factor=2, mode="nearest"))
@@ -255,7 +273,7 @@ def joint_loss(G, D, xs, ys, xr, eps, level, keep1, keep2, lam, variant, margin=
         terms = {"l_res": lres, "mse_pos": mse_pos, "mse_neg": mse_neg}
     else:
         mse_pos = ((eps - D(pos, level)) ** 2).mean()
-        lnoise = mse_pos
+        lnoise = 0.5 * mse_pos  # LossSpec: one normalisation, the hinge absent without swap
         terms = {"l_res": lres, "mse_pos": mse_pos}
     loss = lres + lam * lnoise
     terms["loss"] = loss
@@ -297,10 +315,11 @@ def forward_flops(module, *inputs):
 
 def build(a):
     if a.restorer == "unet":
-        G = UNet(a.width, a.depth, a.activation, a.upsampling)
+        G = UNet(a.width, a.depth, a.activation, a.upsampling, not a.no_up_conv, a.out_kernel)
     else:
         G = DnCNN(a.layers, a.width, a.activation if a.activation != "leaky_relu" else "relu")
-    D = EpsNet(a.diffusion_width, a.multipliers, a.res_blocks, min(a.groups, a.diffusion_width), a.attention, a.dropout)
+    D = EpsNet(a.diffusion_width, a.multipliers, a.res_blocks, min(a.groups, a.diffusion_width), a.attention, a.dropout,
+               not a.conv_updown)
     return G, D
 
 
@@ -415,9 +434,14 @@ def crop_same(images, size, rng):
 
 
 def noise_weight_at(loss, step, total):
-    """LossSpec.noiseWeightAt."""
+    """LossSpec.noiseWeightAt: rampStages stages over rampSteps steps (the authors' p = min(epoch / 300, 1), epochs
+    from 1), then held; rampStages 0 for a smooth ramp, rampSteps 0 for the whole run."""
     span = loss["rampSteps"] if loss["rampSteps"] > 0 else total
-    p = min(1.0, step / span)
+    stages = loss.get("rampStages", 0)
+    if stages > 0:
+        p = (min(stages - 1, math.floor(step * stages / span)) + 1) / stages
+    else:
+        p = min(1.0, step / span)
     return loss["noiseWeight"] * (2.0 / (1.0 + math.exp(-loss["rampSharpness"] * p)) - 1.0)
 
 
@@ -434,12 +458,13 @@ def restorer_of(plan):
     r = plan["restorer"]
     if r["type"] != "unet":
         raise SystemExit("only the unet restorer is mirrored")
-    return UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower())
+    return UNet(r["width"], r["depth"], r["activation"].lower(), r["upsampling"].lower(), r["upConv"], r["outKernel"])
 
 
 def eps_net_of(plan):
     d = plan["diffusion"]
-    return EpsNet(d["width"], d["multipliers"], d["resBlocks"], d["groups"], d["middleAttention"], d["dropout"])
+    return EpsNet(d["width"], d["multipliers"], d["resBlocks"], d["groups"], d["middleAttention"], d["dropout"],
+                  d["resblockUpdown"], d["zeroInitOutputs"])
 
 
 def java_parameters(G, D):
@@ -472,7 +497,9 @@ def java_parameters(G, D):
         conv(f"G/enc{i}b", c2)
     conv("G/mid_a", G.mid[0])
     conv("G/mid_b", G.mid[1])
-    for j, (c1, c2) in enumerate(G.dec):
+    for j, (uc, (c1, c2)) in enumerate(zip(G.up_conv, G.dec)):
+        if isinstance(uc, Conv):
+            conv(f"G/up{G.depth - 1 - j}_conv", uc)
         conv(f"G/dec{G.depth - 1 - j}a", c1)
         conv(f"G/dec{G.depth - 1 - j}b", c2)
     conv("G/out", G.out)
@@ -648,15 +675,19 @@ def train(a):
         xs, ys = paired_crops(real)
         return xs, (ys if with_clean else None)
 
+    def psnr_of(net):
+        psnrs = []
+        for x, y in zip(test_real, test_clean):
+            out = (x[None] + net(x[None])).clamp(0, 1)
+            psnrs.append(10 * math.log10(1.0 / ((out - y[None]) ** 2).mean().item()))
+        return sum(psnrs) / len(psnrs)
+
     def validate():
+        """Mean PSNR of the EMA restorer (what dna returns) and of the raw one (what the authors validate)."""
         with torch.no_grad():
             for e, p in zip(ema, G_ema.parameters()):
                 p.copy_(e)
-            psnrs = []
-            for x, y in zip(test_real, test_clean):
-                out = (x[None] + G_ema(x[None])).clamp(0, 1)
-                psnrs.append(10 * math.log10(1.0 / ((out - y[None]) ** 2).mean().item()))
-            return sum(psnrs) / len(psnrs)
+            return psnr_of(G_ema), psnr_of(G)
 
     with torch.no_grad():
         input_psnr = sum(10 * math.log10(1.0 / ((x - y) ** 2).mean().item()) for x, y in zip(test_real, test_clean)) / len(test_real)
@@ -701,8 +732,8 @@ def train(a):
         terms_n += 1
         out_of_time = a.max_seconds is not None and time.perf_counter() - t0 > a.max_seconds
         if (step + 1) % a.validate_every == 0 or step + 1 == total or out_of_time:
-            psnr = validate()
-            point = {"event": "val", "label": label, "step": step + 1, "real_psnr": psnr,
+            psnr, raw_psnr = validate()
+            point = {"event": "val", "label": label, "step": step + 1, "real_psnr": psnr, "real_psnr_raw": raw_psnr,
                      "seconds": time.perf_counter() - t0, **{k: v / terms_n for k, v in terms_sum.items()}}
             curve.append(point)
             terms_sum, terms_n = {}, 0
@@ -723,7 +754,10 @@ def main(argv):
     b.add_argument("--depth", type=int, default=2)
     b.add_argument("--layers", type=int, default=10)
     b.add_argument("--activation", default="leaky_relu")
-    b.add_argument("--upsampling", default="bilinear")
+    b.add_argument("--upsampling", default="bilinear_align_corners")
+    b.add_argument("--no-up-conv", action="store_true", help="no 3x3 conv_up after the decoder's upsampling")
+    b.add_argument("--out-kernel", type=int, default=3)
+    b.add_argument("--conv-updown", action="store_true", help="EpsNet resamples with convolutions, not ResBlocks")
     b.add_argument("--diffusion-width", type=int, default=16)
     b.add_argument("--multipliers", type=lambda v: [int(x) for x in v.split(",")], default=[1, 2])
     b.add_argument("--res-blocks", type=int, default=1)

@@ -9,15 +9,16 @@ public final class Diffusion {
     private Diffusion() {}
 
     /**
-     * The reference EpsNet layout (multipliers 1/2/4/8, 2 res blocks, middle attention, dropout 0.2,
-     * reference schedule) at {@code width} base channels, with {@code min(32, width)} GroupNorm groups.
+     * The reference EpsNet layout (multipliers 1/2/4/8, 2 res blocks, middle attention, dropout 0.2, resblock
+     * up/down, Kaiming init everywhere, reference schedule) at {@code width} base channels, with
+     * {@code min(32, width)} GroupNorm groups.
      */
     public static DiffusionSpec unet(int width) {
-        return new DiffusionSpec(width, List.of(1, 2, 4, 8), 2, Math.min(32, width), true, 0.2,
+        return new DiffusionSpec(width, List.of(1, 2, 4, 8), 2, Math.min(32, width), true, 0.2, true, false,
                 NoiseScheduleSpec.reference());
     }
 
-    /** The reference EpsNet: 64 channels, 62.6 M parameters. */
+    /** The authors' EpsNet: 64 channels, 62,643,075 parameters. */
     public static DiffusionSpec reference() {
         return DiffusionSpec.reference();
     }

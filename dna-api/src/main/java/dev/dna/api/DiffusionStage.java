@@ -48,11 +48,20 @@ public final class DiffusionStage extends PlanStage<DiffusionStage> {
     }
 
     /**
-     * Shape of the lambda ramp: {@code lambda(p) = w (2 / (1 + exp(-sharpness p)) - 1)} with
-     * {@code p = min(1, step / steps)}; {@code steps = 0} ramps over the whole run. Default (5, 0).
+     * Shape of the lambda ramp: {@code lambda(p) = w (2 / (1 + exp(-sharpness p)) - 1)}, p rising from 0 to 1
+     * over the first {@code steps} steps, then held at 1 ({@code steps = 0}: over the whole run). Default
+     * (5, 86,100), the authors' 300 epochs; see {@link dev.dna.api.spec.LossSpec}.
      */
     public DiffusionStage noiseWeightRamp(double sharpness, int steps) {
         return with(d -> d.loss = d.loss.withRamp(sharpness, steps));
+    }
+
+    /**
+     * Stages of the ramp: lambda is constant within each of {@code stages} equal parts of it, as the authors'
+     * is within an epoch; 0 for a smooth ramp. Default 300.
+     */
+    public DiffusionStage noiseWeightRampStages(int stages) {
+        return with(d -> d.loss = d.loss.withRampStages(stages));
     }
 
     /**

@@ -26,7 +26,7 @@ public abstract sealed class PlanStage<S extends PlanStage<S>> permits Synthetic
         return next(d);
     }
 
-    /** Training steps (optimizer updates); also the length of the default lambda ramp. Default 10000. */
+    /** Training steps (optimizer updates). Default 10000. */
     public S steps(int steps) {
         return with(d -> d.steps = steps);
     }

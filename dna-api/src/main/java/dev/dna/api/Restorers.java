@@ -13,17 +13,19 @@ public final class Restorers {
     private Restorers() {}
 
     /**
-     * A residual UNet of {@code width} base channels and {@code depth} levels with the reference's
-     * LeakyReLU(0.2) and bilinear upsampling; tune it further with the spec's {@code with*} methods.
+     * A residual UNet of {@code width} base channels and {@code depth} 2x downsamplings, laid out as the
+     * authors' {@code RestorationNet}: LeakyReLU(0.2), average pooling, bilinear upsampling with
+     * {@code align_corners=True}, a 3x3 {@code conv_up} before each concatenation, a 3x3 last convolution
+     * (see {@link UNetRestorerSpec}); tune it further with the spec's {@code with*} methods.
      */
     public static UNetRestorerSpec unet(int width, int depth) {
-        return new UNetRestorerSpec(depth, width, Activation.LEAKY_RELU, Upsampling.BILINEAR, true);
+        return new UNetRestorerSpec(depth, width, Activation.LEAKY_RELU, Upsampling.BILINEAR_ALIGN_CORNERS, true, true, 3);
     }
 
     /**
-     * The reference restorer's size: {@code unet(64, 3)}, levels of 64, 128, 256 and 512 channels (the
-     * reference's "depth 4" counts the bottleneck level; {@code depth} here counts 2x downsamplings).
-     * 7.78 M parameters here against the reference's 8.56 M: its decoder details are not reproduced.
+     * The authors' restorer: {@code unet(64, 3)}, levels of 64, 128, 256 and 512 channels (their "depth 4"
+     * counts the bottleneck level; {@code depth} here counts 2x downsamplings): 8,559,171 parameters, as in
+     * their code.
      */
     public static UNetRestorerSpec referenceUnet() {
         return unet(64, 3);

@@ -165,19 +165,37 @@ class AdaptationPlanTest {
                 "patchSize");
     }
 
+    /**
+     * The authors' ramp (models/model.py): p = min(epoch / 300, 1), epochs counted from 1 and lambda fixed within
+     * one, then held; here 300 stages over rampSteps = 86,100 steps, whatever the run's length.
+     */
     @Test
-    void lambdaRampFollowsTheFormula() {
+    void lambdaRampFollowsTheAuthorsStagedRampThenHolds() {
         LossSpec l = LossSpec.reference();
-        assertEquals(0.0, l.noiseWeightAt(0, 100), 0.0);
         double end = 0.2 * (2 / (1 + Math.exp(-5)) - 1);
-        assertEquals(end, l.noiseWeightAt(100, 100), 1e-15);
-        assertEquals(end, l.noiseWeightAt(500, 100), 1e-15, "p is clamped at 1");
-        assertEquals(0.2 * (2 / (1 + Math.exp(-2.5)) - 1), l.noiseWeightAt(50, 100), 1e-15);
-        LossSpec fixedRamp = l.withRamp(5, 10);
-        assertEquals(end, fixedRamp.noiseWeightAt(10, 1000), 1e-15);
-        for (int s = 1; s <= 100; s++) {
-            assertTrue(l.noiseWeightAt(s, 100) > l.noiseWeightAt(s - 1, 100), "lambda must increase during the ramp");
+        assertEquals(0.197, end, 5e-4);
+        assertEquals(0.2 * (2 / (1 + Math.exp(-5.0 / 300)) - 1), l.noiseWeightAt(0, 200_000), 1e-15, "epoch 1: p = 1/300");
+        assertEquals(l.noiseWeightAt(0, 200_000), l.noiseWeightAt(286, 200_000), 0.0, "constant within a stage");
+        assertEquals(0.2 * (2 / (1 + Math.exp(-5.0 * 2 / 300)) - 1), l.noiseWeightAt(287, 200_000), 1e-15, "epoch 2");
+        assertEquals(end, l.noiseWeightAt(86_099, 200_000), 1e-15, "the last stage has p = 1");
+        assertEquals(end, l.noiseWeightAt(150_000, 200_000), 1e-15, "held after the ramp");
+        assertEquals(l.noiseWeightAt(1000, 2000), l.noiseWeightAt(1000, 1_000_000), 0.0,
+                "the ramp does not stretch with the run");
+        assertEquals(end, Adaptation.of(Restorers.unet(8, 2)).withDiffusion(Diffusion.unet(8)).build().loss()
+                .noiseWeightAt(LossSpec.REFERENCE_RAMP_STEPS, 10), 1e-15, "the DSL's default is the reference ramp");
+        for (int s = 1; s + 287 < 86_100; s += 287) {
+            assertTrue(l.noiseWeightAt(s + 287, 200_000) > l.noiseWeightAt(s, 200_000), "lambda rises stage by stage");
         }
+
+        LossSpec smooth = l.withRampStages(0).withRamp(5, 100);
+        assertEquals(0.0, smooth.noiseWeightAt(0, 1000), 0.0);
+        assertEquals(0.2 * (2 / (1 + Math.exp(-2.5)) - 1), smooth.noiseWeightAt(50, 1000), 1e-15);
+        assertEquals(end, smooth.noiseWeightAt(100, 1000), 1e-15);
+        assertEquals(end, smooth.noiseWeightAt(500, 1000), 1e-15, "p is clamped at 1");
+        assertEquals(40, l.withRamp(5, 40).rampStages(), "at most one stage a step");
+        LossSpec wholeRun = smooth.withRamp(5, 0);
+        assertEquals(end, wholeRun.noiseWeightAt(100, 100), 1e-15, "rampSteps 0 ramps over the whole run");
+        assertEquals(0.2 * (2 / (1 + Math.exp(-2.5)) - 1), wholeRun.noiseWeightAt(50, 100), 1e-15);
     }
 
     static void assertMessage(org.junit.jupiter.api.function.Executable call, String... parts) {

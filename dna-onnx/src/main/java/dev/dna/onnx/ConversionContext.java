@@ -111,6 +111,17 @@ public final class ConversionContext {
         return name;
     }
 
+    /** Adds a scalar int64 initializer (for arithmetic on shapes). */
+    public String longScalar(String base, long value) {
+        String name = fresh(base);
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
+        b.flip();
+        graph.addInitializerBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64.getNumber())
+                .setRawData(ByteString.copyFrom(b));
+        initializers.add(name);
+        return name;
+    }
+
     static Onnx.AttributeProto ints(String name, long... v) {
         Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name).setType(Onnx.AttributeProto.AttributeType.INTS);
         for (long x : v) {

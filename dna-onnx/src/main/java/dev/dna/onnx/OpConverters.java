@@ -31,6 +31,9 @@ public final class OpConverters {
         register("avgpool2d", (c, op) -> pool(c, op, "AveragePool"));
         register("maxpool2d", (c, op) -> pool(c, op, "MaxPool"));
         register("upsampling2d", OpConverters::upsampling);
+        register("resize_bilinear", OpConverters::resizeBilinear);
+        register("permute", OpConverters::permute);
+        register("shape_of", (c, op) -> unary(c, op, "Shape"));
         register("strided_slice", OpConverters::stridedSlice);
         register("concat", OpConverters::concat);
         register("identity", (c, op) -> unary(c, op, "Identity"));
@@ -179,6 +182,49 @@ public final class OpConverters {
                 .addAttribute(stringAttr("nearest_mode", "floor"));
     }
 
+    /**
+     * ND4J's {@code resize_bilinear} (NHWC input, output size [newH, newW] as a tensor or as iArgs) to ONNX Resize
+     * with {@code sizes} [N, newH, newW, C]; corners aligned, half-pixel centres or TensorFlow's asymmetric mapping
+     * as its boolean arguments say.
+     */
+    private static void resizeBilinear(ConversionContext c, SameDiffOp op) {
+        DynamicCustomOp d = (DynamicCustomOp) op.getOp();
+        boolean[] b = d.bArgs();
+        boolean alignCorners = b.length > 0 && b[0];
+        boolean halfPixel = b.length > 1 && b[1];
+        String[] in = c.inputs(op);
+        String hw;
+        if (in.length > 1) {
+            hw = in[1];
+        } else if (d.iArgs().length >= 2) {
+            hw = c.longInitializer("size", d.iArgs()[0], d.iArgs()[1]);
+        } else {
+            throw unsupported(op, "resize_bilinear without an output size");
+        }
+        String shape = c.fresh("shape");
+        c.node("Shape", new String[] {in[0]}, shape);
+        String n = c.fresh("n");
+        c.node("Slice", new String[] {shape, c.longInitializer("starts", 0), c.longInitializer("ends", 1)}, n);
+        String ch = c.fresh("c");
+        c.node("Slice", new String[] {shape, c.longInitializer("starts", 3), c.longInitializer("ends", 4)}, ch);
+        String hw64 = c.fresh("hw");
+        c.node("Cast", new String[] {hw}, hw64).addAttribute(intAttr("to", onnx.Onnx.TensorProto.DataType.INT64.getNumber()));
+        String sizes = c.fresh("sizes");
+        c.node("Concat", new String[] {n, hw64, ch}, sizes).addAttribute(intAttr("axis", 0));
+        c.node("Resize", new String[] {in[0], "", "", sizes}, c.outputs(op))
+                .addAttribute(stringAttr("mode", "linear"))
+                .addAttribute(stringAttr("coordinate_transformation_mode",
+                        alignCorners ? "align_corners" : halfPixel ? "half_pixel" : "asymmetric"));
+    }
+
+    private static void permute(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        if (a.length == 0 || c.inputs(op).length > 1) {
+            throw unsupported(op, "permute needs static dimensions");
+        }
+        c.node("Transpose", new String[] {c.inputs(op)[0]}, c.outputs(op)).addAttribute(ints("perm", a));
+    }
+
     private static void stridedSlice(ConversionContext c, SameDiffOp op) {
         long[] a = iArgs(op);
         if (a.length < 5 || (a.length - 5) % 3 != 0) {
@@ -248,8 +294,10 @@ public final class OpConverters {
         if (!(op.getOp() instanceof BaseScalarOp s) || s.getScalarValue() == null) {
             throw unsupported(op, "scalar op without a static scalar");
         }
-        String k = c.scalar("k", (float) s.getScalarValue().getDouble(0));
         String x = c.inputs(op)[0];
+        var v = c.sameDiff().getVariable(x);
+        String k = v != null && v.dataType().isIntType() ? c.longScalar("k", s.getScalarValue().getLong(0))
+                : c.scalar("k", (float) s.getScalarValue().getDouble(0));
         c.node(type, reversed ? new String[] {k, x} : new String[] {x, k}, c.outputs(op));
     }
 

@@ -18,13 +18,20 @@ import org.nd4j.linalg.factory.Nd4j;
  *   emb  = Dense(4w) . SiLU . Dense(4w) (gamma_embedding(g, w))    gamma_embedding = [cos(g f), sin(g f)],
  *                                                                  f_i = exp(-ln(10000) i / (w/2))
  *   h    = Conv3x3(9 -> w)(x)
- *   encoder: per level, resBlocks ResBlocks (to w*mult), then a stride-2 Conv3x3 (not after the last)
+ *   encoder: per level, resBlocks ResBlocks (to w*mult), then (not after the last) a down-ResBlock
+ *            (resblockUpdown, the authors') or a stride-2 Conv3x3
  *   middle:  ResBlock, [self-attention, 32 channels per head], ResBlock
- *   decoder: per level, resBlocks+1 ResBlocks on concat(h, skip), then nearest x2 + Conv3x3 (not at level 0)
- *   out  = Conv3x3(w -> 3, zero-init) . SiLU . GroupNorm
- *   ResBlock(x, emb) = skip(x) + Conv3x3_zero(Dropout(SiLU(GN(h) * (1 + scale) + shift))),
- *                      h = Conv3x3(SiLU(GN(x))), [scale, shift] = Dense(SiLU(emb))
+ *   decoder: per level, resBlocks+1 ResBlocks on concat(h, skip), then (not at level 0) an up-ResBlock
+ *            (resblockUpdown) or nearest x2 + Conv3x3
+ *   out  = Conv3x3(w -> 3) . SiLU . GroupNorm
+ *   ResBlock(x, emb) = skip(R(x)) + Conv3x3(Dropout(SiLU(GN(h) * (1 + scale) + shift))),
+ *                      h = Conv3x3(R(SiLU(GN(x)))), [scale, shift] = Dense(SiLU(emb)),
+ *                      R = identity, 2x2 average pooling (down) or nearest x2 (up)
  * </pre>
+ * Every convolution and dense layer starts Kaiming-normal (fan-in) with zero bias, as after the authors'
+ * {@code init_weights}, which overwrites guided-diffusion's {@code zero_module}; with {@code zeroInitOutputs}
+ * the output convolution, each ResBlock's second convolution and the attention projection start at zero
+ * instead (guided-diffusion's own initialization).
  * Dropout multiplies by masks fed as placeholders ({@link #dropoutMasks()}), drawn in Java, with the
  * inverted-dropout scale 1/(1-p) folded into the mask.
  */
@@ -96,7 +103,8 @@ final class EpsNet {
                 skipCh.push(ch);
             }
             if (level < mult.size() - 1) {
-                h = l.conv("down" + level, h, ch, ch, 3, 2, false);
+                h = spec.resblockUpdown() ? resBlock(h, emb, ch, ch, s, Resample.DOWN)
+                        : l.conv("down" + level, h, ch, ch, 3, 2, false);
                 s /= 2;
                 skips.push(h);
                 skipCh.push(ch);
@@ -116,18 +124,40 @@ final class EpsNet {
                 ch = out;
             }
             if (level > 0) {
-                h = l.conv("up" + level, sd.cnn().upsampling2d(h, 2, 2, true), ch, ch, 3);
+                h = spec.resblockUpdown() ? resBlock(h, emb, ch, ch, s, Resample.UP)
+                        : l.conv("up" + level, sd.cnn().upsampling2d(h, 2, 2, true), ch, ch, 3);
                 s *= 2;
             }
         }
         h = l.silu(l.groupNorm("out_gn", h, n, ch, spec.groups(), s, s));
-        return l.conv("out", h, ch, 3, 3, 1, true);
+        return l.conv("out", h, ch, 3, 3, 1, spec.zeroInitOutputs());
     }
 
+    /** Whether a ResBlock also halves or doubles the resolution (guided-diffusion's {@code down=} / {@code up=}). */
+    private enum Resample { NONE, DOWN, UP }
+
     private SDVariable resBlock(SDVariable x, SDVariable emb, int in, int out, long s) {
+        return resBlock(x, emb, in, out, s, Resample.NONE);
+    }
+
+    /**
+     * A time-conditioned ResBlock on [n, in, s, s]. With {@code DOWN} / {@code UP} both paths are resampled after
+     * the first GroupNorm and SiLU (2x2 average pooling / nearest x2, as guided-diffusion's {@code ResBlock(...,
+     * down=True / up=True)}), so the output is [n, out, s/2, s/2] / [n, out, 2s, 2s].
+     */
+    private SDVariable resBlock(SDVariable x, SDVariable emb, int in, int out, long s, Resample resample) {
         SameDiff sd = l.sameDiff();
         String name = "res" + (blocks++);
         SDVariable h = l.silu(l.groupNorm(name + "/gn1", x, n, in, spec.groups(), s, s));
+        if (resample == Resample.DOWN) {
+            h = l.avgPool2(h);
+            x = l.avgPool2(x);
+            s /= 2;
+        } else if (resample == Resample.UP) {
+            h = sd.cnn().upsampling2d(h, 2, 2, true);
+            x = sd.cnn().upsampling2d(x, 2, 2, true);
+            s *= 2;
+        }
         h = l.conv(name + "/conv1", h, in, out, 3);
         SDVariable ss = l.dense(name + "/emb", l.silu(emb), 4 * spec.width(), 2 * out, false);
         SDVariable scale = sd.reshape(sd.slice(ss, new int[] {0, 0}, (int) n, out), n, out, 1, 1);
@@ -140,12 +170,12 @@ final class EpsNet {
             masks.add(new DropoutMask(mask, shape));
             h = h.mul(sd.placeHolder(mask, l.dataType(), shape));
         }
-        h = l.conv(name + "/conv2", h, out, out, 3, 1, true);
+        h = l.conv(name + "/conv2", h, out, out, 3, 1, spec.zeroInitOutputs());
         SDVariable skip = in == out ? x : l.conv(name + "/skip", x, in, out, 1);
         return skip.add(h);
     }
 
-    /** Multi-head self-attention over the H*W positions, 32 channels per head, zero-initialized projection. */
+    /** Multi-head self-attention over the H*W positions, 32 channels per head. */
     private SDVariable attention(SDVariable x, int ch, long s) {
         SameDiff sd = l.sameDiff();
         int heads = Math.max(1, ch / 32);
@@ -161,7 +191,7 @@ final class EpsNet {
         SDVariable logits = sd.mmul(sd.permute(q, 0, 2, 1), k).mul(1.0 / Math.sqrt(d));
         SDVariable wts = sd.nn().softmax(logits, 2);
         SDVariable a = sd.mmul(v, sd.permute(wts, 0, 2, 1));
-        SDVariable out = l.conv("attn/proj", sd.reshape(a, n, ch, s, s), ch, ch, 1, 1, true);
+        SDVariable out = l.conv("attn/proj", sd.reshape(a, n, ch, s, s), ch, ch, 1, 1, spec.zeroInitOutputs());
         return x.add(out);
     }
 }

@@ -92,7 +92,7 @@ final class JointGraph {
         SDVariable ys = sd.placeHolder(YS, dt, b, 3, s, s);
 
         if (!plan.usesDiffusion()) {
-            SDVariable r = RestorerNets.build(g, xs, rs);
+            SDVariable r = RestorerNets.build(g, xs, rs, b, s, s);
             SDVariable yhat = sd.identity(RESTORED_SYNTHETIC, rs.residual() ? xs.add(r) : r);
             SDVariable lres = charbonnier(sd, ys, yhat, ls.charbonnierEpsilon());
             sd.identity(LOSS, lres);
@@ -109,7 +109,7 @@ final class JointGraph {
         SDVariable resWeight = sd.placeHolder(RES_WEIGHT, dt);
 
         // 1. the restorer, once on both domains
-        SDVariable both = RestorerNets.build(g, sd.concat(0, xs, xr), rs);
+        SDVariable both = RestorerNets.build(g, sd.concat(0, xs, xr), rs, 2 * b, s, s);
         SDVariable rSyn = sd.slice(both, new int[] {0, 0, 0, 0}, batch, 3, size, size);
         SDVariable rReal = sd.slice(both, new int[] {batch, 0, 0, 0}, batch, 3, size, size);
         SDVariable yhatS;
@@ -169,10 +169,10 @@ final class JointGraph {
             SDVariable eNeg = sd.slice(net.output, new int[] {batch, 0, 0, 0}, batch, 3, size, size);
             SDVariable mseNeg = sd.identity(MSE_NEG, Layers.squared(eps.sub(eNeg)).mean());
             SDVariable triplet = sd.nn().relu(msePos.sub(mseNeg).add(ls.tripletMargin()), 0);
-            lnoise = msePos.add(triplet).mul(0.5);
+            lnoise = msePos.add(triplet).mul(LossSpec.NOISE_LOSS_SCALE);
             terms.add(MSE_NEG);
         } else {
-            lnoise = msePos;
+            lnoise = msePos.mul(LossSpec.NOISE_LOSS_SCALE); // the same weight on mse_pos in every variant
         }
         lnoise = sd.identity(L_NOISE, lnoise);
         terms.add(L_NOISE);

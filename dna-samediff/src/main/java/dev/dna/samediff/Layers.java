@@ -22,14 +22,14 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Building blocks of the networks, on one {@link SameDiff} graph, all in NCHW. Only ops whose
- * gradients were checked in M2.1 are used (see the gradient tests); in particular no BatchNorm, no
- * gather, no resize, no reflect padding, no built-in losses, no random ops.
+ * gradients were checked in M2.1 are used in training (see the gradient tests); in particular no BatchNorm, no
+ * gather, no resize (only in inference graphs), no reflect padding, no built-in losses, no random ops.
  *
  * <p>Parameters are created with values drawn in Java from one seeded generator, in creation order, so
  * that a network's initial weights are a function of its spec and seed. Convolution weights are YXIO
  * {@code [kH, kW, in, out]} (OIYX fails in backprop in M2.1; the exporter transposes); initialization is
- * Kaiming-normal (fan-in, gain sqrt 2) with zero bias, as in the reference; {@code zero} weights are
- * used where the reference zero-initializes (output convolutions of the diffusion net).
+ * Kaiming-normal (fan-in, gain sqrt 2) with zero bias, as the authors' {@code init_weights}; {@code zeroInit}
+ * weights are for the diffusion net's optional guided-diffusion initialization.
  */
 public final class Layers {
     private final SameDiff sd;
@@ -139,12 +139,27 @@ public final class Layers {
     }
 
     /**
-     * Doubles H and W of [N, C, H, W]. {@code BILINEAR} equals PyTorch's
-     * {@code interpolate(scale_factor=2, mode='bilinear', align_corners=False)}: nearest upsampling, then
-     * a fixed depthwise [1/4, 1/2, 1/4] x [1/4, 1/2, 1/4] filter over replicate-padded borders (the
-     * padding built from slices and concat, whose gradients are exact).
+     * Doubles H and W of [N, C, H, W] whose sizes are only known at run time (the inference graph). Identical
+     * to {@link #upsample2(String, SDVariable, Upsampling, long...)} except that {@code BILINEAR_ALIGN_CORNERS}
+     * is a forward-only resize (no gradient), which is all inference needs.
      */
     public SDVariable upsample2(String name, SDVariable x, int channels, Upsampling mode) {
+        return upsample2(name, x, mode, -1, channels, -1, -1);
+    }
+
+    /**
+     * Doubles H and W of {@code x} = [N, C, H, W] ({@code nchw} its shape; -1 where unknown until run time).
+     * {@code BILINEAR} equals PyTorch's {@code interpolate(scale_factor=2, mode='bilinear', align_corners=False)}:
+     * nearest upsampling, then a fixed depthwise [1/4, 1/2, 1/4] x [1/4, 1/2, 1/4] filter over replicate-padded
+     * borders (the padding built from slices and concat, whose gradients are exact). {@code BILINEAR_ALIGN_CORNERS}
+     * equals {@code align_corners=True} (the authors' restorer): with H and W known, {@code A_H x A_W^T} for the
+     * fixed interpolation matrices of {@link #alignCornersMatrix} (reshape, matmul and permute, all with exact
+     * gradients); with them unknown, M2.1's {@code resize_bilinear} in NHWC, which has no gradient.
+     */
+    public SDVariable upsample2(String name, SDVariable x, Upsampling mode, long... nchw) {
+        checkArgument(nchw.length == 4 && nchw[1] > 0, "upsample2 needs the [N, C, H, W] shape with C known, got %s",
+                java.util.Arrays.toString(nchw));
+        int channels = Math.toIntExact(nchw[1]);
         return switch (mode) {
             case NEAREST -> sd.cnn().upsampling2d(x, 2, 2, true);
             case TRANSPOSED_CONV -> {
@@ -171,7 +186,81 @@ public final class Layers {
                         .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
                 yield sd.cnn().depthWiseConv2d(prefix + name, padded, kernel, c);
             }
+            case BILINEAR_ALIGN_CORNERS -> nchw[0] > 0 && nchw[2] > 0 && nchw[3] > 0
+                    ? alignCornersProduct(name, x, nchw[0], channels, nchw[2], nchw[3])
+                    : alignCornersResize(x);
         };
+    }
+
+    /**
+     * The [2n, n] matrix of 2x linear interpolation with aligned corners: row i samples the input at
+     * {@code s = i (n - 1) / (2n - 1)}, {@code A[i][j] = max(0, 1 - |s - j|)} (a single 1 per row for n = 1).
+     */
+    public static double[][] alignCornersMatrix(int n) {
+        checkArgument(n >= 1, "interpolation needs n >= 1, got %s", n);
+        double[][] a = new double[2 * n][n];
+        for (int i = 0; i < 2 * n; i++) {
+            double s = n == 1 ? 0 : i * (n - 1.0) / (2 * n - 1.0);
+            for (int j = 0; j < n; j++) {
+                a[i][j] = Math.max(0, 1 - Math.abs(s - j));
+            }
+        }
+        return a;
+    }
+
+    private SDVariable interpolationConstant(String name, int n) {
+        double[][] a = alignCornersMatrix(n);
+        double[] t = new double[2 * n * n]; // A^T, [n, 2n]
+        for (int i = 0; i < 2 * n; i++) {
+            for (int j = 0; j < n; j++) {
+                t[j * 2 * n + i] = a[i][j];
+            }
+        }
+        String key = prefix + name;
+        SDVariable existing = sd.getVariable(key);
+        return existing != null ? existing : constant(name, Nd4j.create(t, new long[] {n, 2L * n}, DataType.DOUBLE));
+    }
+
+    /** [N, C, H, W] to [N, C, 2H, 2W] as {@code A_H x A_W^T}: rows, then (after a transpose) columns. */
+    private SDVariable alignCornersProduct(String name, SDVariable x, long n, long c, long h, long w) {
+        SDVariable aw = interpolationConstant("interp" + w, Math.toIntExact(w));
+        SDVariable ah = interpolationConstant("interp" + h, Math.toIntExact(h));
+        SDVariable rows = sd.mmul(sd.reshape(x, n * c * h, w), aw);                      // [N C H, 2W]
+        SDVariable t = sd.permute(sd.reshape(rows, n * c, h, 2 * w), 0, 2, 1);           // [N C, 2W, H]
+        SDVariable cols = sd.mmul(sd.reshape(t, n * c * 2 * w, h), ah);                  // [N C 2W, 2H]
+        SDVariable back = sd.permute(sd.reshape(cols, n * c, 2 * w, 2 * h), 0, 2, 1);    // [N C, 2H, 2W]
+        return sd.reshape(back, n, c, 2 * h, 2 * w);
+    }
+
+    /** [N, C, H, W] to [N, C, 2H, 2W] with sizes known at run time: NHWC {@code resize_bilinear}, corners aligned. */
+    private SDVariable alignCornersResize(SDVariable x) {
+        SDVariable nhwc = sd.permute(x, 0, 2, 3, 1);
+        SDVariable size = sd.stridedSlice(sd.shape(nhwc), new long[] {1}, new long[] {3}, new long[] {1}).mul(2);
+        SDVariable up = new ResizeBilinearDynamic(sd, nhwc, size, true).outputVariable();
+        return sd.permute(up, 0, 3, 1, 2);
+    }
+
+    /**
+     * M2.1's {@code resize_bilinear} with its output size as an input tensor (its Java class takes only static
+     * sizes): inputs [N, H, W, C] and integer [2] (new H, new W); boolean args alignCorners, halfPixelCenters.
+     */
+    static final class ResizeBilinearDynamic extends org.nd4j.linalg.api.ops.DynamicCustomOp {
+        ResizeBilinearDynamic(SameDiff sd, SDVariable x, SDVariable size, boolean alignCorners) {
+            super(null, sd, new SDVariable[] {x, size});
+            addBArgument(alignCorners, false);
+        }
+
+        public ResizeBilinearDynamic() {}
+
+        @Override
+        public String opName() {
+            return "resize_bilinear";
+        }
+
+        @Override
+        public java.util.List<DataType> calculateOutputDataTypes(java.util.List<DataType> in) {
+            return java.util.List.of(in.get(0));
+        }
     }
 
     /** Pads H and W by one pixel on each side, repeating the edge: [N, C, H, W] to [N, C, H+2, W+2]. */

@@ -30,10 +30,13 @@ public final class RestorerNets {
         CUSTOM.put(name, factory);
     }
 
-    /** The network output G(x) (not yet added to x). */
-    static SDVariable build(Layers l, SDVariable x, RestorerSpec spec) {
+    /**
+     * The network output G(x) (not yet added to x) for x = [n, 3, h, w]; -1 for a size known only at run time
+     * (the inference graph). Static sizes let a UNet's aligned-corner upsampling be differentiable.
+     */
+    static SDVariable build(Layers l, SDVariable x, RestorerSpec spec, long n, long h, long w) {
         if (spec instanceof UNetRestorerSpec u) {
-            return unet(l, x, u);
+            return unet(l, x, u, n, h, w);
         }
         if (spec instanceof DnCnnRestorerSpec d) {
             return dncnn(l, x, d);
@@ -45,30 +48,36 @@ public final class RestorerNets {
         return f.build(l, x, c);
     }
 
-    private static SDVariable unet(Layers l, SDVariable x, UNetRestorerSpec s) {
+    private static SDVariable unet(Layers l, SDVariable x, UNetRestorerSpec s, long n, long h, long w) {
         Deque<SDVariable> skips = new ArrayDeque<>();
-        SDVariable h = x;
+        SDVariable y = x;
         int in = 3;
         for (int i = 0; i < s.depth(); i++) {
             int ch = s.width() << i;
-            h = l.activation(l.conv("enc" + i + "a", h, in, ch, 3), s.activation());
-            h = l.activation(l.conv("enc" + i + "b", h, ch, ch, 3), s.activation());
-            skips.push(h);
-            h = l.avgPool2(h);
+            y = l.activation(l.conv("enc" + i + "a", y, in, ch, 3), s.activation());
+            y = l.activation(l.conv("enc" + i + "b", y, ch, ch, 3), s.activation());
+            skips.push(y);
+            y = l.avgPool2(y);
             in = ch;
         }
         int ch = s.width() << s.depth();
-        h = l.activation(l.conv("mid_a", h, in, ch, 3), s.activation());
-        h = l.activation(l.conv("mid_b", h, ch, ch, 3), s.activation());
+        y = l.activation(l.conv("mid_a", y, in, ch, 3), s.activation());
+        y = l.activation(l.conv("mid_b", y, ch, ch, 3), s.activation());
         for (int i = s.depth() - 1; i >= 0; i--) {
             int out = s.width() << i;
-            h = l.upsample2("up" + i, h, ch, s.upsampling());
-            h = l.sameDiff().concat(1, h, skips.pop());
-            h = l.activation(l.conv("dec" + i + "a", h, ch + out, out, 3), s.activation());
-            h = l.activation(l.conv("dec" + i + "b", h, out, out, 3), s.activation());
+            long side = 1L << (i + 1);
+            y = l.upsample2("up" + i, y, s.upsampling(), n, ch, h > 0 ? h / side : -1, w > 0 ? w / side : -1);
+            int concatenated = ch + out;
+            if (s.upConv()) {
+                y = l.conv("up" + i + "_conv", y, ch, out, 3);
+                concatenated = 2 * out;
+            }
+            y = l.sameDiff().concat(1, y, skips.pop());
+            y = l.activation(l.conv("dec" + i + "a", y, concatenated, out, 3), s.activation());
+            y = l.activation(l.conv("dec" + i + "b", y, out, out, 3), s.activation());
             ch = out;
         }
-        return l.conv("out", h, ch, 3, 1);
+        return l.conv("out", y, ch, 3, s.outKernel());
     }
 
     private static SDVariable dncnn(Layers l, SDVariable x, DnCnnRestorerSpec s) {

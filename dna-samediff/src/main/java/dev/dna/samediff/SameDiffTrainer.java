@@ -124,8 +124,10 @@ public final class SameDiffTrainer {
     }
 
     /**
-     * Measures PSNR/SSIM of the (EMA) restorer on aligned held-out pairs every {@code every} steps and at
-     * the last step.
+     * Measures PSNR/SSIM on aligned held-out pairs every {@code every} steps and at the last step, of the EMA
+     * restorer (what {@link #fit} returns) and of the raw weights (what the authors validate); see
+     * {@link ValidationReport}. The CSV gets both ({@code val_psnr, val_ssim} and {@code val_psnr_raw,
+     * val_ssim_raw}).
      */
     public SameDiffTrainer validateEvery(int every, ImageSet degraded, ImageSet clean) {
         checkArgument(every >= 1, "validation interval must be >= 1, got %s", every);
@@ -233,9 +235,8 @@ public final class SameDiffTrainer {
                 listeners.forEach(l -> l.onStep(report));
                 ValidationReport val = null;
                 if (validator != null && (step % validateEvery == 0 || step == last)) {
-                    validator.setWeights(r.resultWeights());
                     double[] norms = restorerGradNorms(r, gradients, feed, lambda);
-                    val = validate(validator, step, inputPsnr, norms);
+                    val = validate(validator, r, step, inputPsnr, norms);
                     ValidationReport v = val;
                     listeners.forEach(l -> l.onValidation(v));
                 }
@@ -277,7 +278,7 @@ public final class SameDiffTrainer {
         StringBuilder sb = new StringBuilder();
         r.losses().forEach((k, x) -> sb.append(k).append(' ').append(String.format(Locale.ROOT, "%.4f", x)).append(' '));
         if (v != null) {
-            sb.append(String.format(Locale.ROOT, "val %.2f dB", v.psnr()));
+            sb.append(String.format(Locale.ROOT, "val %.2f dB (raw %.2f)", v.psnr(), v.rawPsnr()));
         }
         return sb.toString().trim();
     }
@@ -322,16 +323,28 @@ public final class SameDiffTrainer {
         return Math.sqrt(sq);
     }
 
-    private ValidationReport validate(TrainedRestorer r, long step, double inputPsnr, double[] gradNorms) {
+    /** Validates the returned (EMA) weights and, when they differ, the raw weights of the step. */
+    private ValidationReport validate(TrainedRestorer validator, Run r, long step, double inputPsnr, double[] gradNorms) {
+        validator.setWeights(r.resultWeights());
+        double[] ema = quality(validator);
+        double[] raw = ema;
+        if (plan.emaDecay() > 0) {
+            validator.setWeights(r.rawWeights());
+            raw = quality(validator);
+        }
+        return new ValidationReport(step, ema[0], ema[1], raw[0], raw[1], inputPsnr, gradNorms[0], gradNorms[1]);
+    }
+
+    /** Mean PSNR and SSIM of {@code restorer} on the validation pairs. */
+    private double[] quality(TrainedRestorer restorer) {
         double psnr = 0;
         double ssim = 0;
         for (int i = 0; i < valClean.size(); i++) {
-            Image y = r.restore(valDegraded.get(i));
+            Image y = restorer.restore(valDegraded.get(i));
             psnr += Metrics.psnr(valClean.get(i), y);
             ssim += Metrics.ssim(valClean.get(i), y);
         }
-        return new ValidationReport(step, psnr / valClean.size(), ssim / valClean.size(), inputPsnr, gradNorms[0],
-                gradNorms[1]);
+        return new double[] {psnr / valClean.size(), ssim / valClean.size()};
     }
 
     private BufferedWriter csvWriter(List<String> terms) throws IOException {
@@ -345,7 +358,7 @@ public final class SameDiffTrainer {
         BufferedWriter w = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         if (fresh) {
-            w.write("step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise\n");
+            w.write("step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw\n");
         }
         return w;
     }
@@ -359,6 +372,8 @@ public final class SameDiffTrainer {
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.5f", v.ssim()));
         sb.append(',').append(v == null ? "" : fmt(v.restorationGradNorm()));
         sb.append(',').append(v == null || Double.isNaN(v.noiseGradNorm()) ? "" : fmt(v.noiseGradNorm()));
+        sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.4f", v.rawPsnr()));
+        sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.5f", v.rawSsim()));
         w.write(sb.append('\n').toString());
         w.flush();
     }
@@ -436,6 +451,15 @@ public final class SameDiffTrainer {
                     }
                 }
             }
+        }
+
+        /** The restorer's current (raw) weights, views of the graph's arrays. */
+        Map<String, INDArray> rawWeights() {
+            Map<String, INDArray> out = new LinkedHashMap<>();
+            for (String p : restorerParams) {
+                out.put(p, graph.sd.getVariable(p).getArr());
+            }
+            return out;
         }
 
         Map<String, INDArray> resultWeights() {

@@ -92,7 +92,7 @@ public final class TrainedRestorer implements ImageRestorer {
         SameDiff sd = SameDiff.create();
         Layers l = new Layers(sd, DataType.FLOAT, Rngs.stream(seed, "init/restorer"), JointGraph.RESTORER_PREFIX);
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, -1, -1);
-        SDVariable r = RestorerNets.build(l, x, spec);
+        SDVariable r = RestorerNets.build(l, x, spec, -1, -1, -1);
         sd.identity(OUTPUT, spec.residual() ? x.add(r) : r);
         return sd;
     }

@@ -117,7 +117,7 @@ class LayersGradientTest {
     @ParameterizedTest
     @EnumSource(Upsampling.class)
     void upsampling(Upsampling mode) {
-        checkOp(3, (l, x) -> l.upsample2("u", x, 3, mode));
+        checkOp(3, (l, x) -> l.upsample2("u", x, mode, 2, 3, 4, 4));
     }
 
     @Test
@@ -189,6 +189,50 @@ class LayersGradientTest {
                     double v = (1 - fy) * ((1 - fx) * in.getDouble(0, c, y0, x0) + fx * in.getDouble(0, c, y0, x1))
                             + fy * ((1 - fx) * in.getDouble(0, c, y1, x0) + fx * in.getDouble(0, c, y1, x1));
                     assertEquals(v, out.getDouble(0, c, oy, ox), 1e-12, "at " + c + "," + oy + "," + ox);
+                }
+            }
+        }
+    }
+
+    /**
+     * PyTorch's {@code interpolate(scale_factor=2, mode='bilinear', align_corners=True)}: output pixel i of a side
+     * of n samples the input at {@code i (n - 1) / (2n - 1)}. Both forms must equal it: the matrix product of the
+     * training graph (static sizes) and the resize of the inference graph (sizes known at run time).
+     */
+    @Test
+    void bilinearAlignCornersEqualsPytorchInTrainingAndInferenceGraphs() {
+        INDArray in = random(4, 2, 2, 3, 5);
+        for (boolean staticShape : new boolean[] {true, false}) {
+            SameDiff sd = SameDiff.create();
+            Layers l = new Layers(sd, DataType.DOUBLE, Rngs.create(7), "T/");
+            INDArray out;
+            if (staticShape) {
+                out = l.upsample2("u", sd.constant("x", in), Upsampling.BILINEAR_ALIGN_CORNERS, 2, 2, 3, 5).eval();
+            } else {
+                SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 2, -1, -1);
+                SDVariable y = l.upsample2("u", x, 2, Upsampling.BILINEAR_ALIGN_CORNERS);
+                out = y.eval(Map.of("x", in.castTo(DataType.FLOAT))).castTo(DataType.DOUBLE);
+            }
+            assertArrayEquals(new long[] {2, 2, 6, 10}, out.shape());
+            double tol = staticShape ? 1e-12 : 1e-5;
+            for (int n = 0; n < 2; n++) {
+                for (int c = 0; c < 2; c++) {
+                    for (int oy = 0; oy < 6; oy++) {
+                        for (int ox = 0; ox < 10; ox++) {
+                            double sy = oy * 2.0 / 5.0;
+                            double sx = ox * 4.0 / 9.0;
+                            int y0 = (int) sy;
+                            int x0 = (int) sx;
+                            int y1 = Math.min(y0 + 1, 2);
+                            int x1 = Math.min(x0 + 1, 4);
+                            double fy = sy - y0;
+                            double fx = sx - x0;
+                            double v = (1 - fy) * ((1 - fx) * in.getDouble(n, c, y0, x0) + fx * in.getDouble(n, c, y0, x1))
+                                    + fy * ((1 - fx) * in.getDouble(n, c, y1, x0) + fx * in.getDouble(n, c, y1, x1));
+                            assertEquals(v, out.getDouble(n, c, oy, ox), tol,
+                                    (staticShape ? "static" : "dynamic") + " at " + n + "," + c + "," + oy + "," + ox);
+                        }
+                    }
                 }
             }
         }

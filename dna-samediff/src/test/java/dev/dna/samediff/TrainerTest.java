@@ -208,10 +208,19 @@ class TrainerTest {
         double lastAvg = loss.subList(35, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         assertTrue(lastAvg < 0.8 * first, "loss did not fall: " + first + " -> " + lastAvg);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim,grad_res,grad_noise", lines.get(0));
+        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw",
+                lines.get(0));
         assertEquals(41, lines.size());
         assertEquals(2, vals.size());
-        assertEquals(8, lines.get(20).split(",").length, lines.get(20)); // grad_noise empty: no diffusion
+        String[] row = lines.get(20).split(",", -1);
+        assertEquals(11, row.length, lines.get(20));
+        assertEquals("", row[8], "grad_noise empty: no diffusion");
+        // the raw weights are validated beside the EMA (the authors validate the raw ones)
+        assertEquals(String.format(java.util.Locale.ROOT, "%.4f", vals.get(0).rawPsnr()), row[9]);
+        assertTrue(vals.get(0).rawPsnr() > vals.get(0).inputPsnr() - 10 && Double.isFinite(vals.get(1).rawSsim()), vals.toString());
+        if (p.emaDecay() > 0) {
+            assertNotEquals(vals.get(0).psnr(), vals.get(0).rawPsnr(), "EMA and raw weights differ after 20 steps");
+        }
         assertTrue(vals.get(0).restorationGradNorm() > 0 && Double.isNaN(vals.get(0).noiseGradNorm()), vals.toString());
         assertTrue(vals.get(1).psnr() > vals.get(0).psnr(), "validation PSNR should rise with training: " + vals);
         assertTrue(vals.get(0).inputPsnr() > 15 && vals.get(0).inputPsnr() < 25, "input PSNR at sigma 25: " + vals);

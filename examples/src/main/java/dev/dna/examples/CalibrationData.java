@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.data.ImageSet;
+import dev.dna.api.data.Realizations;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.Degradation;
 import dev.dna.api.image.Image;
@@ -33,15 +34,16 @@ final class CalibrationData {
     private CalibrationData() {}
 
     static void write(Path dir, ImageSet train, List<Image> testClean, List<Image> testReal, Degradation synthetic,
-            Degradation real, int realizations, Map<String, AdaptationPlan> plans) throws IOException {
+            Degradation real, Realizations realOfTrain, Map<String, AdaptationPlan> plans) throws IOException {
         Files.createDirectories(dir);
+        int realizations = realOfTrain.perImage();
         Awgn awgn = synthetic instanceof Awgn a ? a : null;
         double rounding = 0;
         for (int i = 0; i < train.size(); i++) {
             rounding = Math.max(rounding, writeNpy(dir.resolve("train_clean_" + i + ".npy"), train.get(i)));
             for (int k = 0; k < realizations; k++) {
                 rounding = Math.max(rounding, writeNpy(dir.resolve("train_real_" + i + "_" + k + ".npy"),
-                        real.apply(train.get(i), 3_000_000L + 1000L * i + k)));
+                        realOfTrain.get(i, k)));
                 if (awgn == null) {
                     rounding = Math.max(rounding, writeNpy(dir.resolve("train_syn_" + i + "_" + k + ".npy"),
                             synthetic.apply(train.get(i), 4_000_000L + 1000L * i + k)));

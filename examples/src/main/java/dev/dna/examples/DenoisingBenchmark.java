@@ -9,6 +9,7 @@ import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.data.ImageSet;
 import dev.dna.api.data.PatchDataset;
 import dev.dna.api.data.PatchSampler;
+import dev.dna.api.data.Realizations;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.Blur;
 import dev.dna.api.degrade.RainStreaks;
@@ -113,6 +114,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/BENCHMARKS.md)")
     double tripletMargin;
 
+    @Option(names = "--ramp-steps", description = "steps over which lambda ramps up (in the authors' 300 stages), then holds; "
+            + "the authors ramp over 300 epochs of a longer run (default: a fifth of --steps, 2,000 in the long mode)")
+    Integer rampSteps;
+
     @Option(names = "--stop-after", description = "end each run after this many steps, with the plan (and its lambda ramp) "
             + "still set for --steps: a partial long run (default: run all steps)")
     Integer stopAfter;
@@ -199,8 +204,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     Path exportDir;
 
     @Option(names = "--realizations", defaultValue = "6",
-            description = "with --export-calibration-data: realizations per training photo of the real domain, and of the synthetic one "
-                    + "for deraining and deblurring (denoising's AWGN is drawn by the mirror) (default: ${DEFAULT-VALUE})")
+            description = "realizations per training photo of the real domain: whole photos are degraded once into this many fixed "
+                    + "images, which training then crops and flips, as with real photographs; with --export-calibration-data also of "
+                    + "the synthetic one for deraining and deblurring (denoising's AWGN is drawn by the mirror) (default: ${DEFAULT-VALUE})")
     int realizations;
 
     @Option(names = "--domain", defaultValue = "hard",
@@ -209,11 +215,19 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     + "(1.5..3.5 px), each with noise and JPEG (default: ${DEFAULT-VALUE})")
     String domain;
 
+    /** The training photos degraded by the real domain, {@code --realizations} fixed realizations each (seeds 3,000,000 + ...). */
+    Realizations realOfTrain(ImageSet train) {
+        return Realizations.of(train, realDomain(), realizations, REAL_REALIZATION_SEED);
+    }
+
+    static final long REAL_REALIZATION_SEED = 3_000_000L;
+
     AdaptationPlan fullPlan(long seed) {
         return Adaptation.of(Restorers.unet(width, 2))
                 .withDiffusion(Diffusion.unet(diffusionWidth).multipliers(1, 2).resBlocks(1).middleAttention(false)
                         .dropout(0.1))
                 .noiseWeight(noiseWeight)
+                .noiseWeightRamp(5, rampSteps != null ? rampSteps : Math.max(1, steps / 5))
                 .tripletMargin(tripletMargin)
                 .channelShuffle()
                 .residualSwap()
@@ -279,13 +293,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             for (String v : variants) {
                 plans.put(v, variantPlan(full, v));
             }
-            CalibrationData.write(exportDir, train, clean, real, syntheticDomain(), realDomain(), realizations, plans);
+            CalibrationData.write(exportDir, train, clean, real, syntheticDomain(), realDomain(), realOfTrain(train), plans);
             System.out.println("wrote calibration data to " + exportDir);
             return 0;
         }
         PatchSampler sampler = new PatchSampler(patch, true);
         PatchDataset synPairs = PatchDataset.synthetic(train, syntheticDomain(), sampler);
-        PatchDataset realImages = PatchDataset.synthetic(train, realDomain(), sampler);
+        // the real domain as real photographs come: whole images degraded once into fixed realizations, then cropped
+        Realizations realOfTrain = realOfTrain(train);
+        PatchDataset realImages = PatchDataset.paired(realOfTrain.degraded(), realOfTrain.clean(), sampler);
 
         List<String> rows = new ArrayList<>();
         rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds");

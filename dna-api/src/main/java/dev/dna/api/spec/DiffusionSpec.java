@@ -18,11 +18,23 @@ import java.util.List;
  * the middle block; {@code dropout} is applied inside each residual block. H and W must be multiples of
  * {@code 2^(multipliers.size() - 1)}.
  *
- * <p>Reference: width 64, multipliers 1/2/4/8, 2 res blocks, 32 groups, middle attention, dropout 0.2
- * (62.6 M parameters), schedule {@link NoiseScheduleSpec#reference()}.
+ * <p>Between levels, {@code resblockUpdown} (the authors' {@code resblock_updown=True}) halves and doubles
+ * the resolution with time-conditioned residual blocks that average-pool (down) or nearest-upsample (up) both
+ * their input and their branch after the first GroupNorm and SiLU; without it, a stride-2 3x3 convolution
+ * (down) and nearest upsampling followed by a 3x3 convolution (up), guided-diffusion's {@code conv_resample}.
+ *
+ * <p>Initialization is Kaiming-normal (fan-in) with zero biases on every convolution and dense layer: the
+ * authors' {@code init_weights} runs over the whole network after it is built, and so overwrites
+ * guided-diffusion's {@code zero_module} layers (each residual block's second convolution, the attention's
+ * output projection and the output convolution). {@code zeroInitOutputs} starts those layers at zero instead,
+ * as guided-diffusion alone would.
+ *
+ * <p>Reference (the authors' {@code Denoising/configs/options_train.json}): width 64, multipliers 1/2/4/8, 2
+ * res blocks, 32 groups, middle attention, dropout 0.2, resblock up/down, Kaiming everywhere: 62,643,075
+ * parameters, as in their code; schedule {@link NoiseScheduleSpec#reference()}.
  */
 public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks, int groups, boolean middleAttention,
-        double dropout, NoiseScheduleSpec schedule) {
+        double dropout, boolean resblockUpdown, boolean zeroInitOutputs, NoiseScheduleSpec schedule) {
 
     public DiffusionSpec {
         checkArgument(width >= 1 && width <= 1024, "diffusion.width must be in [1, 1024], got %s", width);
@@ -45,7 +57,7 @@ public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks,
 
     /** The reference EpsNet and schedule. */
     public static DiffusionSpec reference() {
-        return new DiffusionSpec(64, List.of(1, 2, 4, 8), 2, 32, true, 0.2, NoiseScheduleSpec.reference());
+        return new DiffusionSpec(64, List.of(1, 2, 4, 8), 2, 32, true, 0.2, true, false, NoiseScheduleSpec.reference());
     }
 
     /** H and W of the network input must be multiples of this. */
@@ -54,31 +66,43 @@ public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks,
     }
 
     public DiffusionSpec width(int width) {
-        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
     public DiffusionSpec multipliers(int... multipliers) {
-        return new DiffusionSpec(width, Ints.asList(multipliers), resBlocks, groups, middleAttention, dropout, schedule);
+        return new DiffusionSpec(width, Ints.asList(multipliers), resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
     public DiffusionSpec resBlocks(int resBlocks) {
-        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
     public DiffusionSpec groups(int groups) {
-        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
     public DiffusionSpec middleAttention(boolean middleAttention) {
-        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
     public DiffusionSpec dropout(double dropout) {
-        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
+    }
+
+    /** Residual blocks with average pooling / nearest upsampling between levels (true, the authors'), or convolutions. */
+    public DiffusionSpec resblockUpdown(boolean resblockUpdown) {
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown,
+                zeroInitOutputs, schedule);
+    }
+
+    /** Whether guided-diffusion's zero-initialized layers start at zero (false: Kaiming, the authors'). */
+    public DiffusionSpec zeroInitOutputs(boolean zeroInitOutputs) {
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown,
+                zeroInitOutputs, schedule);
     }
 
     public DiffusionSpec schedule(NoiseScheduleSpec schedule) {
-        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, schedule);
+        return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
     /** Same betas over {@code timesteps} steps; t is drawn from [1, timesteps - 1]. */
@@ -96,6 +120,7 @@ public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks,
 
     public String describe() {
         return "eps-unet(width=" + width + ", mult=" + multipliers + ", res=" + resBlocks + ", groups=" + groups
-                + (middleAttention ? ", attention" : "") + ", dropout=" + dropout + ", T=" + schedule.timesteps() + ")";
+                + (middleAttention ? ", attention" : "") + ", dropout=" + dropout + (resblockUpdown ? ", resblock up/down" : ", conv up/down")
+                + (zeroInitOutputs ? ", zero-init outputs" : "") + ", T=" + schedule.timesteps() + ")";
     }
 }

@@ -4,50 +4,70 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 /**
- * A plain UNet restorer, the reference's G: at each of {@code depth} levels two 3x3 convolutions
- * with {@code activation}, then 2x2 average pooling; channels {@code width * 2^level}; a bottleneck;
- * a decoder that upsamples ({@code upsampling}), concatenates the skip and applies two 3x3
- * convolutions; a final 1x1 convolution to 3 channels.
+ * A plain UNet restorer, the authors' G ({@code models/net/UNet.py}, {@code RestorationNet}): at each of
+ * {@code depth} levels two 3x3 convolutions with {@code activation}, then 2x2 average pooling; channels
+ * {@code width * 2^level}; a bottleneck of two 3x3 convolutions; a decoder that, per level, upsamples
+ * ({@code upsampling}), applies a 3x3 convolution {@code conv_up} to the level's channels when {@code upConv}
+ * (no activation after it), concatenates the skip and applies two 3x3 convolutions; a final
+ * {@code outKernel x outKernel} convolution to 3 channels (no activation).
+ * <pre>
+ *   decoder level i (out = width 2^i, h has 2 out channels):
+ *     upConv:   h = conv3x3(2 out -> out)(up(h)); h = concat(h, skip_i)            [N, 2 out, .., ..]
+ *     !upConv:  h = concat(up(h), skip_i)                                          [N, 3 out, .., ..]
+ *     h = act(conv3x3(-> out)(act(conv3x3(-> out)(h))))
+ * </pre>
  *
- * <p>Reference values: width 64, LEAKY_RELU (0.2), BILINEAR, residual, and four levels (64 to 512
- * channels), which is {@code depth = 3} here: {@code depth} counts the 2x downsamplings, the bottleneck
- * has {@code width * 2^depth} channels. {@code unet(64, 3)} has 7.78 M parameters (the reference 8.56 M);
- * {@code unet(64, 4)} has 31.4 M.
+ * <p>Reference values ({@code Restorers.unet}): LEAKY_RELU (0.2), BILINEAR_ALIGN_CORNERS, upConv, outKernel 3,
+ * residual; the authors' configuration is width 64 with four levels (64 to 512 channels), which is
+ * {@code depth = 3} here ({@code depth} counts the 2x downsamplings; the bottleneck has {@code width * 2^depth}
+ * channels): 8,559,171 parameters, as in their code. The layout of dna before it followed the authors
+ * ({@code upConv = false, outKernel = 1, BILINEAR}) has 7.78 M.
  *
  * @param depth number of 2x downsamplings, in [1, 6]; the input side must be a multiple of 2^depth
  * @param width channels of the first level, in [1, 1024]
- * @param activation nonlinearity after each 3x3 convolution
+ * @param activation nonlinearity after each 3x3 convolution of the levels
  * @param upsampling how the decoder doubles the resolution
  * @param residual whether {@code y = x + G(x)}
+ * @param upConv whether the decoder convolves the upsampled features before the concatenation (the authors')
+ * @param outKernel side of the last convolution's kernel, 1 or 3 (the authors': 3)
  */
-public record UNetRestorerSpec(int depth, int width, Activation activation, Upsampling upsampling, boolean residual)
-        implements RestorerSpec {
+public record UNetRestorerSpec(int depth, int width, Activation activation, Upsampling upsampling, boolean residual,
+        boolean upConv, int outKernel) implements RestorerSpec {
 
     public UNetRestorerSpec {
         checkArgument(depth >= 1 && depth <= 6, "restorer.depth must be in [1, 6], got %s", depth);
         checkArgument(width >= 1 && width <= 1024, "restorer.width must be in [1, 1024], got %s", width);
         checkNotNull(activation, "restorer.activation");
         checkNotNull(upsampling, "restorer.upsampling");
+        checkArgument(outKernel == 1 || outKernel == 3, "restorer.outKernel must be 1 or 3, got %s", outKernel);
     }
 
     public UNetRestorerSpec withDepth(int depth) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual);
+        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withWidth(int width) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual);
+        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withActivation(Activation activation) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual);
+        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withUpsampling(Upsampling upsampling) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual);
+        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withResidual(boolean residual) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual);
+        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+    }
+
+    public UNetRestorerSpec withUpConv(boolean upConv) {
+        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+    }
+
+    public UNetRestorerSpec withOutKernel(int outKernel) {
+        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
     }
 
     @Override
@@ -58,6 +78,6 @@ public record UNetRestorerSpec(int depth, int width, Activation activation, Upsa
     @Override
     public String describe() {
         return "unet(width=" + width + ", depth=" + depth + ", " + activation + ", " + upsampling
-                + (residual ? ", residual)" : ")");
+                + (upConv ? ", conv_up" : "") + ", out " + outKernel + "x" + outKernel + (residual ? ", residual)" : ")");
     }
 }
