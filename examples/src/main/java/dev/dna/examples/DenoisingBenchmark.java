@@ -441,6 +441,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             Charts.lines(out.resolve("real_psnr_mean.png"), "Real-domain PSNR on held-out photos during training, mean over seeds "
                     + seeds, "step", "PSNR (dB)", curves.meanVal(seeds.size()), false);
         }
+        Charts.lines(out.resolve("real_psnr_raw_vs_ema.png"), "Real-domain PSNR of the raw and the EMA restorer, mean over seeds "
+                + seeds, "step", "PSNR (dB)", curves.meanRawAndEma(seeds.size()), false);
         Charts.lines(out.resolve("losses.png"), "Loss terms (moving average of 10 steps, seed " + seeds.get(0) + ")", "step",
                 "loss", curves.loss, true);
         Charts.lines(out.resolve("grad_norms.png"), "Gradient norm each loss sends into the restorer (seed " + seeds.get(0)
@@ -490,10 +492,13 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         final Map<String, List<double[]>> loss = new LinkedHashMap<>();
         final Map<String, List<double[]>> grad = new LinkedHashMap<>();
         final Map<String, List<List<double[]>>> valBySeed = new LinkedHashMap<>();
+        /** The raw (not averaged) weights' validation PSNR, what the authors validate; empty in logs from before it. */
+        final Map<String, List<List<double[]>>> rawBySeed = new LinkedHashMap<>();
 
         /** Adds run {@code v}'s curves from its log (finished or not). */
         void add(String v, RunLog log, boolean firstSeed) {
             valBySeed.computeIfAbsent(v, k -> new ArrayList<>()).add(log.curve("val_psnr"));
+            rawBySeed.computeIfAbsent(v, k -> new ArrayList<>()).add(log.curve("val_psnr_raw"));
             if (!firstSeed) {
                 return;
             }
@@ -517,8 +522,26 @@ public final class DenoisingBenchmark implements Callable<Integer> {
          * variant with fewer than {@code seeds} runs is labelled with how many.
          */
         Map<String, List<double[]>> meanVal(int seeds) {
+            return mean(valBySeed, seeds, "");
+        }
+
+        /** Per variant, the mean over seeds of the EMA's and of the raw weights' validation PSNR. */
+        Map<String, List<double[]>> meanRawAndEma(int seeds) {
             Map<String, List<double[]>> out = new LinkedHashMap<>();
-            valBySeed.forEach((v, runs) -> out.put(runs.size() < seeds ? v + " (" + runs.size() + " of " + seeds + " seeds)" : v,
+            Map<String, List<double[]>> ema = mean(valBySeed, seeds, " EMA");
+            Map<String, List<double[]>> raw = mean(rawBySeed, seeds, " raw");
+            ema.forEach(out::put);
+            raw.forEach((k, c) -> {
+                if (!c.isEmpty()) {
+                    out.put(k, c);
+                }
+            });
+            return out;
+        }
+
+        private static Map<String, List<double[]>> mean(Map<String, List<List<double[]>>> bySeed, int seeds, String suffix) {
+            Map<String, List<double[]>> out = new LinkedHashMap<>();
+            bySeed.forEach((v, runs) -> out.put(v + suffix + (runs.size() < seeds ? " (" + runs.size() + " of " + seeds + " seeds)" : ""),
                     meanCurve(runs)));
             return out;
         }

@@ -29,4 +29,17 @@ class DenoisingBenchmarkCurvesTest {
         assertEquals(List.of("vanilla", "full (1 of 2 seeds)"), List.copyOf(mean.keySet()));
         assertEquals(21.0, mean.get("vanilla").get(0)[1], 1e-12);
     }
+
+    @Test
+    void rawAndEmaCurvesArePlottedSideBySideAndOldLogsWithoutRawAreLeftOut() {
+        DenoisingBenchmark.Curves c = new DenoisingBenchmark.Curves();
+        c.valBySeed.put("full", List.of(List.of(new double[] {500, 24}), List.of(new double[] {500, 26})));
+        c.rawBySeed.put("full", List.of(List.of(new double[] {500, 22}), List.of(new double[] {500, 23})));
+        c.valBySeed.put("vanilla", List.of(List.of(new double[] {500, 20}), List.of(new double[] {500, 21})));
+        c.rawBySeed.put("vanilla", List.of(List.of(), List.of()));
+        Map<String, List<double[]>> m = c.meanRawAndEma(2);
+        assertEquals(List.of("full EMA", "vanilla EMA", "full raw"), List.copyOf(m.keySet()));
+        assertEquals(25.0, m.get("full EMA").get(0)[1], 1e-12);
+        assertEquals(22.5, m.get("full raw").get(0)[1], 1e-12);
+    }
 }
