@@ -246,7 +246,7 @@ def charbonnier(y, yhat, eps=1e-6):
     return torch.sqrt((y - yhat) ** 2 + eps).mean()
 
 
-def joint_loss(G, D, xs, ys, xr, eps, level, keep1, keep2, lam, variant, margin=0.1):
+def joint_loss(G, D, xs, ys, xr, eps, level, keep1, keep2, lam, variant, margin=0.1, groups=1):
     """JointGraph's loss for one variant (vanilla, diffusion, shuffle, full); returns (loss, terms)."""
     if variant == "vanilla":
         lres = charbonnier(ys, xs + G(xs))
@@ -269,7 +269,13 @@ def joint_loss(G, D, xs, ys, xr, eps, level, keep1, keep2, lam, variant, margin=
         neg = cond(xs + rr, xr + rs, keep2)
         e = D(torch.cat([pos, neg], 0), torch.cat([level, level], 0))
         mse_pos, mse_neg = ((eps - e[:b]) ** 2).mean(), ((eps - e[b:]) ** 2).mean()
-        lnoise = 0.5 * (mse_pos + F.relu(mse_pos - mse_neg + margin))
+        if groups == 1:
+            hinge = F.relu(mse_pos - mse_neg + margin)
+        else:  # LossSpec.tripletGroups: the hinge per group of samples, then the mean
+            pos_g = ((eps - e[:b]) ** 2).reshape(groups, -1).mean(1)
+            neg_g = ((eps - e[b:]) ** 2).reshape(groups, -1).mean(1)
+            hinge = F.relu(pos_g - neg_g + margin).mean()
+        lnoise = 0.5 * (mse_pos + hinge)
         terms = {"l_res": lres, "mse_pos": mse_pos, "mse_neg": mse_neg}
     else:
         mse_pos = ((eps - D(pos, level)) ** 2).mean()
@@ -579,7 +585,8 @@ def parity(a):
     if "res_weight" in manifest["arrays"] and float(arr("res_weight")) != 1.0:
         raise SystemExit("parity: res_weight other than 1 is not mirrored")
     loss, terms = joint_loss(G, D, f["xs"], f["ys"], f.get("xr"), f.get("eps"), f.get("level"), f.get("keep1"),
-                             f.get("keep2"), lam, variant)
+                             f.get("keep2"), lam, variant, margin=plan["loss"]["tripletMargin"],
+                             groups=plan["loss"].get("tripletGroups", 1))
     terms = dict(terms, loss=loss)
     loss.backward()
     term_rel = {k: abs(v.item() - manifest["terms"][k]) / max(abs(manifest["terms"][k]), 1e-12)
@@ -720,7 +727,7 @@ def train(a):
             keep2 = (torch.rand(b, 1, 1, 1, device=dev) < 0.5).float()
             lam = noise_weight_at(plan["loss"], step, total)
             loss, terms = joint_loss(G, D, xs, ys, xr, eps, g, keep1, keep2, lam, variant,
-                                     margin=plan["loss"]["tripletMargin"])
+                                     margin=plan["loss"]["tripletMargin"], groups=plan["loss"].get("tripletGroups", 1))
         loss.backward()
         opt.step()
         with torch.no_grad():

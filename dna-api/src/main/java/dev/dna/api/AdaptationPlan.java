@@ -60,6 +60,8 @@ public final class AdaptationPlan {
         checkArgument(d.valueRange != null, "valueRange must be set");
         checkArgument(d.steps >= 1, "steps must be >= 1, got %s", d.steps);
         checkArgument(d.batchSize >= 1 && d.batchSize <= 4096, "batchSize must be in [1, 4096], got %s", d.batchSize);
+        checkArgument(d.batchSize % d.loss.tripletGroups() == 0, "batchSize (%s) must be a multiple of loss.tripletGroups (%s)",
+                d.batchSize, d.loss.tripletGroups());
         checkArgument(d.emaDecay >= 0 && d.emaDecay < 1, "emaDecay must be in [0, 1) (0 turns EMA off), got %s", d.emaDecay);
         checkArgument(d.patchSize >= 4 && d.patchSize <= 4096, "patchSize must be in [4, 4096], got %s", d.patchSize);
         int rf = d.restorer.downsamplingFactor();

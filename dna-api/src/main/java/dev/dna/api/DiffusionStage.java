@@ -57,6 +57,14 @@ public final class DiffusionStage extends PlanStage<DiffusionStage> {
     }
 
     /**
+     * The triplet hinge over {@code groups} equal groups of the batch, averaged (the authors' per-GPU hinge on
+     * several GPUs); 1, the default, is one hinge over the batch. See {@link dev.dna.api.spec.LossSpec#withTripletGroups}.
+     */
+    public DiffusionStage tripletGroups(int groups) {
+        return with(d -> d.loss = d.loss.withTripletGroups(groups));
+    }
+
+    /**
      * Stages of the ramp: lambda is constant within each of {@code stages} equal parts of it, as the authors'
      * is within an epoch; 0 for a smooth ramp. Default 300.
      */

@@ -168,7 +168,17 @@ final class JointGraph {
         if (plan.residualSwap()) {
             SDVariable eNeg = sd.slice(net.output, new int[] {batch, 0, 0, 0}, batch, 3, size, size);
             SDVariable mseNeg = sd.identity(MSE_NEG, Layers.squared(eps.sub(eNeg)).mean());
-            SDVariable triplet = sd.nn().relu(msePos.sub(mseNeg).add(ls.tripletMargin()), 0);
+            SDVariable triplet;
+            int groups = ls.tripletGroups();
+            if (groups == 1) {
+                triplet = sd.nn().relu(msePos.sub(mseNeg).add(ls.tripletMargin()), 0);
+            } else {
+                // per group of B / groups samples: relu(mse_pos,g - mse_neg,g + margin), then the mean over groups
+                long per = b / groups * 3 * s * s;
+                SDVariable posG = sd.reshape(Layers.squared(eps.sub(ePos)), groups, per).mean(1);
+                SDVariable negG = sd.reshape(Layers.squared(eps.sub(eNeg)), groups, per).mean(1);
+                triplet = sd.nn().relu(posG.sub(negG).add(ls.tripletMargin()), 0).mean();
+            }
             lnoise = msePos.add(triplet).mul(LossSpec.NOISE_LOSS_SCALE);
             terms.add(MSE_NEG);
         } else {

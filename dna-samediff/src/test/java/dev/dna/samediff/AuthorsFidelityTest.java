@@ -171,10 +171,70 @@ class AuthorsFidelityTest {
         assertTrue(tried >= 3, "too few draws with an inactive hinge: " + tried);
     }
 
+    /** Gradients of lambda L_noise alone (lambda 1, res_weight 0) for every parameter of {@code g}. */
+    private static Map<String, INDArray> noiseOnly(JointGraph g, Map<String, INDArray> feed) {
+        Map<String, INDArray> f = new HashMap<>(feed);
+        f.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, 1.0));
+        f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, 0.0));
+        return g.sd.calculateGradients(f, g.parameterNames().toArray(String[]::new));
+    }
+
     private static Map<String, INDArray> withLoss(Map<String, INDArray> feed) {
         Map<String, INDArray> f = new HashMap<>(feed);
         f.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, 1.0));
         f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, 1.0));
         return f;
+    }
+
+    /**
+     * With {@code tripletGroups} = B (one sample a group), L_noise is the mean over samples of each sample's own
+     * 0.5 (mse_pos + relu(mse_pos - mse_neg + margin)): what the authors' per-GPU hinge, averaged over GPUs, computes.
+     * Checked against the batch-1 graph run on each sample with the same draws (GroupNorm and dropout are per sample).
+     */
+    @Test
+    void groupedHingeIsTheMeanOfEachGroupsOwnLoss() {
+        AdaptationPlan two = Adaptation.of(Restorers.unet(4, 1))
+                .withDiffusion(Diffusion.unet(4).multipliers(1, 2).resBlocks(1).groups(2).middleAttention(false).dropout(0.2))
+                .channelShuffle()
+                .residualSwap()
+                .tripletMargin(0.5)
+                .tripletGroups(2)
+                .patchSize(8)
+                .batchSize(2)
+                .seed(5)
+                .build();
+        AdaptationPlan one = Adaptation.from(two).tripletGroups(1).batchSize(1).build();
+        JointGraph g2 = JointGraph.build(two, DataType.DOUBLE);
+        JointGraph g1 = JointGraph.build(one, DataType.DOUBLE);
+        Map<String, INDArray> f = withLoss(JointGraphTest.feed(g2, 77, 1.0));
+        double grouped = g2.sd.output(f, JointGraph.L_NOISE).get(JointGraph.L_NOISE).getDouble(0);
+        double sum = 0;
+        Map<String, INDArray> gradSum = new HashMap<>();
+        List<String> params = g1.parameterNames();
+        for (int i = 0; i < 2; i++) {
+            Map<String, INDArray> fi = new HashMap<>();
+            for (String k : List.of(JointGraph.XS, JointGraph.YS, JointGraph.XR, JointGraph.EPS, JointGraph.LEVEL,
+                    JointGraph.KEEP1, JointGraph.KEEP2)) {
+                fi.put(k, f.get(k).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)).dup());
+            }
+            for (EpsNet.DropoutMask m : g1.dropoutMasks) {
+                INDArray full = f.get(m.name()); // [2B, ...]: positive rows, then negative rows
+                fi.put(m.name(), Nd4j.concat(0, full.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)),
+                        full.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2 + i, 3 + i))));
+            }
+            sum += g1.sd.output(withLoss(fi), JointGraph.L_NOISE).get(JointGraph.L_NOISE).getDouble(0);
+            noiseOnly(g1, fi).forEach((p, g) -> gradSum.merge(p, g.dup(), INDArray::add));
+        }
+        assertEquals(sum / 2, grouped, 1e-12);
+        // and so is its gradient, for both nets: the mean of the per-sample losses' gradients
+        Map<String, INDArray> grads = noiseOnly(g2, f);
+        for (String p : params) {
+            INDArray expected = gradSum.get(p).div(2);
+            double scale = Math.max(1e-12, expected.norm2Number().doubleValue());
+            assertEquals(0.0, grads.get(p).sub(expected).norm2Number().doubleValue() / scale, 1e-9, p);
+        }
+        double oneHinge = JointGraph.build(Adaptation.from(two).tripletGroups(1).build(), DataType.DOUBLE).sd
+                .output(f, JointGraph.L_NOISE).get(JointGraph.L_NOISE).getDouble(0);
+        assertTrue(oneHinge <= grouped + 1e-15, "a hinge of the mean is at most the mean of the hinges (Jensen)");
     }
 }

@@ -88,16 +88,47 @@ class MirrorParityTest {
     @ParameterizedTest
     @EnumSource(Ablation.class)
     void theMirrorComputesTheSameLossesAndGradients(Ablation variant) throws Exception {
-        JointGraph g = JointGraph.build(plan().ablation(variant), DataType.DOUBLE);
-        Map<String, INDArray> feed = JointGraphTest.feed(g, 7, 0.6);
-        List<String> params = g.parameterNames();
-        // EpsNet's last convolutions start at zero, so at initialization no gradient reaches the rest of EpsNet or,
-        // through the conditions, the restorer: random weights make every path carry gradient
+        checkParity(plan().ablation(variant), variant);
+    }
+
+    /** The triplet hinge per sample (tripletGroups = batch), the authors' per-GPU hinge in the limit. */
+    @org.junit.jupiter.api.Test
+    void theMirrorComputesTheGroupedHingeAlike() throws Exception {
+        // a margin at which some samples' hinges are active and others not, so that grouping changes L_noise
+        for (double margin : new double[] {0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3}) {
+            AdaptationPlan grouped = Adaptation.from(plan()).tripletGroups(3).tripletMargin(margin).build();
+            double a = noiseLoss(grouped);
+            double b = noiseLoss(Adaptation.from(grouped).tripletGroups(1).build());
+            if (Math.abs(a - b) > 1e-6 * Math.abs(b)) {
+                checkParity(grouped, Ablation.FULL);
+                return;
+            }
+        }
+        org.junit.jupiter.api.Assertions.fail("no margin made the grouped hinge differ from the batch hinge");
+    }
+
+    /** L_noise of {@code plan}'s graph with the weights and feed {@link #checkParity} uses. */
+    private static double noiseLoss(AdaptationPlan plan) {
+        JointGraph g = JointGraph.build(plan, DataType.DOUBLE);
+        randomize(g);
+        return g.sd.output(JointGraphTest.feed(g, 7, 0.6), JointGraph.L_NOISE).get(JointGraph.L_NOISE).getDouble(0);
+    }
+
+    private static void randomize(JointGraph g) {
         long seed = 100;
-        for (String p : params) {
+        for (String p : g.parameterNames()) {
             INDArray w = g.sd.getVariable(p).getArr();
             w.addi(LayersGradientTest.random(seed++, w.shape()).muli(0.1));
         }
+    }
+
+    private void checkParity(AdaptationPlan plan, Ablation variant) throws Exception {
+        JointGraph g = JointGraph.build(plan, DataType.DOUBLE);
+        Map<String, INDArray> feed = JointGraphTest.feed(g, 7, 0.6);
+        List<String> params = g.parameterNames();
+        // perturbed weights, so that the comparison does not rest on the initialization alone (and so that
+        // plans with zeroInitOutputs would carry gradient on every path)
+        randomize(g);
         OutAndGrad og = g.sd.calculateGradientsAndOutputs(feed, g.lossTerms, params);
 
         Map<String, INDArray> arrays = new LinkedHashMap<>(feed);

@@ -114,6 +114,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/BENCHMARKS.md)")
     double tripletMargin;
 
+    @Option(names = "--triplet-groups", defaultValue = "1", description = "take the residual swap's triplet hinge over this many "
+            + "equal groups of the batch and average (the authors' per-GPU hinge over 8 GPUs); must divide --batch (default: ${DEFAULT-VALUE})")
+    int tripletGroups;
+
     @Option(names = "--ramp-steps", description = "steps over which lambda ramps up (in the authors' 300 stages), then holds; "
             + "the authors ramp over 300 epochs of a longer run (default: a fifth of --steps, 2,000 in the long mode)")
     Integer rampSteps;
@@ -229,6 +233,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 .noiseWeight(noiseWeight)
                 .noiseWeightRamp(5, rampSteps != null ? rampSteps : Math.max(1, steps / 5))
                 .tripletMargin(tripletMargin)
+                .tripletGroups(tripletGroups)
                 .channelShuffle()
                 .residualSwap()
                 .patchSize(patch)

@@ -30,11 +30,13 @@ import static com.google.common.base.Preconditions.checkArgument;
  * {@code rampSteps}. {@code rampSteps = 0} spreads the ramp over the whole run instead ({@code p = step /
  * totalSteps}: the maximum only at the last step), which is not the authors' and is kept for old plans.
  *
+ * <p>{@code tripletGroups} takes the hinge over groups of samples ({@link #withTripletGroups}); default 1.
+ *
  * <p>Reference: epsilon 1e-6 (inside the square root), margin 0.1, weight 0.2, sharpness 5, 86,100 ramp steps in
- * 300 stages.
+ * 300 stages, one triplet group.
  */
 public record LossSpec(double charbonnierEpsilon, double tripletMargin, double noiseWeight, double rampSharpness,
-        int rampSteps, int rampStages) {
+        int rampSteps, int rampStages, int tripletGroups) {
 
     /** Steps of the reference ramp: 300 epochs of about 287 steps. */
     public static final int REFERENCE_RAMP_STEPS = 86_100;
@@ -54,25 +56,26 @@ public record LossSpec(double charbonnierEpsilon, double tripletMargin, double n
                 "loss.rampSharpness must be finite and > 0, got %s", rampSharpness);
         checkArgument(rampSteps >= 0, "loss.rampSteps must be >= 0 (0: the whole run), got %s", rampSteps);
         checkArgument(rampStages >= 0, "loss.rampStages must be >= 0 (0: a smooth ramp), got %s", rampStages);
+        checkArgument(tripletGroups >= 1, "loss.tripletGroups must be >= 1, got %s", tripletGroups);
         checkArgument(rampSteps == 0 || rampStages <= rampSteps,
                 "loss.rampStages (%s) must not exceed loss.rampSteps (%s): a stage lasts at least one step", rampStages,
                 rampSteps);
     }
 
     public static LossSpec reference() {
-        return new LossSpec(1e-6, 0.1, 0.2, 5.0, REFERENCE_RAMP_STEPS, REFERENCE_RAMP_STAGES);
+        return new LossSpec(1e-6, 0.1, 0.2, 5.0, REFERENCE_RAMP_STEPS, REFERENCE_RAMP_STAGES, 1);
     }
 
     public LossSpec withCharbonnierEpsilon(double v) {
-        return new LossSpec(v, tripletMargin, noiseWeight, rampSharpness, rampSteps, rampStages);
+        return new LossSpec(v, tripletMargin, noiseWeight, rampSharpness, rampSteps, rampStages, tripletGroups);
     }
 
     public LossSpec withTripletMargin(double v) {
-        return new LossSpec(charbonnierEpsilon, v, noiseWeight, rampSharpness, rampSteps, rampStages);
+        return new LossSpec(charbonnierEpsilon, v, noiseWeight, rampSharpness, rampSteps, rampStages, tripletGroups);
     }
 
     public LossSpec withNoiseWeight(double v) {
-        return new LossSpec(charbonnierEpsilon, tripletMargin, v, rampSharpness, rampSteps, rampStages);
+        return new LossSpec(charbonnierEpsilon, tripletMargin, v, rampSharpness, rampSteps, rampStages, tripletGroups);
     }
 
     /**
@@ -81,12 +84,22 @@ public record LossSpec(double charbonnierEpsilon, double tripletMargin, double n
      */
     public LossSpec withRamp(double sharpness, int steps) {
         return new LossSpec(charbonnierEpsilon, tripletMargin, noiseWeight, sharpness, steps,
-                steps == 0 ? rampStages : Math.min(rampStages, steps));
+                steps == 0 ? rampStages : Math.min(rampStages, steps), tripletGroups);
     }
 
     /** The number of stages of the ramp (lambda constant within each); 0 for a smooth ramp. */
     public LossSpec withRampStages(int stages) {
-        return new LossSpec(charbonnierEpsilon, tripletMargin, noiseWeight, rampSharpness, rampSteps, stages);
+        return new LossSpec(charbonnierEpsilon, tripletMargin, noiseWeight, rampSharpness, rampSteps, stages, tripletGroups);
+    }
+
+    /**
+     * The triplet hinge over {@code groups} equal groups of the batch, averaged: {@code hinge = mean_g relu(mse_p,g -
+     * mse_n,g + margin)}, where {@code mse_p,g} is the positive MSE over group g's samples (mse_p itself is unchanged).
+     * 1 (the default) is one batch-scalar hinge, as on one of the authors' GPUs; their 8 GPUs of 24 samples, whose
+     * gradients are averaged, are 8 groups of a batch of 192. The batch size must be a multiple of it.
+     */
+    public LossSpec withTripletGroups(int groups) {
+        return new LossSpec(charbonnierEpsilon, tripletMargin, noiseWeight, rampSharpness, rampSteps, rampStages, groups);
     }
 
     /**
