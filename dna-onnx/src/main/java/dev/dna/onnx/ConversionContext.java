@@ -102,22 +102,18 @@ public final class ConversionContext {
 
     /** Adds a scalar float initializer. */
     public String scalar(String base, float value) {
-        String name = fresh(base);
-        ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value);
-        b.flip();
-        graph.addInitializerBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.FLOAT.getNumber())
-                .setRawData(ByteString.copyFrom(b));
-        initializers.add(name);
-        return name;
+        return scalarInitializer(base, Onnx.TensorProto.DataType.FLOAT, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value));
     }
 
     /** Adds a scalar int64 initializer (for arithmetic on shapes). */
     public String longScalar(String base, long value) {
+        return scalarInitializer(base, Onnx.TensorProto.DataType.INT64, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value));
+    }
+
+    private String scalarInitializer(String base, Onnx.TensorProto.DataType type, ByteBuffer value) {
         String name = fresh(base);
-        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
-        b.flip();
-        graph.addInitializerBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64.getNumber())
-                .setRawData(ByteString.copyFrom(b));
+        value.flip();
+        graph.addInitializerBuilder().setName(name).setDataType(type.getNumber()).setRawData(ByteString.copyFrom(value));
         initializers.add(name);
         return name;
     }

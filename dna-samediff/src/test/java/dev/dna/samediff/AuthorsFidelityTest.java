@@ -112,10 +112,7 @@ class AuthorsFidelityTest {
 
     /** The restorer gradient of lambda * L_noise alone (res_weight 0), at lambda 1. */
     private static Map<String, INDArray> noiseGradient(JointGraph g, Map<String, INDArray> feed) {
-        Map<String, INDArray> f = new HashMap<>(feed);
-        f.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, 1.0));
-        f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, 0.0));
-        return g.sd.calculateGradients(f, g.restorerParameterNames().toArray(String[]::new));
+        return noiseOnly(g, feed, g.restorerParameterNames());
     }
 
     /**
@@ -173,10 +170,14 @@ class AuthorsFidelityTest {
 
     /** Gradients of lambda L_noise alone (lambda 1, res_weight 0) for every parameter of {@code g}. */
     private static Map<String, INDArray> noiseOnly(JointGraph g, Map<String, INDArray> feed) {
+        return noiseOnly(g, feed, g.parameterNames());
+    }
+
+    private static Map<String, INDArray> noiseOnly(JointGraph g, Map<String, INDArray> feed, List<String> params) {
         Map<String, INDArray> f = new HashMap<>(feed);
         f.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, 1.0));
         f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, 0.0));
-        return g.sd.calculateGradients(f, g.parameterNames().toArray(String[]::new));
+        return g.sd.calculateGradients(f, params.toArray(String[]::new));
     }
 
     private static Map<String, INDArray> withLoss(Map<String, INDArray> feed) {

@@ -180,15 +180,7 @@ class LayersGradientTest {
                 for (int ox = 0; ox < 10; ox++) {
                     double sy = Math.max(0, (oy + 0.5) / 2 - 0.5);
                     double sx = Math.max(0, (ox + 0.5) / 2 - 0.5);
-                    int y0 = (int) sy;
-                    int x0 = (int) sx;
-                    int y1 = Math.min(y0 + 1, 2);
-                    int x1 = Math.min(x0 + 1, 4);
-                    double fy = sy - y0;
-                    double fx = sx - x0;
-                    double v = (1 - fy) * ((1 - fx) * in.getDouble(0, c, y0, x0) + fx * in.getDouble(0, c, y0, x1))
-                            + fy * ((1 - fx) * in.getDouble(0, c, y1, x0) + fx * in.getDouble(0, c, y1, x1));
-                    assertEquals(v, out.getDouble(0, c, oy, ox), 1e-12, "at " + c + "," + oy + "," + ox);
+                    assertEquals(bilinearAt(in, 0, c, sy, sx), out.getDouble(0, c, oy, ox), 1e-12, "at " + c + "," + oy + "," + ox);
                 }
             }
         }
@@ -221,20 +213,24 @@ class LayersGradientTest {
                         for (int ox = 0; ox < 10; ox++) {
                             double sy = oy * 2.0 / 5.0;
                             double sx = ox * 4.0 / 9.0;
-                            int y0 = (int) sy;
-                            int x0 = (int) sx;
-                            int y1 = Math.min(y0 + 1, 2);
-                            int x1 = Math.min(x0 + 1, 4);
-                            double fy = sy - y0;
-                            double fx = sx - x0;
-                            double v = (1 - fy) * ((1 - fx) * in.getDouble(n, c, y0, x0) + fx * in.getDouble(n, c, y0, x1))
-                                    + fy * ((1 - fx) * in.getDouble(n, c, y1, x0) + fx * in.getDouble(n, c, y1, x1));
-                            assertEquals(v, out.getDouble(n, c, oy, ox), tol,
+                            assertEquals(bilinearAt(in, n, c, sy, sx), out.getDouble(n, c, oy, ox), tol,
                                     (staticShape ? "static" : "dynamic") + " at " + n + "," + c + "," + oy + "," + ox);
                         }
                     }
                 }
             }
         }
+    }
+
+    /** {@code in[n, c]} sampled bilinearly at (sy, sx), clamped at the last row and column. */
+    private static double bilinearAt(INDArray in, int n, int c, double sy, double sx) {
+        int y0 = (int) sy;
+        int x0 = (int) sx;
+        int y1 = (int) Math.min(y0 + 1, in.size(2) - 1);
+        int x1 = (int) Math.min(x0 + 1, in.size(3) - 1);
+        double fy = sy - y0;
+        double fx = sx - x0;
+        return (1 - fy) * ((1 - fx) * in.getDouble(n, c, y0, x0) + fx * in.getDouble(n, c, y0, x1))
+                + fy * ((1 - fx) * in.getDouble(n, c, y1, x0) + fx * in.getDouble(n, c, y1, x1));
     }
 }
