@@ -16,7 +16,8 @@ import dev.dna.api.spec.ValueRange;
 
 /** The JSON form of a plan: one record mirroring the plan's fields, plus a format tag. */
 final class PlanJson {
-    static final String FORMAT = "dna-plan/1";
+    /** dna-plan/2: the defaults follow the authors' code (issue 16); dna-plan/1 plans are refused, not migrated. */
+    static final String FORMAT = "dna-plan/2";
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -48,7 +49,13 @@ final class PlanJson {
     static PlanDraft read(String json) {
         Doc doc;
         try {
-            checkTopLevelFields(MAPPER.readTree(json));
+            com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(json);
+            if (tree != null && "dna-plan/1".equals(tree.path("format").asText())) {
+                throw new IllegalArgumentException("plan JSON is format dna-plan/1, written before dna followed the authors' code "
+                        + "(restorer, noise predictor, L_noise without swap and the lambda ramp changed): its runs cannot be "
+                        + "continued or reloaded by this version; build the plan again");
+            }
+            checkTopLevelFields(tree);
             doc = MAPPER.readValue(json, Doc.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("plan JSON has an unknown field '" + e.getPropertyName() + "' at "

@@ -158,7 +158,9 @@ class AdaptationPlanTest {
         String json = full().toJson();
         assertMessage(() -> AdaptationPlan.fromJson(json.replace("\"patchSize\"", "\"patchSise\"")), "patchSise");
         assertMessage(() -> AdaptationPlan.fromJson(json.replace("\"depth\" : 3", "\"depth\" : 0")), "restorer.depth");
-        assertMessage(() -> AdaptationPlan.fromJson(json.replace("dna-plan/1", "dna-plan/9")), "format");
+        assertMessage(() -> AdaptationPlan.fromJson(json.replace("dna-plan/2", "dna-plan/9")), "format");
+        assertMessage(() -> AdaptationPlan.fromJson(json.replace("dna-plan/2", "dna-plan/1").replace("\"upConv\" : true,", "")),
+                "dna-plan/1", "build the plan again");
         assertMessage(() -> AdaptationPlan.fromJson(json.replace("\"unet\"", "\"resnet\"")), "resnet");
         assertMessage(() -> AdaptationPlan.fromJson("{"), "invalid");
         assertMessage(() -> AdaptationPlan.fromJson(json.replace("\"patchSize\" : 64", "\"patchSize\" : 60")),
