@@ -15,7 +15,7 @@ import dev.dna.api.spec.Activation;
 import dev.dna.api.spec.RestorerSpec;
 import dev.dna.api.spec.Upsampling;
 import dev.dna.api.spec.ValueRange;
-import dev.dna.samediff.RestorerNets;
+import dev.dna.samediff.graph.RestorerNets;
 import dev.dna.samediff.TrainedRestorer;
 import java.io.IOException;
 import java.nio.file.Files;

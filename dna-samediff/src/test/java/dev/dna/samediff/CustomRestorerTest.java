@@ -15,12 +15,15 @@ import dev.dna.api.data.PatchSampler;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.image.Image;
 import dev.dna.api.spec.Activation;
+import dev.dna.samediff.graph.JointGraph;
+import dev.dna.samediff.graph.Layers;
+import dev.dna.samediff.graph.RestorerNets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 
-class CustomRestorerTest {
+public class CustomRestorerTest {
 
     /** A user's restorer: two 3x3 convolutions with a configurable width, built with the helpers. */
     static SDVariable twoLayer(Layers l, SDVariable x, dev.dna.api.spec.CustomRestorerSpec spec) {

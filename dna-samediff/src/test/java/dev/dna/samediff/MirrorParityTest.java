@@ -12,6 +12,10 @@ import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.Diffusion;
 import dev.dna.api.Restorers;
+import dev.dna.samediff.graph.EpsNet;
+import dev.dna.samediff.graph.JointGraph;
+import dev.dna.samediff.graph.JointGraphTest;
+import dev.dna.samediff.graph.LayersGradientTest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,7 +41,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Needs {@code python3} with PyTorch (Debian's {@code python3-torch}); skipped where it is missing, except with
  * {@code DNA_REQUIRE_MIRROR=1}, which {@code .ci/run} sets after installing it, so that CI always runs it.
  */
-class MirrorParityTest {
+public class MirrorParityTest {
     private static final Path SCRIPT = Path.of("..", "tools", "torch_reference.py");
 
     private static String python;

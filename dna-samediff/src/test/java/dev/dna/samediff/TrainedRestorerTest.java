@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-class TrainedRestorerTest {
+public class TrainedRestorerTest {
     @TempDir
     Path tmp;
 

@@ -18,6 +18,7 @@ import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.CameraNoise;
 import dev.dna.api.degrade.Degradation;
 import dev.dna.api.image.Image;
+import dev.dna.samediff.graph.RestorerNets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-class TrainerTest {
-    static final ImageSet PHOTOS = EmbeddedImages.load().select(0, 1, 3);
+public class TrainerTest {
+    public static final ImageSet PHOTOS = EmbeddedImages.load().select(0, 1, 3);
 
     @TempDir
     Path tmp;
 
-    static AdaptationPlan plan(int steps) {
+    public static AdaptationPlan plan(int steps) {
         return Adaptation.of(Restorers.unet(4, 2))
                 .withDiffusion(Diffusion.unet(4).multipliers(1, 2).resBlocks(1).groups(2).middleAttention(true).dropout(0.2))
                 .channelShuffle()
@@ -49,11 +50,11 @@ class TrainerTest {
                 .build();
     }
 
-    static PatchDataset synthetic(AdaptationPlan p) {
+    public static PatchDataset synthetic(AdaptationPlan p) {
         return PatchDataset.synthetic(PHOTOS, Awgn.sigma255(10, 30), new PatchSampler(p.patchSize(), p.augment()));
     }
 
-    static PatchDataset real(AdaptationPlan p) {
+    public static PatchDataset real(AdaptationPlan p) {
         return PatchDataset.synthetic(PHOTOS, CameraNoise.typical().withJpeg(0, 0), new PatchSampler(p.patchSize(), p.augment()));
     }
 

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
@@ -34,7 +34,7 @@ public final class RestorerNets {
      * The network output G(x) (not yet added to x) for x = [n, 3, h, w]; -1 for a size known only at run time
      * (the inference graph). Static sizes let a UNet's aligned-corner upsampling be differentiable.
      */
-    static SDVariable build(Layers l, SDVariable x, RestorerSpec spec, long n, long h, long w) {
+    public static SDVariable build(Layers l, SDVariable x, RestorerSpec spec, long n, long h, long w) {
         if (spec instanceof UNetRestorerSpec u) {
             return unet(l, x, u, n, h, w);
         }

@@ -1,10 +1,13 @@
-package dev.dna.samediff;
+package dev.dna.samediff.training;
 
 import dev.dna.api.adapt.ChannelShuffle;
 import dev.dna.api.image.ImageBatch;
 import dev.dna.api.random.Rngs;
 import dev.dna.api.schedule.NoiseSchedule;
 import dev.dna.api.spec.ValueRange;
+import dev.dna.samediff.engine.NdArrays;
+import dev.dna.samediff.graph.EpsNet;
+import dev.dna.samediff.graph.JointGraph;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.commons.rng.UniformRandomProvider;
@@ -19,13 +22,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * the run's streams (draw order per step: eps in [B, 3, S, S] order; t then g per sample; keep1 then keep2;
  * each dropout mask in graph order).
  */
-final class Feeder {
+public final class Feeder {
     private final JointGraph graph;
     private final NoiseSchedule schedule;
     private final DataType dt;
     private final ValueRange range;
 
-    Feeder(JointGraph graph, DataType dt) {
+    public Feeder(JointGraph graph, DataType dt) {
         this.graph = graph;
         this.dt = dt;
         this.range = graph.plan.valueRange();
@@ -33,12 +36,12 @@ final class Feeder {
     }
 
     /** Converts [0, 1] images into a network-range tensor of the graph's type. */
-    static INDArray tensor(ImageBatch b, ValueRange range, DataType dt) {
+    public static INDArray tensor(ImageBatch b, ValueRange range, DataType dt) {
         float[] v = range.fromUnit(b.toArray());
         return NdArrays.of(v, new long[] {b.size(), b.channels(), b.height(), b.width()}, dt);
     }
 
-    Map<String, INDArray> feed(ImageBatch xs, ImageBatch ys, ImageBatch xr, TrainingStreams rs, double lambda) {
+    public Map<String, INDArray> feed(ImageBatch xs, ImageBatch ys, ImageBatch xr, TrainingStreams rs, double lambda) {
         Map<String, INDArray> m = new HashMap<>();
         m.put(JointGraph.XS, tensor(xs, range, dt));
         m.put(JointGraph.YS, tensor(ys, range, dt));

@@ -1,5 +1,7 @@
-package dev.dna.samediff;
+package dev.dna.samediff.training;
 
+import dev.dna.samediff.engine.GradientReplay;
+import dev.dna.samediff.engine.SessionMemory;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Call {@link #release} once the results of {@link #run} are consumed: after a session run it frees the
  * session's intermediates ({@link SessionMemory}); a replay's arrays are reused and need nothing.
  */
-final class GradientStep implements AutoCloseable {
+public final class GradientStep implements AutoCloseable {
     private final SameDiff sd;
     private final List<String> outputs;
     private final List<String> params;
@@ -25,7 +27,7 @@ final class GradientStep implements AutoCloseable {
     private String notReplayed;
     private boolean sessionRan;
 
-    GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed) {
+    public GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed) {
         this(sd, outputs, params, replayAllowed, Map.of());
     }
 
@@ -33,7 +35,7 @@ final class GradientStep implements AutoCloseable {
      * As the other constructor; a replay writes the gradient of each parameter in {@code gradientInto} into the
      * given array (such as a view of {@link FlatParameters}' gradient buffer), so that it needs no copy.
      */
-    GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed,
+    public GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed,
             Map<String, INDArray> gradientInto) {
         this.gradientInto = Map.copyOf(gradientInto);
         this.sd = sd;
@@ -46,7 +48,7 @@ final class GradientStep implements AutoCloseable {
      * The loss terms (by name) and gradients (by parameter name) on {@code feed}. The arrays stay valid until
      * the next call.
      */
-    OutAndGrad run(Map<String, INDArray> feed) {
+    public OutAndGrad run(Map<String, INDArray> feed) {
         if (replay != null && !replay.current()) {
             replay.close(); // a parameter array was replaced: record again
             replay = null;
@@ -66,7 +68,7 @@ final class GradientStep implements AutoCloseable {
     }
 
     /** Frees what the last {@link #run} left in SameDiff's session, keeping the arrays in {@code keep}. */
-    void release(Collection<INDArray> keep) {
+    public void release(Collection<INDArray> keep) {
         if (sessionRan) {
             SessionMemory.freeIntermediates(sd, keep);
             sessionRan = false;
@@ -74,17 +76,17 @@ final class GradientStep implements AutoCloseable {
     }
 
     /** Whether later calls replay; false before the first call, when replay is off, or for an unsupported graph. */
-    boolean replaying() {
+    public boolean replaying() {
         return replay != null;
     }
 
     /** Why this graph is not replayed (an op the session executes specially), or null. */
-    String notReplayed() {
+    public String notReplayed() {
         return notReplayed;
     }
 
     /** The replay, when there is one (for its op count and memory). */
-    GradientReplay replay() {
+    public GradientReplay replay() {
         return replay;
     }
 

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.training;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,14 +22,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * Zip files of JSON metadata and ND4J arrays (ND4J's binary format, CRC-checked by the zip), written
  * with {@link AtomicFiles}: a crash or a failed write never replaces the previous file.
  */
-final class Checkpoints {
+public final class Checkpoints {
     private Checkpoints() {}
 
-    interface Body {
+    public interface Body {
         void write(ZipOutputStream out) throws IOException;
     }
 
-    static void writeAtomically(Path file, Body body) throws IOException {
+    public static void writeAtomically(Path file, Body body) throws IOException {
         AtomicFiles.write(file, raw -> {
             ZipOutputStream out = new ZipOutputStream(raw);
             body.write(out);
@@ -38,13 +38,13 @@ final class Checkpoints {
         });
     }
 
-    static void putText(ZipOutputStream out, String name, String text) throws IOException {
+    public static void putText(ZipOutputStream out, String name, String text) throws IOException {
         out.putNextEntry(new ZipEntry(name));
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.closeEntry();
     }
 
-    static void putArray(ZipOutputStream out, String name, INDArray a) throws IOException {
+    public static void putArray(ZipOutputStream out, String name, INDArray a) throws IOException {
         out.putNextEntry(new ZipEntry(name));
         DataOutputStream dos = new DataOutputStream(out);
         Nd4j.write(a, dos);
@@ -52,7 +52,7 @@ final class Checkpoints {
         out.closeEntry();
     }
 
-    static ZipFile open(Path file) throws IOException {
+    public static ZipFile open(Path file) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such checkpoint or restorer file");
         }
@@ -63,7 +63,7 @@ final class Checkpoints {
         }
     }
 
-    static JsonNode meta(ZipFile zip, Path file, String format) throws IOException {
+    public static JsonNode meta(ZipFile zip, Path file, String format) throws IOException {
         ZipEntry e = zip.getEntry("meta.json");
         if (e == null) {
             throw new IOException(file + " is not a dna file: it has no meta.json");
@@ -81,7 +81,7 @@ final class Checkpoints {
         return meta;
     }
 
-    static INDArray getArray(ZipFile zip, Path file, String name) throws IOException {
+    public static INDArray getArray(ZipFile zip, Path file, String name) throws IOException {
         ZipEntry e = zip.getEntry(name);
         if (e == null) {
             throw new IOException(file + " is corrupt: entry " + name + " is missing");

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,7 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * died of that at step 7,073 ("Op.X argument was closed before call"). The cache held about 0.2 MB, so
  * it saved next to nothing.
  */
-final class SessionMemory {
+public final class SessionMemory {
     private SessionMemory() {}
 
     /**
@@ -42,7 +42,7 @@ final class SessionMemory {
      *
      * @return bytes freed
      */
-    static long freeIntermediates(SameDiff sd, Collection<INDArray> keep) {
+    public static long freeIntermediates(SameDiff sd, Collection<INDArray> keep) {
         SameDiff grad = sd.getFunction("grad");
         if (grad == null) {
             return 0;
@@ -83,7 +83,7 @@ final class SessionMemory {
      *
      * @return bytes freed
      */
-    static long close(Collection<INDArray> arrays) {
+    public static long close(Collection<INDArray> arrays) {
         return closeAll(arrays, new HashSet<>());
     }
 

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * views) cannot be replayed: {@link #record} then returns the reason, and the caller keeps
  * using the session. Not thread-safe.
  */
-final class GradientReplay {
+public final class GradientReplay {
     /** Arrays shorter than this get their own memory instead of sharing a pool buffer. */
     private static final long SHARE_MIN_LENGTH = 1024;
 
@@ -88,7 +88,7 @@ final class GradientReplay {
     }
 
     /** The result of {@link #record}: the session's own result of the recorded call, and the replay or why not. */
-    record Recorded(OutAndGrad result, GradientReplay replay, String unsupported) {}
+    public record Recorded(OutAndGrad result, GradientReplay replay, String unsupported) {}
 
     private GradientReplay(SameDiff grad, List<Exec> execs, Map<String, INDArray> placeholders,
             Map<String, INDArray> parameters, Map<String, INDArray> outputs, Map<String, INDArray> gradients,
@@ -107,7 +107,7 @@ final class GradientReplay {
      * and builds their replay. The gradient of each parameter in {@code gradientInto} is written into the given
      * array (of the gradient's shape and type) instead of one allocated here.
      */
-    static Recorded record(SameDiff sd, Map<String, INDArray> feed, List<String> outputNames, List<String> params,
+    public static Recorded record(SameDiff sd, Map<String, INDArray> feed, List<String> outputNames, List<String> params,
             Map<String, INDArray> gradientInto) {
         List<String> executed = new ArrayList<>();
         Map<String, INDArray[]> outArrays = new HashMap<>();
@@ -389,7 +389,7 @@ final class GradientReplay {
      * True while every parameter array is still the one this replay reads (the trainer updates them in place;
      * a graph whose arrays were replaced must be recorded again).
      */
-    boolean current() {
+    public boolean current() {
         for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
             if (grad.getVariable(e.getKey()).getArr() != e.getValue()) {
                 return false;
@@ -404,7 +404,7 @@ final class GradientReplay {
      * @return the loss terms and the gradients by parameter name, in arrays owned by this object and overwritten
      *     by its next run
      */
-    OutAndGrad run(Map<String, INDArray> feed) {
+    public OutAndGrad run(Map<String, INDArray> feed) {
         return run(feed, null);
     }
 
@@ -412,7 +412,7 @@ final class GradientReplay {
      * As {@link #run(Map)}; when {@code nanos} is not null (length {@link #opCount()}), adds each op's wall time
      * to its element (for profiling, see {@link #opType}).
      */
-    OutAndGrad run(Map<String, INDArray> feed, long[] nanos) {
+    public OutAndGrad run(Map<String, INDArray> feed, long[] nanos) {
         for (Map.Entry<String, INDArray> e : placeholders.entrySet()) {
             INDArray v = feed.get(e.getKey());
             INDArray fixed = e.getValue();
@@ -485,7 +485,7 @@ final class GradientReplay {
     }
 
     /** Frees every array this replay allocated; it cannot run afterwards. */
-    void close() {
+    public void close() {
         execs.clear();
         SessionMemory.close(owned);
     }

@@ -1,10 +1,11 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.random.Rngs;
 import dev.dna.api.spec.DiffusionSpec;
 import dev.dna.api.spec.LossSpec;
 import dev.dna.api.spec.RestorerSpec;
+import dev.dna.samediff.engine.Quiet;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -35,37 +36,37 @@ import org.nd4j.linalg.api.buffer.DataType;
  * net is initialized from its own random stream of the plan's seed, so every ablation variant starts
  * from the same restorer.
  */
-final class JointGraph {
-    static final String XS = "xs";
-    static final String YS = "ys";
-    static final String XR = "xr";
-    static final String EPS = "eps";
-    static final String LEVEL = "level";
-    static final String KEEP1 = "keep1";
-    static final String KEEP2 = "keep2";
-    static final String LAMBDA = "lambda";
-    static final String RES_WEIGHT = "res_weight";
+public final class JointGraph {
+    public static final String XS = "xs";
+    public static final String YS = "ys";
+    public static final String XR = "xr";
+    public static final String EPS = "eps";
+    public static final String LEVEL = "level";
+    public static final String KEEP1 = "keep1";
+    public static final String KEEP2 = "keep2";
+    public static final String LAMBDA = "lambda";
+    public static final String RES_WEIGHT = "res_weight";
 
-    static final String LOSS = "loss";
+    public static final String LOSS = "loss";
     static final String L_RES = "l_res";
     static final String MSE_POS = "mse_pos";
     static final String MSE_NEG = "mse_neg";
-    static final String L_NOISE = "l_noise";
+    public static final String L_NOISE = "l_noise";
     static final String RESTORED_SYNTHETIC = "restored_synthetic";
     static final String RESTORED_REAL = "restored_real";
     static final String X_T = "x_t";
     static final String COND_POS = "cond_pos";
     static final String COND_NEG = "cond_neg";
 
-    static final String RESTORER_PREFIX = "G/";
+    public static final String RESTORER_PREFIX = "G/";
     static final String DIFFUSION_PREFIX = "D/";
 
-    final SameDiff sd;
-    final AdaptationPlan plan;
-    final int batch;
-    final int size;
-    final List<EpsNet.DropoutMask> dropoutMasks;
-    final List<String> lossTerms;
+    public final SameDiff sd;
+    public final AdaptationPlan plan;
+    public final int batch;
+    public final int size;
+    public final List<EpsNet.DropoutMask> dropoutMasks;
+    public final List<String> lossTerms;
 
     private JointGraph(SameDiff sd, AdaptationPlan plan, int batch, int size, List<EpsNet.DropoutMask> masks,
             List<String> lossTerms) {
@@ -77,11 +78,11 @@ final class JointGraph {
         this.lossTerms = lossTerms;
     }
 
-    static JointGraph build(AdaptationPlan plan, DataType dt) {
+    public static JointGraph build(AdaptationPlan plan, DataType dt) {
         return build(plan, dt, plan.batchSize(), plan.patchSize());
     }
 
-    static JointGraph build(AdaptationPlan plan, DataType dt, int batch, int size) {
+    public static JointGraph build(AdaptationPlan plan, DataType dt, int batch, int size) {
         SameDiff sd = SameDiff.create();
         long b = batch;
         long s = size;
@@ -207,7 +208,7 @@ final class JointGraph {
     }
 
     /** Names of the trainable parameters, restorer first, in creation order. */
-    List<String> parameterNames() {
+    public List<String> parameterNames() {
         List<String> out = new ArrayList<>();
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
@@ -217,7 +218,7 @@ final class JointGraph {
         return out;
     }
 
-    List<String> restorerParameterNames() {
+    public List<String> restorerParameterNames() {
         return parameterNames().stream().filter(n -> n.startsWith(RESTORER_PREFIX)).toList();
     }
 }

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.dna.api.random.Rngs;
 import dev.dna.api.spec.Activation;
 import dev.dna.api.spec.Upsampling;
+import dev.dna.samediff.engine.Quiet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -19,9 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Every op the networks use, gradient-checked in double precision on tiny shapes. */
-class LayersGradientTest {
+public class LayersGradientTest {
 
-    static INDArray random(long seed, long... shape) {
+    public static INDArray random(long seed, long... shape) {
         var g = Rngs.gaussian(Rngs.create(seed));
         long n = 1;
         for (long s : shape) {

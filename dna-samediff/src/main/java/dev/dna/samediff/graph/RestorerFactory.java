@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import dev.dna.api.spec.CustomRestorerSpec;
 import org.nd4j.autodiff.samediff.SDVariable;

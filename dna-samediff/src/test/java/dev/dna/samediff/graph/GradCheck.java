@@ -1,8 +1,9 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dna.api.random.Rngs;
+import dev.dna.samediff.engine.Quiet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code perParam} random entries of every listed parameter, compares SameDiff's gradient with
  * {@code (L(w + h) - L(w - h)) / 2h}, h = 1e-5.
  */
-final class GradCheck {
+public final class GradCheck {
     static final double H = 1e-5;
 
     private GradCheck() {}

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-class NdArraysTest {
+public class NdArraysTest {
     @Test
     void bulkCopiesKeepEveryValueInCOrder() {
         float[] v = new float[2 * 3 * 4 * 5];

@@ -1,5 +1,6 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
+import dev.dna.samediff.TrainingDivergedException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,14 +16,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * finite and whose output is not: an op that overflowed, or an op with a broken derivative (the walk that, done
  * by hand, found M2.1's {@code swish} derivative NaN from 44.4). Only called once training has diverged.
  */
-final class NonFiniteOrigin {
+public final class NonFiniteOrigin {
     private NonFiniteOrigin() {}
 
     /**
      * A sentence naming where the first non-finite value of the step comes from, or saying that none was found
      * (the session's step was finite: the non-finite value came from elsewhere).
      */
-    static String describe(SameDiff sd, Map<String, INDArray> feed, List<String> outputs, List<String> params) {
+    public static String describe(SameDiff sd, Map<String, INDArray> feed, List<String> outputs, List<String> params) {
         for (var e : feed.entrySet()) {
             if (!finite(e.getValue())) {
                 return "the input '" + e.getKey() + "' fed to the step holds NaN or infinite values";

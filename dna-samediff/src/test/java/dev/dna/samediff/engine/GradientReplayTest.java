@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,17 @@ import dev.dna.api.AdaptationPlan;
 import dev.dna.api.Restorers;
 import dev.dna.api.data.ImageSet;
 import dev.dna.api.degrade.Awgn;
+import dev.dna.samediff.SameDiffTrainer;
+import dev.dna.samediff.StepReport;
+import dev.dna.samediff.TrainedRestorer;
+import dev.dna.samediff.TrainerTest;
+import dev.dna.samediff.TrainingListener;
+import dev.dna.samediff.ValidationReport;
+import dev.dna.samediff.graph.JointGraph;
+import dev.dna.samediff.graph.JointGraphTest;
+import dev.dna.samediff.training.Feeder;
+import dev.dna.samediff.training.GradientStep;
+import dev.dna.samediff.training.TrainingStreams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +39,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Replaying the recorded ops of a step computes, bit for bit, what SameDiff's session computes. */
-class GradientReplayTest {
+public class GradientReplayTest {
 
     static Stream<Arguments> plans() {
         AdaptationPlan vanilla = Adaptation.of(Restorers.dncnn(4, 8)).patchSize(8).batchSize(2).seed(1).build();

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.training;
 
 import dev.dna.api.random.Rngs;
 import java.util.LinkedHashMap;
@@ -9,9 +9,9 @@ import org.apache.commons.rng.RestorableUniformRandomProvider;
  * The random streams of a training run, one per purpose, all derived from the plan's seed; their
  * states go into checkpoints so that a resumed run draws exactly what an uninterrupted one would.
  */
-final class TrainingStreams {
-    static final String SYNTHETIC_DATA = "data/synthetic";
-    static final String REAL_DATA = "data/real";
+public final class TrainingStreams {
+    public static final String SYNTHETIC_DATA = "data/synthetic";
+    public static final String REAL_DATA = "data/real";
     static final String NOISE = "noise";
     static final String LEVELS = "levels";
     static final String MASKS = "masks";
@@ -19,23 +19,23 @@ final class TrainingStreams {
 
     private final Map<String, RestorableUniformRandomProvider> streams = new LinkedHashMap<>();
 
-    TrainingStreams(long seed) {
+    public TrainingStreams(long seed) {
         for (String p : new String[] {SYNTHETIC_DATA, REAL_DATA, NOISE, LEVELS, MASKS, DROPOUT}) {
             streams.put(p, Rngs.stream(seed, "train/" + p));
         }
     }
 
-    RestorableUniformRandomProvider get(String purpose) {
+    public RestorableUniformRandomProvider get(String purpose) {
         return streams.get(purpose);
     }
 
-    Map<String, byte[]> save() {
+    public Map<String, byte[]> save() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         streams.forEach((k, v) -> out.put(k, Rngs.saveState(v)));
         return out;
     }
 
-    void restore(Map<String, byte[]> states) {
+    public void restore(Map<String, byte[]> states) {
         for (var e : streams.entrySet()) {
             byte[] s = states.get(e.getKey());
             if (s == null) {

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import dev.dna.api.spec.DiffusionSpec;
 import java.util.ArrayDeque;
@@ -35,7 +35,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Dropout multiplies by masks fed as placeholders ({@link #dropoutMasks()}), drawn in Java, with the
  * inverted-dropout scale 1/(1-p) folded into the mask.
  */
-final class EpsNet {
+public final class EpsNet {
     private final Layers l;
     private final DiffusionSpec spec;
     private final long n;
@@ -43,7 +43,7 @@ final class EpsNet {
     private int blocks;
 
     /** A dropout placeholder: its name and shape [n, C, H, W]. */
-    record DropoutMask(String name, long[] shape) {}
+    public record DropoutMask(String name, long[] shape) {}
 
     private EpsNet(Layers l, DiffusionSpec spec, long n) {
         this.l = l;

@@ -1,9 +1,13 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dna.api.spec.OptimizerSpec;
+import dev.dna.samediff.graph.JointGraph;
+import dev.dna.samediff.graph.JointGraphTest;
+import dev.dna.samediff.graph.LayersGradientTest;
+import dev.dna.samediff.training.AdamUpdate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The speed-ups of issue 5 must not change a single number. */
-class SpeedupsKeepNumericsTest {
+public class SpeedupsKeepNumericsTest {
 
     @Test
     void freeingTheIntermediatesOfAStepChangesNoWeightAndNoLaterGradient() {

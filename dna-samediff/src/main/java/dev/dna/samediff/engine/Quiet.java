@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -9,10 +9,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * builds a gradient function; for a diffusion UNet that is over a thousand lines. This builds it
  * eagerly, with standard output muted for the duration.
  */
-final class Quiet {
+public final class Quiet {
     private Quiet() {}
 
-    static synchronized void createGradFunction(SameDiff sd) {
+    public static synchronized void createGradFunction(SameDiff sd) {
         PrintStream out = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         try {

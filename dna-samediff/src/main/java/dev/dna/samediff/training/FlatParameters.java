@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.training;
 
 import dev.dna.api.spec.OptimizerSpec;
 import java.util.LinkedHashMap;
@@ -27,12 +27,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>The first {@code leading} parameters (the restorer's, in the trainer) form the prefix
  * {@code w[0, leadingLength)}, so that the restorer's EMA is one update as well.
  */
-final class FlatParameters {
-    final INDArray w;
+public final class FlatParameters {
+    public final INDArray w;
     final INDArray g;
     final INDArray m;
     final INDArray v;
-    final INDArray scratch;
+    public final INDArray scratch;
     private final SameDiff sd;
     private final long leadingLength;
     private final Map<String, INDArray[]> views = new LinkedHashMap<>(); // name -> {w, g, m, v}
@@ -41,7 +41,7 @@ final class FlatParameters {
     /**
      * Copies the current values of {@code names} into a new flat buffer. Gradient and moments start at zero.
      */
-    FlatParameters(SameDiff sd, List<String> names, int leading, DataType dt) {
+    public FlatParameters(SameDiff sd, List<String> names, int leading, DataType dt) {
         this.sd = sd;
         long n = 0;
         long lead = 0;
@@ -76,13 +76,13 @@ final class FlatParameters {
     }
 
     /** One Adam step {@code t} over all parameters from the gradient in {@code g}; the graph's arrays get the result. */
-    void adam(OptimizerSpec o, long t) {
+    public void adam(OptimizerSpec o, long t) {
         AdamUpdate.apply(o, t, w, g, m, v, scratch);
         views.forEach((name, x) -> sd.getVariable(name).getArr().assign(x[0]));
     }
 
     /** Copies the graph's current parameter values into {@code w}. */
-    void pullWeights() {
+    public void pullWeights() {
         views.forEach((name, x) -> x[0].assign(sd.getVariable(name).getArr()));
     }
 
@@ -96,7 +96,7 @@ final class FlatParameters {
     }
 
     /** Whether {@code name} is one of these parameters. */
-    boolean contains(String name) {
+    public boolean contains(String name) {
         return views.containsKey(name);
     }
 
@@ -105,11 +105,11 @@ final class FlatParameters {
         return views.get(name)[0];
     }
 
-    INDArray firstMoment(String name) {
+    public INDArray firstMoment(String name) {
         return views.get(name)[2];
     }
 
-    INDArray secondMoment(String name) {
+    public INDArray secondMoment(String name) {
         return views.get(name)[3];
     }
 
@@ -117,13 +117,13 @@ final class FlatParameters {
      * {@code name}'s view of {@code buffer}, a buffer laid out as {@code w} or as its leading part (such as the
      * EMA of the leading parameters).
      */
-    INDArray viewOf(INDArray buffer, String name) {
+    public INDArray viewOf(INDArray buffer, String name) {
         INDArray w = views.get(name)[0];
         return view(buffer, offsets.get(name), w.length(), w.shape());
     }
 
     /** Every parameter's gradient view, by name (for computations to write their gradients into directly). */
-    Map<String, INDArray> gradientViews() {
+    public Map<String, INDArray> gradientViews() {
         Map<String, INDArray> out = new LinkedHashMap<>();
         views.forEach((k, x) -> out.put(k, x[1]));
         return out;
@@ -133,7 +133,7 @@ final class FlatParameters {
      * Copies each parameter's gradient from {@code grads} into {@code g}, skipping those that already are the
      * gradient view. A parameter missing from {@code grads} is an error: its stale gradient would be applied.
      */
-    void gather(Map<String, INDArray> grads) {
+    public void gather(Map<String, INDArray> grads) {
         views.forEach((name, x) -> {
             INDArray gr = grads.get(name);
             if (gr == null) {
@@ -150,7 +150,7 @@ final class FlatParameters {
      * One reduction over {@code g} when all are (a sum is finite only if every term is, short of overflow, which
      * counts as divergence too).
      */
-    String firstNonFiniteGradient() {
+    public String firstNonFiniteGradient() {
         if (Double.isFinite(g.sumNumber().doubleValue())) {
             return null;
         }
@@ -163,11 +163,11 @@ final class FlatParameters {
     }
 
     /** The prefix of {@code flat} (one of this object's buffers or one laid out alike) that holds the leading parameters. */
-    INDArray leading(INDArray flat) {
+    public INDArray leading(INDArray flat) {
         return flat.get(NDArrayIndex.interval(0, leadingLength));
     }
 
-    long leadingLength() {
+    public long leadingLength() {
         return leadingLength;
     }
 }

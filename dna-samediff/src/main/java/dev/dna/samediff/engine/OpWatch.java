@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ops.OpContext;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /** One gradient step through SameDiff's session, with a callback on every op it executes, in execution order. */
-final class OpWatch {
+public final class OpWatch {
     private OpWatch() {}
 
     /** Called after each op of the forward pass and of the gradient function, with the op's output arrays. */

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.training;
 
 import dev.dna.api.spec.OptimizerSpec;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,14 +15,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *   w  = w - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
  */
-final class AdamUpdate {
+public final class AdamUpdate {
     private AdamUpdate() {}
 
     /**
      * One step {@code t >= 1} on parameter {@code w} with gradient {@code g}; {@code m}, {@code v} and
      * {@code w} are updated in place, {@code scratch} (same shape) is overwritten, {@code g} is read only.
      */
-    static void apply(OptimizerSpec o, long t, INDArray w, INDArray g, INDArray m, INDArray v, INDArray scratch) {
+    public static void apply(OptimizerSpec o, long t, INDArray w, INDArray g, INDArray m, INDArray v, INDArray scratch) {
         double bc1 = 1 - Math.pow(o.beta1(), t);
         double bc2 = 1 - Math.pow(o.beta2(), t);
         INDArray s = scratch;

@@ -1,8 +1,12 @@
-package dev.dna.samediff;
+package dev.dna.samediff.engine;
 
 import dev.dna.api.*;
 import dev.dna.api.data.*;
 import dev.dna.api.degrade.*;
+import dev.dna.samediff.graph.JointGraph;
+import dev.dna.samediff.training.Feeder;
+import dev.dna.samediff.training.GradientStep;
+import dev.dna.samediff.training.TrainingStreams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,7 @@ import dev.dna.api.Diffusion;
 import dev.dna.api.Restorers;
 import dev.dna.api.random.Rngs;
 import dev.dna.api.spec.DiffusionSpec;
+import dev.dna.samediff.TrainedRestorer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * The defaults follow the authors' code (KangLiao929/Noise-DA; ../shared/FIDELITY-AUDIT.md), each checked by a figure
  * measured on their code or read off it, and the ablation variants differ only in the trick each names.
  */
-class AuthorsFidelityTest {
+public class AuthorsFidelityTest {
 
     private static long parameterCount(SameDiff sd, String prefix) {
         long n = 0;

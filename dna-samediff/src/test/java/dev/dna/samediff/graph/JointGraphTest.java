@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,8 @@ import dev.dna.api.Restorers;
 import dev.dna.api.adapt.ChannelShuffle;
 import dev.dna.api.adapt.ResidualSwap;
 import dev.dna.api.image.ImageBatch;
+import dev.dna.samediff.training.Feeder;
+import dev.dna.samediff.training.TrainingStreams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-class JointGraphTest {
+public class JointGraphTest {
 
-    static AdaptationPlan tiny(boolean detach) {
+    public static AdaptationPlan tiny(boolean detach) {
         return Adaptation.of(Restorers.unet(4, 1))
                 .withDiffusion(Diffusion.unet(4).multipliers(1, 2).resBlocks(1).groups(2).middleAttention(true).dropout(0.2))
                 .channelShuffle()
@@ -33,7 +35,7 @@ class JointGraphTest {
                 .build();
     }
 
-    static ImageBatch images(long seed, int n, int s) {
+    public static ImageBatch images(long seed, int n, int s) {
         INDArray a = LayersGradientTest.random(seed, n, 3, s, s).mul(0.2).add(0.5);
         return batch(a);
     }
@@ -43,7 +45,7 @@ class JointGraphTest {
         return ImageBatch.of((int) sh[0], (int) sh[1], (int) sh[2], (int) sh[3], a.castTo(DataType.FLOAT).data().asFloat());
     }
 
-    static Map<String, INDArray> feed(JointGraph g, long seed, double lambda) {
+    public static Map<String, INDArray> feed(JointGraph g, long seed, double lambda) {
         int b = g.batch;
         int s = g.size;
         return new Feeder(g, DataType.DOUBLE).feed(images(seed, b, s), images(seed + 1, b, s), images(seed + 2, b, s),

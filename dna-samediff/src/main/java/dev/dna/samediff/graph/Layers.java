@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.graph;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -40,7 +40,7 @@ public final class Layers {
     /** One zero constant per shape, shared by all of this builder's expansions (never written). */
     private final java.util.Map<String, SDVariable> zeroConstants = new java.util.HashMap<>();
 
-    Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
+    public Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
         this.sd = sd;
         this.dtype = dtype;
         this.rng = rng;

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-class FlatParametersTest {
+public class FlatParametersTest {
 
     static SameDiff graph(long seed) {
         SameDiff sd = SameDiff.create();
