@@ -54,7 +54,8 @@ import picocli.CommandLine.Option;
  * requested ablation variants (vanilla, diffusion, shuffle, full) and an oracle trained on real pairs,
  * with the same seeds and step budget, and writes everything under one run folder: results.csv and
  * results.md (mean ± sd over seeds), real_psnr.png, losses.png and grad_norms.png (the gradient each loss
- * sends into the restorer; first seed), real_psnr_mean.png (with several seeds), grid.png (each held-out crop:
+ * sends into the restorer; first seed), real_psnr_mean.png (with several seeds), real_psnr_raw_vs_ema.png (the raw
+ * weights' validation beside the EMA's, mean over seeds), grid.png (each held-out crop:
  * noisy, each variant's restoration, clean; first seed), and per run
  * plan.json, log.csv, restorer.dna and restorer.onnx.
  */
@@ -465,7 +466,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.print(md);
         System.out.println();
         System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png"
-                + (seeds.size() > 1 ? ", real_psnr_mean.png" : "") + ", losses.png, grad_norms.png, grid.png (rows: the held-out crops; columns: noisy | "
+                + (seeds.size() > 1 ? ", real_psnr_mean.png" : "") + ", real_psnr_raw_vs_ema.png, losses.png, grad_norms.png, grid.png (rows: the held-out crops; columns: noisy | "
                 + String.join(" | ", gridNames) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
     }

@@ -21,7 +21,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <pre>
  * mvn -q -o -pl dna-samediff -am test-compile
- * mvn -q -o -pl dna-samediff org.codehaus.mojo:exec-maven-plugin:3.5.1:java -Dexec.mainClass=dev.dna.samediff.OpProfile \
+ * mvn -q -o -pl dna-samediff org.codehaus.mojo:exec-maven-plugin:3.5.1:java -Dexec.mainClass=dev.dna.samediff.engine.OpProfile \
  *     -Dexec.classpathScope=test -Dexec.args=10
  * </pre>
  * {@code -Dexec.args="10 --by-shape"} splits each op type by its input shapes.
