@@ -6,6 +6,7 @@ import dev.dna.api.AdaptationPlan;
 import dev.dna.api.Diffusion;
 import dev.dna.api.Restorers;
 import dev.dna.api.data.EmbeddedImages;
+import dev.dna.api.data.ImagePairs;
 import dev.dna.api.data.ImageSet;
 import dev.dna.api.data.PatchDataset;
 import dev.dna.api.data.PatchSampler;
@@ -114,6 +115,17 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     @Option(names = "--triplet-margin", defaultValue = "0.1", description = "margin of the residual swap's triplet term (default: "
             + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/BENCHMARKS.md)")
     double tripletMargin;
+
+    @Option(names = "--polyu", paramLabel = "DIR", description = "real camera noise instead of the simulated real domain: the PolyU "
+            + "crops in DIR (*_real with *_mean, e.g. ../shared/data/polyu-canon): the train scenes' real images are the real domain "
+            + "(their means only train the oracle), the test scenes' whole 512x512 crops the test pairs; split by scene, fixed in code")
+    Path polyU;
+
+    /** Test crops shown in grid.png (the first ones), each at full resolution. */
+    static final int GRID_ROWS = 4;
+
+    /** PolyU scenes held out for testing: about 30% of the crops, from every camera. */
+    static final List<String> POLYU_TEST_SCENES = List.of("Canon5D2_toy", "Canon5D2_desk", "Canon80D_ball", "Canon600D_book");
 
     @Option(names = "--triplet-groups", defaultValue = "1", description = "take the residual swap's triplet hinge over this many "
             + "equal groups of the batch and average (the authors' per-GPU hinge over 8 GPUs); must divide --batch (default: ${DEFAULT-VALUE})")
@@ -273,27 +285,44 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         }
         AdaptationPlan full = fullPlan(seeds.get(0));
         ImageSet.Split split = EmbeddedImages.load().split(HELD_OUT);
-        ImageSet train = split.rest();
-        System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", train.size(),
-                split.first().size(), split.first().names());
+        ImageSet train = polyU == null ? split.rest() : EmbeddedImages.load();
+        ImagePairs.Split realSplit = null;
+        if (polyU != null) {
+            if (!task.equals("denoise")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--polyu is real camera noise: it needs --task denoise");
+            }
+            realSplit = ImagePairs.polyU(polyU).splitByScene(POLYU_TEST_SCENES);
+            System.out.printf(Locale.ROOT, "embedded photos: all %d for the synthetic domain%n", train.size());
+            System.out.printf(Locale.ROOT, "PolyU %s: %d train crops of scenes %s, %d test crops of scenes %s (split by scene)%n",
+                    polyU, realSplit.train().size(), realSplit.train().sceneList(), realSplit.test().size(),
+                    realSplit.test().sceneList());
+        } else {
+            System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", train.size(),
+                    split.first().size(), split.first().names());
+        }
         System.out.println("synthetic domain: " + syntheticDomain().describe());
-        System.out.println("real domain:      " + realDomain().describe());
+        System.out.println("real domain:      " + (polyU != null ? "real camera noise (PolyU, Canon JPEGs)" : realDomain().describe()));
         System.out.println("full plan:        " + full);
 
-        // held-out test pairs: fixed crops, degraded once with fixed seeds
+        // held-out test pairs: fixed crops, degraded once with fixed seeds; or the PolyU test scenes, whole
         List<Image> clean = new ArrayList<>();
         List<Image> real = new ArrayList<>();
         List<Image> syn = new ArrayList<>();
-        for (int i = 0; i < split.first().size(); i++) {
-            Image c = centerCrop(split.first().get(i), crop);
+        List<String> testNames = polyU != null ? realSplit.test().degraded().names() : split.first().names();
+        for (int i = 0; i < testNames.size(); i++) {
+            Image c = polyU != null ? realSplit.test().clean().get(i) : centerCrop(split.first().get(i), crop);
             clean.add(c);
-            real.add(realDomain().apply(c, 1_000_000L + i));
+            real.add(polyU != null ? realSplit.test().degraded().get(i) : realDomain().apply(c, 1_000_000L + i));
             syn.add(syntheticTest().apply(c, 2_000_000L + i).clip());
         }
-        ImageSet testClean = ImageSet.of(split.first().names(), clean);
-        ImageSet testReal = ImageSet.of(split.first().names(), real);
-        ImageSet testSyn = ImageSet.of(split.first().names(), syn);
+        ImageSet testClean = ImageSet.of(testNames, clean);
+        ImageSet testReal = ImageSet.of(testNames, real);
+        ImageSet testSyn = ImageSet.of(testNames, syn);
 
+        if (exportDir != null && polyU != null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--export-calibration-data writes the simulated domains only, "
+                    + "not --polyu");
+        }
         if (exportDir != null) {
             Map<String, AdaptationPlan> plans = new LinkedHashMap<>();
             for (String v : variants) {
@@ -305,9 +334,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         }
         PatchSampler sampler = new PatchSampler(patch, true);
         PatchDataset synPairs = PatchDataset.synthetic(train, syntheticDomain(), sampler);
-        // the real domain as real photographs come: whole images degraded once into fixed realizations, then cropped
-        Realizations realOfTrain = realOfTrain(train);
-        PatchDataset realImages = PatchDataset.paired(realOfTrain.degraded(), realOfTrain.clean(), sampler);
+        // the real domain as real photographs come: whole images degraded once into fixed realizations, then cropped;
+        // or PolyU's train scenes (their means only for the oracle)
+        PatchDataset realImages;
+        if (polyU != null) {
+            realImages = PatchDataset.paired(realSplit.train().degraded(), realSplit.train().clean(), sampler);
+        } else {
+            Realizations realOfTrain = realOfTrain(train);
+            realImages = PatchDataset.paired(realOfTrain.degraded(), realOfTrain.clean(), sampler);
+        }
 
         List<String> rows = new ArrayList<>();
         rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds");
@@ -454,7 +489,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         Charts.lines(out.resolve("grad_norms.png"), "Gradient norm each loss sends into the restorer (seed " + seeds.get(0)
                 + ", at validation steps)", "step", "L2 norm over restorer parameters", curves.grad, true);
         List<Image> cells = new ArrayList<>(); // one row per held-out crop
-        for (int i = 0; i < testClean.size(); i++) {
+        for (int i = 0; i < Math.min(testClean.size(), GRID_ROWS); i++) { // a handful, at full resolution
             cells.add(testReal.get(i));
             for (List<Image> restored : grid) {
                 cells.add(restored.get(i));
