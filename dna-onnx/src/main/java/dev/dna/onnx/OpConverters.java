@@ -188,16 +188,16 @@ public final class OpConverters {
      * as its boolean arguments say.
      */
     private static void resizeBilinear(ConversionContext c, SameDiffOp op) {
-        DynamicCustomOp d = (DynamicCustomOp) op.getOp();
-        boolean[] b = d.bArgs();
+        boolean[] b = op.getOp() instanceof DynamicCustomOp d ? d.bArgs() : new boolean[0];
+        long[] a = iArgs(op);
         boolean alignCorners = b.length > 0 && b[0];
         boolean halfPixel = b.length > 1 && b[1];
         String[] in = c.inputs(op);
         String hw;
         if (in.length > 1) {
             hw = in[1];
-        } else if (d.iArgs().length >= 2) {
-            hw = c.longInitializer("size", d.iArgs()[0], d.iArgs()[1]);
+        } else if (a.length >= 2) {
+            hw = c.longInitializer("size", a[0], a[1]);
         } else {
             throw unsupported(op, "resize_bilinear without an output size");
         }

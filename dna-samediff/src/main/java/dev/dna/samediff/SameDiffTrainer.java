@@ -471,12 +471,9 @@ public final class SameDiffTrainer {
             return out;
         }
 
+        /** The weights training returns: the EMA (keyed like {@link #rawWeights}), or the raw weights when EMA is off. */
         Map<String, INDArray> resultWeights() {
-            Map<String, INDArray> out = new LinkedHashMap<>();
-            for (String p : restorerParams) {
-                out.put(p, plan.emaDecay() > 0 ? ema.get(p) : graph.sd.getVariable(p).getArr());
-            }
-            return out;
+            return plan.emaDecay() > 0 ? java.util.Collections.unmodifiableMap(ema) : rawWeights();
         }
 
         void save(Path file) throws IOException {

@@ -284,8 +284,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             validateEvery = 500;
         }
         AdaptationPlan full = fullPlan(seeds.get(0));
-        ImageSet.Split split = EmbeddedImages.load().split(HELD_OUT);
-        ImageSet train = polyU == null ? split.rest() : EmbeddedImages.load();
+        ImageSet embedded = EmbeddedImages.load();
+        ImageSet.Split split = embedded.split(HELD_OUT);
+        ImageSet train = polyU == null ? split.rest() : embedded;
         ImagePairs.Split realSplit = null;
         if (polyU != null) {
             if (!task.equals("denoise")) {
@@ -307,13 +308,22 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         // held-out test pairs: fixed crops, degraded once with fixed seeds; or the PolyU test scenes, whole
         List<Image> clean = new ArrayList<>();
         List<Image> real = new ArrayList<>();
+        List<String> testNames;
+        if (polyU != null) {
+            testNames = realSplit.test().degraded().names();
+            clean.addAll(realSplit.test().clean().images());
+            real.addAll(realSplit.test().degraded().images());
+        } else {
+            testNames = split.first().names();
+            for (int i = 0; i < testNames.size(); i++) {
+                Image c = centerCrop(split.first().get(i), crop);
+                clean.add(c);
+                real.add(realDomain().apply(c, 1_000_000L + i));
+            }
+        }
         List<Image> syn = new ArrayList<>();
-        List<String> testNames = polyU != null ? realSplit.test().degraded().names() : split.first().names();
-        for (int i = 0; i < testNames.size(); i++) {
-            Image c = polyU != null ? realSplit.test().clean().get(i) : centerCrop(split.first().get(i), crop);
-            clean.add(c);
-            real.add(polyU != null ? realSplit.test().degraded().get(i) : realDomain().apply(c, 1_000_000L + i));
-            syn.add(syntheticTest().apply(c, 2_000_000L + i).clip());
+        for (int i = 0; i < clean.size(); i++) {
+            syn.add(syntheticTest().apply(clean.get(i), 2_000_000L + i).clip());
         }
         ImageSet testClean = ImageSet.of(testNames, clean);
         ImageSet testReal = ImageSet.of(testNames, real);

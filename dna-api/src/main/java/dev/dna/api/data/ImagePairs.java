@@ -7,15 +7,12 @@ import com.google.common.collect.ImmutableList;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Aligned (degraded, clean) photographs, each pair tagged with the scene it shows, so that a train/test split can
@@ -54,10 +51,8 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
     public static ImagePairs fromFolders(Path noisyDir, Path cleanDir) throws IOException {
         TreeMap<String, Path> noisy = images(noisyDir);
         TreeMap<String, Path> clean = images(cleanDir);
-        Set<String> onlyNoisy = new LinkedHashSet<>(noisy.keySet());
-        onlyNoisy.removeAll(clean.keySet());
-        Set<String> onlyClean = new LinkedHashSet<>(clean.keySet());
-        onlyClean.removeAll(noisy.keySet());
+        Set<String> onlyNoisy = onlyIn(noisy, clean);
+        Set<String> onlyClean = onlyIn(clean, noisy);
         if (!onlyNoisy.isEmpty() || !onlyClean.isEmpty()) {
             throw new IOException("test pairs need the same file names in " + noisyDir + " and " + cleanDir + ": only in the "
                     + "first " + onlyNoisy + ", only in the second " + onlyClean);
@@ -91,11 +86,8 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
             }
         }
         if (!real.keySet().equals(mean.keySet())) {
-            Set<String> a = new LinkedHashSet<>(real.keySet());
-            a.removeAll(mean.keySet());
-            Set<String> b = new LinkedHashSet<>(mean.keySet());
-            b.removeAll(real.keySet());
-            throw new IOException("PolyU folder " + dir + ": real images without a mean " + a + ", means without a real image " + b);
+            throw new IOException("PolyU folder " + dir + ": real images without a mean " + onlyIn(real, mean)
+                    + ", means without a real image " + onlyIn(mean, real));
         }
         List<String> scenes = new ArrayList<>();
         for (String key : real.keySet()) {
@@ -108,20 +100,19 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
         return read(new ArrayList<>(real.values()), new ArrayList<>(mean.values()), scenes);
     }
 
+    /** {@link ImageSet#imageFiles} by file name. */
     private static TreeMap<String, Path> images(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IOException("not a directory: " + dir);
-        }
         TreeMap<String, Path> out = new TreeMap<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
-            }).forEach(p -> out.put(p.getFileName().toString(), p));
+        for (Path p : ImageSet.imageFiles(dir)) {
+            out.put(p.getFileName().toString(), p);
         }
-        if (out.isEmpty()) {
-            throw new IOException("no .png, .jpg or .jpeg file in " + dir);
-        }
+        return out;
+    }
+
+    /** The keys of {@code a} that are not keys of {@code b}, in order. */
+    private static Set<String> onlyIn(TreeMap<String, Path> a, TreeMap<String, Path> b) {
+        Set<String> out = new LinkedHashSet<>(a.keySet());
+        out.removeAll(b.keySet());
         return out;
     }
 

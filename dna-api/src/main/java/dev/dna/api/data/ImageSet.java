@@ -38,6 +38,22 @@ public final class ImageSet {
      * @throws IOException naming the file that cannot be read, or if the folder holds no image
      */
     public static ImageSet fromDirectory(Path dir) throws IOException {
+        List<Path> files = imageFiles(dir);
+        List<String> names = new ArrayList<>();
+        List<Image> images = new ArrayList<>();
+        for (Path f : files) {
+            names.add(f.getFileName().toString());
+            images.add(Images.readRgb(f));
+        }
+        return new ImageSet(names, images);
+    }
+
+    /**
+     * The PNG and JPEG files directly inside {@code dir}, in name order.
+     *
+     * @throws IOException if {@code dir} is not a folder or holds no image
+     */
+    static List<Path> imageFiles(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory: " + dir);
         }
@@ -51,13 +67,7 @@ public final class ImageSet {
         if (files.isEmpty()) {
             throw new IOException("no .png, .jpg or .jpeg file in " + dir);
         }
-        List<String> names = new ArrayList<>();
-        List<Image> images = new ArrayList<>();
-        for (Path f : files) {
-            names.add(f.getFileName().toString());
-            images.add(Images.readRgb(f));
-        }
-        return new ImageSet(names, images);
+        return files;
     }
 
     public int size() {

@@ -163,12 +163,14 @@ public final class JointGraph {
 
         // 7. losses
         SDVariable ePos = plan.residualSwap() ? sd.slice(net.output, new int[] {0, 0, 0, 0}, batch, 3, size, size) : net.output;
-        SDVariable msePos = sd.identity(MSE_POS, Layers.squared(eps.sub(ePos)).mean());
+        SDVariable sqPos = Layers.squared(eps.sub(ePos));
+        SDVariable msePos = sd.identity(MSE_POS, sqPos.mean());
         SDVariable lnoise;
         List<String> terms = new ArrayList<>(List.of(LOSS, L_RES, MSE_POS));
         if (plan.residualSwap()) {
             SDVariable eNeg = sd.slice(net.output, new int[] {batch, 0, 0, 0}, batch, 3, size, size);
-            SDVariable mseNeg = sd.identity(MSE_NEG, Layers.squared(eps.sub(eNeg)).mean());
+            SDVariable sqNeg = Layers.squared(eps.sub(eNeg));
+            SDVariable mseNeg = sd.identity(MSE_NEG, sqNeg.mean());
             SDVariable triplet;
             int groups = ls.tripletGroups();
             if (groups == 1) {
@@ -176,8 +178,8 @@ public final class JointGraph {
             } else {
                 // per group of B / groups samples: relu(mse_pos,g - mse_neg,g + margin), then the mean over groups
                 long per = b / groups * 3 * s * s;
-                SDVariable posG = sd.reshape(Layers.squared(eps.sub(ePos)), groups, per).mean(1);
-                SDVariable negG = sd.reshape(Layers.squared(eps.sub(eNeg)), groups, per).mean(1);
+                SDVariable posG = sd.reshape(sqPos, groups, per).mean(1);
+                SDVariable negG = sd.reshape(sqNeg, groups, per).mean(1);
                 triplet = sd.nn().relu(posG.sub(negG).add(ls.tripletMargin()), 0).mean();
             }
             lnoise = msePos.add(triplet).mul(LossSpec.NOISE_LOSS_SCALE);

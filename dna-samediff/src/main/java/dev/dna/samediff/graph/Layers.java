@@ -208,7 +208,12 @@ public final class Layers {
         return a;
     }
 
+    /** {@code A^T} [n, 2n] of {@link #alignCornersMatrix}, one constant per size and graph. */
     private SDVariable interpolationConstant(String name, int n) {
+        SDVariable existing = sd.getVariable(prefix + name);
+        if (existing != null) {
+            return existing;
+        }
         double[][] a = alignCornersMatrix(n);
         double[] t = new double[2 * n * n]; // A^T, [n, 2n]
         for (int i = 0; i < 2 * n; i++) {
@@ -216,9 +221,7 @@ public final class Layers {
                 t[j * 2 * n + i] = a[i][j];
             }
         }
-        String key = prefix + name;
-        SDVariable existing = sd.getVariable(key);
-        return existing != null ? existing : constant(name, Nd4j.create(t, new long[] {n, 2L * n}, DataType.DOUBLE));
+        return constant(name, Nd4j.create(t, new long[] {n, 2L * n}, DataType.DOUBLE));
     }
 
     /** [N, C, H, W] to [N, C, 2H, 2W] as {@code A_H x A_W^T}: rows, then (after a transpose) columns. */

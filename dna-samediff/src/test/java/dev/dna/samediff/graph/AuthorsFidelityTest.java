@@ -175,16 +175,18 @@ public class AuthorsFidelityTest {
     }
 
     private static Map<String, INDArray> noiseOnly(JointGraph g, Map<String, INDArray> feed, List<String> params) {
-        Map<String, INDArray> f = new HashMap<>(feed);
-        f.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, 1.0));
-        f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, 0.0));
-        return g.sd.calculateGradients(f, params.toArray(String[]::new));
+        return g.sd.calculateGradients(withLoss(feed, 0.0), params.toArray(String[]::new));
     }
 
     private static Map<String, INDArray> withLoss(Map<String, INDArray> feed) {
+        return withLoss(feed, 1.0);
+    }
+
+    /** {@code feed} with lambda 1 and the restoration loss weighted by {@code resWeight}. */
+    private static Map<String, INDArray> withLoss(Map<String, INDArray> feed, double resWeight) {
         Map<String, INDArray> f = new HashMap<>(feed);
         f.put(JointGraph.LAMBDA, Nd4j.scalar(DataType.DOUBLE, 1.0));
-        f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, 1.0));
+        f.put(JointGraph.RES_WEIGHT, Nd4j.scalar(DataType.DOUBLE, resWeight));
         return f;
     }
 
