@@ -70,10 +70,11 @@ public final class SameDiffTrainer {
     private final long stopAfter;
     private final String name;
     private final boolean replayOps;
+    private final Path bestFile;
 
     private SameDiffTrainer(AdaptationPlan plan, List<TrainingListener> listeners, boolean progressBar, int checkpointEvery,
             Path checkpointFile, Path csvFile, int validateEvery, ImageSet valDegraded, ImageSet valClean, long stopAfter,
-            String name, boolean replayOps) {
+            String name, boolean replayOps, Path bestFile) {
         this.plan = plan;
         this.listeners = ImmutableList.copyOf(listeners);
         this.progressBar = progressBar;
@@ -86,13 +87,14 @@ public final class SameDiffTrainer {
         this.stopAfter = stopAfter;
         this.name = name;
         this.replayOps = replayOps;
+        this.bestFile = bestFile;
     }
 
     /** A trainer for {@code plan}: progress bar on, no checkpoints, no validation, no CSV. */
     public static SameDiffTrainer create(AdaptationPlan plan) {
         checkNotNull(plan, "plan");
         return new SameDiffTrainer(plan, List.of(), true, 0, null, null, 0, null, null, plan.steps(),
-                plan.variant() == null ? "train" : plan.variant().id(), true);
+                plan.variant() == null ? "train" : plan.variant().id(), true, null);
     }
 
     public AdaptationPlan plan() {
@@ -104,32 +106,32 @@ public final class SameDiffTrainer {
         List<TrainingListener> ls = new ArrayList<>(listeners);
         ls.add(checkNotNull(l, "listener"));
         return new SameDiffTrainer(plan, ls, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile);
     }
 
     /** Shows (default) or hides the console progress bar (loss terms and iterations per second). */
     public SameDiffTrainer progressBar(boolean show) {
         return new SameDiffTrainer(plan, listeners, show, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile);
     }
 
     /** Name shown on the progress bar. */
     public SameDiffTrainer named(String label) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, checkNotNull(label, "label"), replayOps);
+                valDegraded, valClean, stopAfter, checkNotNull(label, "label"), replayOps, bestFile);
     }
 
     /** Writes a checkpoint to {@code file} every {@code every} steps and at the last step (atomically replaced). */
     public SameDiffTrainer checkpointEvery(int every, Path file) {
         checkArgument(every >= 1, "checkpoint interval must be >= 1, got %s", every);
         return new SameDiffTrainer(plan, listeners, progressBar, every, checkNotNull(file, "file"), csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile);
     }
 
     /** Appends every step's figures (and validation, when measured) to a CSV file. */
     public SameDiffTrainer logCsv(Path file) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, checkNotNull(file, "file"),
-                validateEvery, valDegraded, valClean, stopAfter, name, replayOps);
+                validateEvery, valDegraded, valClean, stopAfter, name, replayOps, bestFile);
     }
 
     /**
@@ -143,14 +145,26 @@ public final class SameDiffTrainer {
         checkArgument(degraded.size() == clean.size() && degraded.size() > 0,
                 "validation needs aligned pairs: %s degraded, %s clean", degraded.size(), clean.size());
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, every, degraded,
-                clean, stopAfter, name, replayOps);
+                clean, stopAfter, name, replayOps, bestFile);
+    }
+
+    /**
+     * Keeps the best restorer seen by validation: whenever the returned (EMA) weights' validation PSNR beats every
+     * earlier validation of the run (strictly; the first one always), saves that restorer to {@code file} (as
+     * {@link TrainedRestorer#save}, atomically replaced). Checkpoints record the best PSNR and step so far, so a
+     * resumed run keeps the same file as the uninterrupted run. Needs {@link #validateEvery}: choose the best on a
+     * validation split, never on the test images. The step is the log's first maximum of {@code val_psnr}.
+     */
+    public SameDiffTrainer keepBest(Path file) {
+        return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
+                valDegraded, valClean, stopAfter, name, replayOps, checkNotNull(file, "file"));
     }
 
     /** Stops after step {@code step} (< plan.steps()) as if interrupted there, e.g. to resume later. */
     public SameDiffTrainer stopAfter(long step) {
         checkArgument(step >= 1 && step <= plan.steps(), "stopAfter must be in [1, %s], got %s", plan.steps(), step);
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, step, name, replayOps);
+                valDegraded, valClean, step, name, replayOps, bestFile);
     }
 
     /**
@@ -161,7 +175,7 @@ public final class SameDiffTrainer {
      */
     public SameDiffTrainer replayOps(boolean replay) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replay);
+                valDegraded, valClean, stopAfter, name, replay, bestFile);
     }
 
     /**
@@ -206,6 +220,7 @@ public final class SameDiffTrainer {
         }
         Feeder feeder = new Feeder(r.graph, DataType.FLOAT);
         GradientStep gradients = new GradientStep(r.graph.sd, r.graph.lossTerms, r.params, replayOps, r.flat.gradientViews());
+        checkArgument(bestFile == null || validateEvery > 0, "keepBest needs validateEvery: the best is chosen by validation");
         TrainedRestorer validator = validateEvery > 0 ? TrainedRestorer.of(plan, r.resultWeights()) : null;
         double inputPsnr = validator == null ? Double.NaN : inputPsnr();
         long last = Math.min(stopAfter, plan.steps());
@@ -248,6 +263,12 @@ public final class SameDiffTrainer {
                     val = validate(validator, r, step, inputPsnr, norms);
                     ValidationReport v = val;
                     listeners.forEach(l -> l.onValidation(v));
+                    if (bestFile != null && val.psnr() > r.bestPsnr) { // a NaN never wins; the first finite one does
+                        r.bestPsnr = val.psnr();
+                        r.bestStep = step;
+                        validator.setWeights(r.resultWeights());
+                        validator.save(bestFile);
+                    }
                 }
                 SessionMemory.close(feed.values());
                 if (csv != null) {
@@ -402,6 +423,9 @@ public final class SameDiffTrainer {
         final Map<String, INDArray> ema = new LinkedHashMap<>();
         final TrainingStreams streams;
         long step;
+        /** The best validation PSNR of the returned weights so far and its step ({@link #keepBest}); -inf, 0 before any. */
+        double bestPsnr = Double.NEGATIVE_INFINITY;
+        long bestStep;
 
         /** Parameters that get a gradient, restorer first, in flat buffers; Adam and the EMA run once over them. */
         final FlatParameters flat;
@@ -482,6 +506,10 @@ public final class SameDiffTrainer {
             meta.put("format", CHECKPOINT_FORMAT);
             meta.put("step", step);
             meta.put("plan", plan.toJson());
+            if (bestStep > 0) {
+                meta.put("best_step", bestStep);
+                meta.put("best_psnr", bestPsnr);
+            }
             ObjectNode st = meta.putObject("streams");
             streams.save().forEach((k, v) -> st.put(k, Base64.getEncoder().encodeToString(v)));
             meta.putPOJO("parameters", params);
@@ -548,6 +576,10 @@ public final class SameDiffTrainer {
                 }
                 flat.pullWeights();
                 step = meta.path("step").asLong();
+                if (meta.has("best_step")) {
+                    bestStep = meta.path("best_step").asLong();
+                    bestPsnr = meta.path("best_psnr").asDouble();
+                }
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + file + " is inconsistent: " + e.getMessage(), e);
             }

@@ -229,6 +229,47 @@ public class TrainerTest {
     }
 
     @Test
+    void keepBestSavesTheRestorerOfTheBestValidationAndAResumedRunKeepsTheSameOne() throws IOException {
+        // a learning rate far too high and no EMA: the validation PSNR jumps about, so the best is not the last step
+        AdaptationPlan p = Adaptation.of(Restorers.dncnn(4, 8)).patchSize(16).batchSize(4).steps(40).learningRate(3e-2)
+                .emaDecay(0).seed(1).build();
+        Image crop = PHOTOS.get(0).crop(0, 0, 40, 40);
+        ImageSet noisy = ImageSet.of(List.of("v"), List.of(Awgn.sigma255(25, 25).apply(crop, 5L)));
+        ImageSet clean = ImageSet.of(List.of("v"), List.of(crop));
+        List<ValidationReport> vals = new ArrayList<>();
+        Path best = tmp.resolve("best.dna");
+        TrainedRestorer last = SameDiffTrainer.create(p).progressBar(false).validateEvery(5, noisy, clean).keepBest(best)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onValidation(ValidationReport v) {
+                        vals.add(v);
+                    }
+                }).fit(synthetic(p), null);
+        ValidationReport top = vals.stream().max(java.util.Comparator.comparingDouble(ValidationReport::psnr)).orElseThrow();
+        assertTrue(top.step() < 40, "the best validation should be before the end here: " + vals);
+        TrainedRestorer kept = TrainedRestorer.load(best);
+        double psnr = dev.dna.api.metrics.Metrics.psnr(crop, kept.restore(noisy.get(0)));
+        assertEquals(top.psnr(), psnr, 1e-9, "the kept restorer is the one validated best");
+        assertTrue(psnr > dev.dna.api.metrics.Metrics.psnr(crop, last.restore(noisy.get(0))) + 1e-6);
+
+        // interrupted at the best step and resumed: the later, worse validations must not replace the kept restorer
+        // (they would if the resumed run forgot the best so far, recorded in the checkpoint)
+        Path ckpt = tmp.resolve("run.ckpt");
+        Path best2 = tmp.resolve("best2.dna");
+        SameDiffTrainer t = SameDiffTrainer.create(p).progressBar(false).validateEvery(5, noisy, clean).keepBest(best2)
+                .checkpointEvery(5, ckpt);
+        t.stopAfter(top.step()).fit(synthetic(p), null);
+        t.resume(ckpt, synthetic(p), null);
+        TrainedRestorer kept2 = TrainedRestorer.load(best2);
+        for (String k : kept.weights().keySet()) {
+            assertEquals(kept.weights().get(k), kept2.weights().get(k), "weight " + k);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SameDiffTrainer.create(p).progressBar(false).keepBest(best).fit(synthetic(p), null));
+        assertTrue(e.getMessage().contains("validateEvery"), e.getMessage());
+    }
+
+    @Test
     void gradientNormsShowTheDiffusionLossReachesTheRestorerOnlyWhenNotDetached() {
         AdaptationPlan p = Adaptation.from(plan(6)).noiseWeight(1.0).noiseWeightRamp(5, 1).build();
         ImageSet clean = ImageSet.of(PHOTOS.select(0).names(), List.of(PHOTOS.get(0).crop(0, 0, 32, 32)));
