@@ -22,6 +22,7 @@ import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
 import dev.dna.onnx.OnnxExporter;
+import dev.dna.onnx.OnnxRestorer;
 import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.TrainingDivergedException;
 import dev.dna.samediff.TrainingListener;
@@ -45,23 +46,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main example: synthetic-to-real restoration on the embedded photographs; denoising by default,
- * deraining and deblurring with {@code --task}.
+ * The main example: synthetic-to-real denoising; by default on real camera noise (PolyU's Canon crops, found as
+ * {@code shared/data/polyu-canon} above the working directory, or named with {@code --polyu}); with {@code --simulated}
+ * on a simulated real domain of the embedded photographs; deraining and deblurring (simulated) with {@code --task}.
  *
- * <p>Denoising's synthetic domain: AWGN (sigma per image in [0, 50]/255) on the training photos. "Real" domain
- * (hard, the default): the camera noise model (shot + read noise on a Bayer mosaic, demosaicing) plus
- * spatially correlated luma/chroma noise and JPEG 70..90; the adaptation variants never see its clean
- * side. Three held-out photographs (never used in training) measure the real domain. Trains the
- * requested ablation variants (vanilla, diffusion, shuffle, full) and an oracle trained on real pairs,
- * with the same seeds and step budget, and writes everything under one run folder: results.csv and
- * results.md (mean ± sd over seeds), real_psnr.png, losses.png and grad_norms.png (the gradient each loss
- * sends into the restorer; first seed), real_psnr_mean.png (with several seeds), real_psnr_raw_vs_ema.png (the raw
- * weights' validation beside the EMA's, mean over seeds), grid.png (each held-out crop:
- * noisy, each variant's restoration, clean; first seed), and per run
- * plan.json, log.csv, restorer.dna and restorer.onnx.
+ * <p>The synthetic domain: AWGN ({@code --awgn}, sigma per image in [0, 50]/255) on the embedded photos. On PolyU the
+ * crops are split by scene, fixed in code: the train scenes' real images are the real domain (their means train only
+ * the oracle), the validation scenes ({@link #POLYU_VAL_SCENES}, central crops) are validated during training and
+ * choose each run's best checkpoint ({@link #BEST}), the test scenes' whole 512x512 crops are the test pairs. Simulated
+ * "real" domain (hard, the default): the camera noise model (shot + read noise on a Bayer mosaic, demosaicing) plus
+ * spatially correlated luma/chroma noise and JPEG; three held-out photographs are both validated and tested (no
+ * checkpoint is chosen there). The adaptation variants never see the real domain's clean side.
+ *
+ * <p>Trains the requested ablation variants (vanilla, diffusion, shuffle, full) and an oracle trained on real pairs,
+ * with the same seeds and step budget, restores the test images with each final restorer (SameDiff, and the exported
+ * ONNX model in ONNX Runtime) and with its best validated checkpoint, and writes everything under one run folder:
+ * results.csv and results.md (mean ± sd over seeds, paired differences to vanilla, the share of the oracle's gap
+ * recovered), real_psnr.png, losses.png and grad_norms.png (the gradient each loss sends into the restorer; first
+ * seed), real_psnr_mean.png (with several seeds), real_psnr_raw_vs_ema.png (the raw weights' validation beside the
+ * EMA's, mean over seeds), grid.png (the first {@value #GRID_ROWS} test images: noisy, each variant's restoration,
+ * clean; first seed), and per run plan.json, log.csv, restorer.dna, restorer.onnx (and restorer-best.dna on PolyU).
  */
 @Command(name = "denoising-benchmark", mixinStandardHelpOptions = true,
-        description = "Synthetic-to-real denoising with Denoising as Adaptation on the embedded photos.")
+        description = "Synthetic-to-real denoising with Denoising as Adaptation: on real camera noise (PolyU) when found, "
+                + "else on a simulated real domain of the embedded photos.")
 public final class DenoisingBenchmark implements Callable<Integer> {
 
     /** Photographs never used in training: the real-domain test set. */
@@ -85,8 +93,12 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "with tools/calibrate.sh); these override --variants, --seeds, --steps and --validate-every")
     boolean fullMode;
 
-    @Option(names = "--steps", defaultValue = "200", description = "training steps per variant (default: ${DEFAULT-VALUE})")
-    int steps;
+    @Option(names = "--steps", description = "training steps per variant (default: " + POLYU_STEPS + " on PolyU, "
+            + SIMULATED_STEPS + " on the simulated domain)")
+    Integer steps;
+
+    static final int POLYU_STEPS = 500;
+    static final int SIMULATED_STEPS = 200;
 
     @Option(names = "--variants", split = ",", defaultValue = "vanilla,full,oracle",
             description = "comma-separated, of vanilla, diffusion, shuffle, full, oracle (default: ${DEFAULT-VALUE})")
@@ -116,16 +128,55 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/BENCHMARKS.md)")
     double tripletMargin;
 
-    @Option(names = "--polyu", paramLabel = "DIR", description = "real camera noise instead of the simulated real domain: the PolyU "
-            + "crops in DIR (*_real with *_mean, e.g. ../shared/data/polyu-canon): the train scenes' real images are the real domain "
-            + "(their means only train the oracle), the test scenes' whole 512x512 crops the test pairs; split by scene, fixed in code")
+    @Option(names = "--polyu", paramLabel = "DIR", description = "the PolyU real-noise crops in DIR (*_real with *_mean): the "
+            + "train scenes' real images are the real domain (their means only train the oracle), the validation scenes' whole crops "
+            + "choose each run's best checkpoint, the test scenes' whole 512x512 crops are the test pairs; split by scene, fixed in "
+            + "code (default: the nearest shared/data/polyu-canon above the working directory, or $" + POLYU_ENV + ", when there is "
+            + "one and --simulated is not given)")
     Path polyU;
+
+    @Option(names = "--simulated", description = "the simulated real domain (--domain) on the embedded photos, even when PolyU's "
+            + "real camera noise is there")
+    boolean simulated;
+
+    @Option(names = "--awgn", defaultValue = "0-50", paramLabel = "LO-HI", description = "denoising's synthetic domain: AWGN with "
+            + "sigma per image uniform in [LO, HI]/255 (default: ${DEFAULT-VALUE})")
+    String awgn;
+
+    /** Names the PolyU folder when the default search does not find it. */
+    static final String POLYU_ENV = "DNA_POLYU";
+
+    /** Where the default search looks, under each ancestor of the working directory. */
+    static final Path POLYU_RELATIVE = Path.of("shared", "data", "polyu-canon");
+
+    /**
+     * The PolyU folder to use by default: {@code $DNA_POLYU} if set, else the nearest {@code shared/data/polyu-canon}
+     * under the working directory or one of its ancestors; null when there is none.
+     */
+    static Path findPolyU() {
+        String env = System.getenv(POLYU_ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve(POLYU_RELATIVE))) {
+                return d.resolve(POLYU_RELATIVE);
+            }
+        }
+        return null;
+    }
 
     /** Test crops shown in grid.png (the first ones), each at full resolution. */
     static final int GRID_ROWS = 4;
 
     /** PolyU scenes held out for testing: about 30% of the crops, from every camera. */
     static final List<String> POLYU_TEST_SCENES = List.of("Canon5D2_toy", "Canon5D2_desk", "Canon80D_ball", "Canon600D_book");
+
+    /**
+     * PolyU scenes (of the non-test ones) held out for validation: one per camera, ISO 3200, 1600 and 12800, 9 crops; never
+     * trained on. They choose each run's best checkpoint and are where the recipe is calibrated; the test scenes are not.
+     */
+    static final List<String> POLYU_VAL_SCENES = List.of("Canon5D2_plug", "Canon600D_waterhouse", "Canon80D_printer");
 
     @Option(names = "--triplet-groups", defaultValue = "1", description = "take the residual swap's triplet hinge over this many "
             + "equal groups of the batch and average (the authors' per-GPU hinge over 8 GPUs); must divide --batch (default: ${DEFAULT-VALUE})")
@@ -139,8 +190,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "still set for --steps: a partial long run (default: run all steps)")
     Integer stopAfter;
 
-    @Option(names = "--validate-every", defaultValue = "50", description = "steps between real-domain validations (default: ${DEFAULT-VALUE})")
-    int validateEvery;
+    @Option(names = "--validate-every", description = "steps between real-domain validations (default: a quarter of --steps)")
+    Integer validateEvery;
 
     @Option(names = "--crop", defaultValue = "128", description = "side of the held-out test crops (default: ${DEFAULT-VALUE})")
     int crop;
@@ -176,12 +227,25 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             return syntheticOverride;
         }
         return switch (task) {
-            case "denoise" -> Awgn.sigma255(0, 50);
+            case "denoise" -> awgnRange();
             case "derain" -> RainStreaks.light();
             case "deblur" -> Blur.motion(3, 11);
             default -> throw new CommandLine.ParameterException(new CommandLine(this),
                     "--task must be denoise, derain or deblur, got " + task);
         };
+    }
+
+    /** {@code --awgn}'s sigma range. */
+    private Degradation awgnRange() {
+        String[] lh = awgn.split("-", 2);
+        try {
+            double lo = Double.parseDouble(lh[0].trim());
+            double hi = lh.length == 2 ? Double.parseDouble(lh[1].trim()) : lo;
+            return Awgn.sigma255(lo, hi);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--awgn must be LO-HI in /255 with 0 <= LO <= HI, e.g. 0-50, "
+                    + "got '" + awgn + "'" + (e instanceof NumberFormatException ? "" : ": " + e.getMessage()));
+        }
     }
 
     /** The synthetic-domain test degradation (denoising: AWGN at a fixed sigma of 25/255, the middle of 0..50). */
@@ -283,20 +347,44 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             steps = 10_000;
             validateEvery = 500;
         }
+        if (polyU != null && simulated) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--polyu and --simulated name two real domains: give one");
+        }
+        if (polyU != null && !task.equals("denoise")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--polyu is real camera noise: it needs --task denoise");
+        }
+        if (polyU != null && exportDir != null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--export-calibration-data writes the simulated domains only, "
+                    + "not --polyu");
+        }
+        if (polyU == null && !simulated && task.equals("denoise") && exportDir == null) {
+            polyU = findPolyU();
+            System.out.println(polyU != null ? "real domain: PolyU's Canon crops in " + polyU + " (--simulated for the simulated one)"
+                    : "real domain: simulated (no PolyU folder: neither $" + POLYU_ENV + " nor " + POLYU_RELATIVE
+                            + " above the working directory; --polyu DIR names one)");
+        }
+        if (steps == null) {
+            steps = polyU != null ? POLYU_STEPS : SIMULATED_STEPS;
+        }
+        if (validateEvery == null) {
+            validateEvery = Math.max(1, steps / 4);
+        }
         AdaptationPlan full = fullPlan(seeds.get(0));
         ImageSet embedded = EmbeddedImages.load();
         ImageSet.Split split = embedded.split(HELD_OUT);
         ImageSet train = polyU == null ? split.rest() : embedded;
-        ImagePairs.Split realSplit = null;
+        ImagePairs.Split realSplit = null; // PolyU: train (adaptation and oracle) and test scenes
+        ImagePairs valPairs = null; // PolyU: the validation scenes
         if (polyU != null) {
-            if (!task.equals("denoise")) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--polyu is real camera noise: it needs --task denoise");
-            }
-            realSplit = ImagePairs.polyU(polyU).splitByScene(POLYU_TEST_SCENES);
+            ImagePairs.Split testSplit = ImagePairs.polyU(polyU).splitByScene(POLYU_TEST_SCENES);
+            ImagePairs.Split valSplit = testSplit.train().splitByScene(POLYU_VAL_SCENES);
+            realSplit = new ImagePairs.Split(valSplit.train(), testSplit.test());
+            valPairs = valSplit.test();
             System.out.printf(Locale.ROOT, "embedded photos: all %d for the synthetic domain%n", train.size());
-            System.out.printf(Locale.ROOT, "PolyU %s: %d train crops of scenes %s, %d test crops of scenes %s (split by scene)%n",
-                    polyU, realSplit.train().size(), realSplit.train().sceneList(), realSplit.test().size(),
-                    realSplit.test().sceneList());
+            System.out.printf(Locale.ROOT, "PolyU %s, split by scene: %d train crops of %s, %d validation crops of %s (their central "
+                    + VAL_CROP + "x" + VAL_CROP + "), %d test crops "
+                    + "of %s%n", polyU, realSplit.train().size(), realSplit.train().sceneList(), valPairs.size(),
+                    valPairs.sceneList(), realSplit.test().size(), realSplit.test().sceneList());
         } else {
             System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", train.size(),
                     split.first().size(), split.first().names());
@@ -328,11 +416,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         ImageSet testClean = ImageSet.of(testNames, clean);
         ImageSet testReal = ImageSet.of(testNames, real);
         ImageSet testSyn = ImageSet.of(testNames, syn);
-
-        if (exportDir != null && polyU != null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--export-calibration-data writes the simulated domains only, "
-                    + "not --polyu");
-        }
+        // validation: PolyU's validation scenes; in the simulated domain the held-out photos (curves only: no checkpoint is
+        // chosen on them)
+        ImageSet valReal = valPairs != null ? centerCrops(valPairs.degraded(), VAL_CROP) : testReal;
+        ImageSet valClean = valPairs != null ? centerCrops(valPairs.clean(), VAL_CROP) : testClean;
         if (exportDir != null) {
             Map<String, AdaptationPlan> plans = new LinkedHashMap<>();
             for (String v : variants) {
@@ -355,8 +442,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         }
 
         List<String> rows = new ArrayList<>();
-        rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds");
-        Map<String, List<double[]>> perVariant = new LinkedHashMap<>(); // variant -> per seed {psnr, ssim, synPsnr, seconds}
+        rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds,best_val_step,best_real_psnr,onnx_real_psnr");
+        // variant -> per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr} (NaN where not measured)
+        Map<String, List<double[]>> perVariant = new LinkedHashMap<>();
+        boolean keepBest = valPairs != null;
         Curves curves = new Curves();
         List<List<Image>> grid = new ArrayList<>(); // per variant of the first seed: its restorations of the test crops
         List<String> gridNames = new ArrayList<>();
@@ -411,7 +500,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     }
                 } else {
                     Files.deleteIfExists(dir.resolve(DIVERGED)); // tried again: until it diverges anew, it is unfinished
-                    SameDiffTrainer trainer = trainer(plan, v, seed, ran, dir, testReal, testClean, elapsedFile, before, t0);
+                    SameDiffTrainer trainer = trainer(plan, v, seed, ran, dir, valReal, valClean, elapsedFile, before, t0);
+                    if (keepBest) {
+                        trainer = trainer.keepBest(dir.resolve(BEST));
+                    }
                     PatchDataset realForRun = plan.usesDiffusion() ? realImages : null;
                     try {
                         if (continued) {
@@ -456,11 +548,35 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 double psnr = mean(testClean, rr, true);
                 double ssim = mean(testClean, rr, false);
                 double synPsnr = mean(testClean, rs, true);
-                rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f", v, seed, ran, psnr, ssim, synPsnr,
-                        seconds));
-                perVariant.computeIfAbsent(v, k -> new ArrayList<>()).add(new double[] {psnr, ssim, synPsnr, seconds});
-                System.out.printf(Locale.ROOT, "%-9s seed %d: real %.2f dB / %.4f, synthetic %.2f dB, %.0f s%n", v, seed, psnr,
-                        ssim, synPsnr, seconds);
+                // the exported model on the same whole test images, through ONNX Runtime, as a user would run it
+                double onnxPsnr;
+                try (OnnxRestorer o = OnnxRestorer.load(onnx)) {
+                    List<Image> byOnnx = new ArrayList<>();
+                    for (int i = 0; i < testClean.size(); i++) {
+                        byOnnx.add(o.restore(testReal.get(i)));
+                    }
+                    onnxPsnr = mean(testClean, ImageSet.of(testClean.names(), byOnnx), true);
+                }
+                double bestStep = Double.NaN;
+                double bestPsnr = Double.NaN;
+                if (keepBest && Files.exists(dir.resolve(BEST))) {
+                    TrainedRestorer best = TrainedRestorer.load(dir.resolve(BEST));
+                    List<Image> byBest = new ArrayList<>();
+                    for (int i = 0; i < testClean.size(); i++) {
+                        byBest.add(best.restore(testReal.get(i)));
+                    }
+                    bestPsnr = mean(testClean, ImageSet.of(testClean.names(), byBest), true);
+                    bestStep = log.bestStep("val_psnr");
+                }
+                rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f,%s,%s,%.4f", v, seed, ran, psnr, ssim, synPsnr,
+                        seconds, Double.isNaN(bestStep) ? "" : Long.toString((long) bestStep),
+                        Double.isNaN(bestPsnr) ? "" : String.format(Locale.ROOT, "%.4f", bestPsnr), onnxPsnr));
+                perVariant.computeIfAbsent(v, k -> new ArrayList<>()).add(new double[] {psnr, ssim, synPsnr, seconds, seed, bestStep,
+                    bestPsnr, onnxPsnr});
+                System.out.printf(Locale.ROOT, "%-9s seed %d: real %.2f dB / %.4f (ONNX Runtime %.2f dB)%s, synthetic %.2f dB, %.0f s%n",
+                        v, seed, psnr, ssim, onnxPsnr, Double.isNaN(bestPsnr) ? ""
+                                : String.format(Locale.ROOT, "; best validation at step %d: %.2f dB", (long) bestStep, bestPsnr),
+                        synPsnr, seconds);
                 curves.add(v, log, firstSeed);
                 if (firstSeed) {
                     grid.add(restoredReal);
@@ -469,14 +585,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             }
         }
         Files.write(out.resolve("results.csv"), rows);
-        StringBuilder md = new StringBuilder(seeds.size() == 1
-                ? "| variant | real PSNR (dB) | real SSIM | synthetic PSNR (dB) | seconds |\n|---|---|---|---|---|\n"
-                : "| variant | real PSNR (dB), mean ± sd over seeds " + seeds + " | real SSIM | synthetic PSNR (dB) | seconds |\n|---|---|---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| noisy input | %.2f | %.4f | %.2f | - |%n", mean(testClean, testReal, true),
+        StringBuilder md = new StringBuilder(table(perVariant, seeds, keepBest, mean(testClean, testReal, true),
                 mean(testClean, testReal, false), mean(testClean, testSyn, true)));
-        perVariant.forEach((v, runs) -> md.append(String.format(Locale.ROOT, "| %s | %s%s | %s | %s | %.0f |%n", v,
-                stat(runs, 0, 2), runs.size() < seeds.size() ? " (" + runs.size() + " of " + seeds.size() + " seeds)" : "",
-                stat(runs, 1, 4), stat(runs, 2, 2), runs.stream().mapToDouble(x -> x[3]).average().orElse(0))));
         if (!diverged.isEmpty()) {
             md.append(System.lineSeparator()).append("Diverged (a loss term or a gradient became NaN or infinite), left out of the "
                     + "table: ").append(String.join("; ", diverged)).append('.').append(System.lineSeparator());
@@ -517,14 +627,14 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     }
 
     /** The trainer of one run, logging to and checkpointing in {@code dir}; its checkpoints record the seconds trained. */
-    private SameDiffTrainer trainer(AdaptationPlan plan, String v, long seed, long ran, Path dir, ImageSet testReal,
-            ImageSet testClean, Path elapsedFile, double before, long t0) {
+    private SameDiffTrainer trainer(AdaptationPlan plan, String v, long seed, long ran, Path dir, ImageSet valReal,
+            ImageSet valClean, Path elapsedFile, double before, long t0) {
         SameDiffTrainer trainer = SameDiffTrainer.create(plan)
                 .named(v + (seeds.size() > 1 ? " s" + seed : ""))
                 .progressBar(!noProgress)
                 .stopAfter(ran)
                 .logCsv(dir.resolve("log.csv"))
-                .validateEvery(validateEvery, testReal, testClean)
+                .validateEvery(validateEvery, valReal, valClean)
                 .listener(new TrainingListener() {
                     @Override
                     public void onCheckpoint(long step, Path file) {
@@ -646,6 +756,69 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return full.ablation(v.equals("oracle") ? Ablation.VANILLA : Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
     }
 
+    /** In a run's folder, with PolyU: the restorer of the best validation so far ({@link SameDiffTrainer#keepBest}). */
+    static final String BEST = "restorer-best.dna";
+
+    /**
+     * results.md's table: per variant its test PSNR (mean ± sd over seeds), the paired difference to vanilla (seed by seed),
+     * SSIM, the test PSNR of the checkpoint chosen on validation (with {@code keepBest}), the exported model's test PSNR in ONNX
+     * Runtime, the synthetic PSNR and seconds; then how much of the oracle's gap over vanilla each variant recovers.
+     *
+     * @param perVariant per variant, per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr}
+     */
+    static String table(Map<String, List<double[]>> perVariant, List<Long> seeds, boolean keepBest, double noisyPsnr,
+            double noisySsim, double noisySynPsnr) {
+        StringBuilder md = new StringBuilder("| variant | real PSNR (dB)" + (seeds.size() > 1 ? ", mean ± sd over seeds " + seeds : "")
+                + " | vs vanilla (dB, paired by seed) | real SSIM"
+                + (keepBest ? " | at the best validation step: real PSNR (dB) (steps)" : "")
+                + " | ONNX Runtime: real PSNR (dB) | synthetic PSNR (dB) | seconds |\n|---|---|---|---|"
+                + (keepBest ? "---|" : "") + "---|---|---|\n");
+        md.append(String.format(Locale.ROOT, "| noisy input | %.2f | - | %.4f%s | - | %.2f | - |%n", noisyPsnr, noisySsim,
+                keepBest ? " | -" : "", noisySynPsnr));
+        List<double[]> vanilla = perVariant.get("vanilla");
+        perVariant.forEach((v, runs) -> {
+            String paired = "-";
+            if (vanilla != null && !v.equals("vanilla")) {
+                List<double[]> d = new ArrayList<>();
+                for (double[] x : runs) {
+                    for (double[] y : vanilla) {
+                        if (x[4] == y[4]) {
+                            d.add(new double[] {x[0] - y[0]});
+                        }
+                    }
+                }
+                paired = d.isEmpty() ? "-" : (d.stream().mapToDouble(x -> x[0]).average().orElse(0) >= 0 ? "+" : "")
+                        + stat(d, 0, 2) + (d.size() < seeds.size() ? " (" + d.size() + " seeds)" : "");
+            }
+            StringBuilder steps = new StringBuilder();
+            for (double[] x : runs) {
+                steps.append(steps.length() == 0 ? "" : ", ").append(Double.isNaN(x[5]) ? "-" : Long.toString((long) x[5]));
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %s%s | %s | %s%s | %s | %s | %.0f |%n", v, stat(runs, 0, 2),
+                    runs.size() < seeds.size() ? " (" + runs.size() + " of " + seeds.size() + " seeds)" : "", paired,
+                    stat(runs, 1, 4), keepBest ? " | " + stat(runs, 6, 2) + " (" + steps + ")" : "", stat(runs, 7, 2),
+                    stat(runs, 2, 2), runs.stream().mapToDouble(x -> x[3]).average().orElse(0)));
+        });
+        List<double[]> oracle = perVariant.get("oracle");
+        if (vanilla != null && oracle != null) {
+            double v0 = vanilla.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN);
+            double gap = oracle.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN) - v0;
+            StringBuilder shares = new StringBuilder();
+            perVariant.forEach((v, runs) -> {
+                if (!v.equals("vanilla") && !v.equals("oracle")) {
+                    double m = runs.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN);
+                    shares.append(String.format(Locale.ROOT, "; %s %.0f%%", v, 100 * (m - v0) / gap));
+                }
+            });
+            md.append(gap > 0
+                    ? String.format(Locale.ROOT, "%nThe oracle's gap over vanilla: %.2f dB (means)%s.%n", gap,
+                            shares.length() == 0 ? "" : "; recovered" + shares.substring(1))
+                    : String.format(Locale.ROOT, "%nThe oracle's gap over vanilla: %.2f dB (means): the oracle is not above vanilla, "
+                            + "so there is no gap to recover (too few steps?).%n", gap));
+        }
+        return md.toString();
+    }
+
     /** "mean" for one value, "mean ± sd" for several. */
     static String stat(List<double[]> runs, int k, int decimals) {
         double m = runs.stream().mapToDouble(x -> x[k]).average().orElse(Double.NaN);
@@ -676,6 +849,17 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             s += psnr ? Metrics.psnr(clean.get(i), test.get(i)) : Metrics.ssim(clean.get(i), test.get(i));
         }
         return s / clean.size();
+    }
+
+    /** Side of the central crops of PolyU's validation images: a quarter of the pixels, validated often. */
+    static final int VAL_CROP = 256;
+
+    static ImageSet centerCrops(ImageSet images, int side) {
+        List<Image> out = new ArrayList<>();
+        for (Image im : images.images()) {
+            out.add(centerCrop(im, side));
+        }
+        return ImageSet.of(images.names(), out);
     }
 
     static Image centerCrop(Image im, int side) {

@@ -65,6 +65,22 @@ final class RunLog {
         return pts;
     }
 
+    /**
+     * The step of {@code column}'s first maximum (the step {@code SameDiffTrainer.keepBest} keeps, up to the log's 4
+     * decimals), NaN when the column has no value.
+     */
+    double bestStep(String column) {
+        double step = Double.NaN;
+        double best = Double.NEGATIVE_INFINITY;
+        for (double[] p : curve(column)) {
+            if (p[1] > best) {
+                best = p[1];
+                step = p[0];
+            }
+        }
+        return step;
+    }
+
     /** The curve of each loss term (the columns between {@code lambda} and {@code seconds}, without the total {@code loss}). */
     Map<String, List<double[]>> lossTerms() {
         Map<String, List<double[]>> terms = new LinkedHashMap<>();

@@ -40,6 +40,18 @@ class RunLogTest {
     }
 
     @Test
+    void theBestStepIsTheFirstMaximum() throws IOException {
+        Path csv = write(HEADER,
+                "1,0.1,0.5,0.4,0.2,0.7,20.0,0.4,0.3,0.01",
+                "2,0.2,0.4,0.3,0.1,0.7,21.5,0.41,0.3,0.01",
+                "3,0.3,0.9,0.8,0.1,0.7,,,,",
+                "4,0.4,0.3,0.2,0.1,0.7,21.5,0.45,0.2,0.02",
+                "5,0.4,0.3,0.2,0.1,0.7,21.2,0.45,0.2,0.02");
+        assertEquals(2.0, RunLog.read(csv).bestStep("val_psnr"));
+        assertTrue(Double.isNaN(RunLog.read(csv).bestStep("val_psnr_raw")));
+    }
+
+    @Test
     void anAbsentLogIsEmpty() throws IOException {
         assertEquals(0, RunLog.read(dir.resolve("absent.csv")).lastStep());
     }
