@@ -178,12 +178,17 @@ public final class TrainedRestorer implements ImageRestorer {
     }
 
     /**
-     * Loads a restorer written by {@link #save}.
+     * Loads a restorer written by {@link #save}, or takes the restorer out of a training checkpoint
+     * ({@link SameDiffTrainer#checkpointEvery}): the weights training would return at that step (the EMA, or the
+     * raw weights when the plan has no EMA).
      *
-     * @throws IOException naming the file if it is missing, not a dna restorer, corrupt or inconsistent
+     * @throws IOException naming the file if it is missing, not a dna restorer or checkpoint, corrupt or inconsistent
      */
     public static TrainedRestorer load(Path file) throws IOException {
         try (ZipFile zip = Checkpoints.open(file)) {
+            if (SameDiffTrainer.CHECKPOINT_FORMAT.equals(Checkpoints.format(zip, file))) {
+                return fromCheckpoint(zip, file);
+            }
             JsonNode meta = Checkpoints.meta(zip, file, FORMAT);
             AdaptationPlan plan = AdaptationPlan.fromJson(meta.get("plan").asText());
             Map<String, INDArray> w = new LinkedHashMap<>();
@@ -196,6 +201,38 @@ public final class TrainedRestorer implements ImageRestorer {
             } catch (IllegalArgumentException e) {
                 throw new IOException("restorer file " + file + " does not match its own plan: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The restorer of a checkpoint: its EMA entries ({@code ema/i}, named by {@code ema}), or its raw parameters without EMA. */
+    private static TrainedRestorer fromCheckpoint(ZipFile zip, Path file) throws IOException {
+        JsonNode meta = Checkpoints.meta(zip, file, SameDiffTrainer.CHECKPOINT_FORMAT);
+        AdaptationPlan plan;
+        try {
+            plan = AdaptationPlan.fromJson(meta.path("plan").asText());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("checkpoint " + file + " holds a plan that cannot be read: " + e.getMessage(), e);
+        }
+        Map<String, INDArray> w = new LinkedHashMap<>();
+        if (plan.emaDecay() > 0) {
+            int i = 0;
+            for (JsonNode n : meta.path("ema")) {
+                w.put(n.asText(), Checkpoints.getArray(zip, file, "ema/" + (i++)));
+            }
+        } else {
+            int i = 0;
+            for (JsonNode n : meta.path("parameters")) {
+                String name = n.asText();
+                if (name.startsWith(JointGraph.RESTORER_PREFIX)) {
+                    w.put(name, Checkpoints.getArray(zip, file, "param/" + i));
+                }
+                i++;
+            }
+        }
+        try {
+            return of(plan, w);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("checkpoint " + file + " does not match its own plan: " + e.getMessage(), e);
         }
     }
 }

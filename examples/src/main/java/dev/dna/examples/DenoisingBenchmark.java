@@ -18,6 +18,7 @@ import dev.dna.api.degrade.CameraNoise;
 import dev.dna.api.degrade.CorrelatedNoise;
 import dev.dna.api.degrade.Jpeg;
 import dev.dna.api.degrade.Degradation;
+import dev.dna.api.degrade.Degradations;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
@@ -237,14 +238,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     /** {@code --awgn}'s sigma range. */
     private Degradation awgnRange() {
-        String[] lh = awgn.split("-", 2);
         try {
-            double lo = Double.parseDouble(lh[0].trim());
-            double hi = lh.length == 2 ? Double.parseDouble(lh[1].trim()) : lo;
-            return Awgn.sigma255(lo, hi);
+            return Degradations.parse("awgn:" + awgn);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--awgn must be LO-HI in /255 with 0 <= LO <= HI, e.g. 0-50, "
-                    + "got '" + awgn + "'" + (e instanceof NumberFormatException ? "" : ": " + e.getMessage()));
+            throw new CommandLine.ParameterException(new CommandLine(this), "--awgn must be LO-HI in /255 with 0 <= LO <= HI, e.g. "
+                    + "0-50: " + e.getMessage());
         }
     }
 
@@ -303,7 +301,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     static final long REAL_REALIZATION_SEED = 3_000_000L;
 
-    AdaptationPlan fullPlan(long seed) {
+    /** The main example's recipe (the full method) at these options' values; the other variants are its ablations. */
+    public AdaptationPlan fullPlan(long seed) {
         return Adaptation.of(Restorers.unet(width, 2))
                 .withDiffusion(Diffusion.unet(diffusionWidth).multipliers(1, 2).resBlocks(1).middleAttention(false)
                         .dropout(0.1))

@@ -53,7 +53,7 @@ public final class ImageSet {
      *
      * @throws IOException if {@code dir} is not a folder or holds no image
      */
-    static List<Path> imageFiles(Path dir) throws IOException {
+    public static List<Path> imageFiles(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException("not a directory: " + dir);
         }

@@ -122,6 +122,26 @@ public final class Images {
         return Image.wrap(3, h, w, out);
     }
 
+    /** JPEG quality of {@link #write}. */
+    public static final int DEFAULT_JPEG_QUALITY = 95;
+
+    /**
+     * Writes {@code image} in the format its file name says: {@code .png} an 8-bit PNG, {@code .jpg} or {@code .jpeg} a
+     * JPEG at quality {@value #DEFAULT_JPEG_QUALITY}; atomically (temp file, then move).
+     *
+     * @throws IllegalArgumentException for any other extension, naming the supported ones
+     */
+    public static void write(Image image, Path file) throws IOException {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".png")) {
+            writePng(image, file);
+        } else if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
+            writeJpeg(image, file, DEFAULT_JPEG_QUALITY);
+        } else {
+            throw new IllegalArgumentException("cannot tell the image format of " + file + ": name it .png, .jpg or .jpeg");
+        }
+    }
+
     /** Writes an 8-bit PNG (1 or 3 channels). */
     public static void writePng(Image image, Path file) throws IOException {
         writePng(toBuffered(image, 8), file);

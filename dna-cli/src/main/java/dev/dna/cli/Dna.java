@@ -1,0 +1,70 @@
+package dev.dna.cli;
+
+import dev.dna.examples.DenoisingBenchmark;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code dna} command: adapt a restorer to one's own real images, restore images with it, export it to ONNX, inspect
+ * a dna or ONNX file, run the main benchmark. Paths are the caller's (relative to the working directory). An error is
+ * one line naming the problem on stderr and a non-zero exit code (1: the work failed, 2: the command line is wrong);
+ * {@code --verbose} adds the stack trace.
+ */
+@Command(name = "dna", mixinStandardHelpOptions = true, version = "dna 0.1.0-SNAPSHOT",
+        description = "Denoising as Adaptation: adapt an image restorer trained on synthetic degradations to real images.",
+        subcommands = {AdaptCommand.class, RestoreCommand.class, ExportCommand.class, InspectCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Dna {
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "print the stack trace of an error")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs {@code dna args}, printing to {@code out} and {@code err}; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        // ND4J's start-up warnings (duplicate op mappings) are not the user's business; errors still show
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                "error"));
+        Dna top = new Dna();
+        CommandLine cl = new CommandLine(top);
+        cl.addSubcommand("bench", new DenoisingBenchmark());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            err.println("dna " + c.getCommandName() + ": " + describe(ex));
+            if (top.verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            err.println("dna " + (c == cl ? "" : c.getCommandName() + " ") + "usage: " + ex.getMessage()
+                    + " (see: dna " + (c == cl ? "" : c.getCommandName() + " ") + "--help)");
+            err.flush();
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    /** One line: what went wrong, with the file it concerns. */
+    static String describe(Throwable ex) {
+        if (ex instanceof NoSuchFileException n) {
+            return "no such file: " + n.getFile();
+        }
+        String m = ex.getMessage();
+        Throwable c = ex;
+        while ((m == null || m.isBlank()) && c.getCause() != null) {
+            c = c.getCause();
+            m = c.getMessage();
+        }
+        return (m == null || m.isBlank() ? ex.getClass().getSimpleName() : m).lines().findFirst().orElse("").trim();
+    }
+}

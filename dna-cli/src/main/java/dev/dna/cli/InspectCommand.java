@@ -1,0 +1,137 @@
+package dev.dna.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.samediff.TrainedRestorer;
+import dev.dna.samediff.training.Checkpoints;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.zip.ZipFile;
+import onnx.Onnx;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dna inspect FILE}: what a model, checkpoint or plan file is. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Say what a file is: an ONNX model (inputs, outputs, ops, parameters, metadata), a dna restorer, a "
+                + "training checkpoint (step, plan) or a plan (.json).")
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "restorer.onnx, restorer.dna, checkpoint.dna or plan.json")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".onnx")) {
+            onnx(o);
+        } else if (n.endsWith(".json")) {
+            AdaptationPlan p = plan(Files.readString(file), "plan file " + file);
+            o.println(file + ": dna plan, " + p.steps() + " steps");
+            o.println("  " + p);
+        } else {
+            dna(o);
+        }
+        return 0;
+    }
+
+    private static AdaptationPlan plan(String json, String where) throws IOException {
+        try {
+            return AdaptationPlan.fromJson(json);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(where + " is not a readable dna plan: " + e.getMessage(), e);
+        }
+    }
+
+    private void dna(PrintWriter o) throws IOException {
+        String format;
+        JsonNode meta;
+        try (ZipFile zip = Checkpoints.open(file)) {
+            format = Checkpoints.format(zip, file);
+            meta = Checkpoints.meta(zip, file, null);
+        }
+        AdaptationPlan p = plan(meta.path("plan").asText(), file.toString());
+        TrainedRestorer r = TrainedRestorer.load(file); // reads every array: a corrupt file fails here
+        long params = r.weights().values().stream().mapToLong(INDArray::length).sum();
+        if (format.equals("dna-restorer/1")) {
+            o.printf(Locale.ROOT, "%s: dna restorer (%s), %,d parameters, trained %d steps%n", file, format, params, p.steps());
+        } else {
+            o.printf(Locale.ROOT, "%s: dna training checkpoint (%s) at step %d of %d; its restorer has %,d parameters%s%n", file,
+                    format, meta.path("step").asLong(), p.steps(), params, meta.has("best_step")
+                            ? String.format(Locale.ROOT, "; best validation so far %.2f dB at step %d", meta.path("best_psnr").asDouble(),
+                                    meta.path("best_step").asLong())
+                            : "");
+        }
+        o.println("  plan: " + p);
+    }
+
+    private void onnx(PrintWriter o) throws IOException {
+        Onnx.ModelProto m;
+        try {
+            m = Onnx.ModelProto.parseFrom(Files.readAllBytes(file));
+        } catch (org.nd4j.shade.protobuf.InvalidProtocolBufferException e) {
+            throw new IOException(file + " is not a readable ONNX model (" + e.getMessage() + ")", e);
+        }
+        StringBuilder opsets = new StringBuilder();
+        for (Onnx.OperatorSetIdProto s : m.getOpsetImportList()) {
+            opsets.append(opsets.length() == 0 ? "" : ", ").append(s.getDomain().isEmpty() ? "ai.onnx" : s.getDomain()).append(' ')
+                    .append(s.getVersion());
+        }
+        o.printf(Locale.ROOT, "%s: ONNX model, IR version %d, opset %s, producer %s %s%n", file, m.getIrVersion(), opsets,
+                m.getProducerName(), m.getProducerVersion());
+        Onnx.GraphProto g = m.getGraph();
+        for (Onnx.ValueInfoProto v : g.getInputList()) {
+            o.println("  input  " + v.getName() + " " + shape(v));
+        }
+        for (Onnx.ValueInfoProto v : g.getOutputList()) {
+            o.println("  output " + v.getName() + " " + shape(v));
+        }
+        Map<String, Integer> ops = new TreeMap<>();
+        g.getNodeList().forEach(nd -> ops.merge(nd.getOpType(), 1, Integer::sum));
+        long params = 0;
+        for (Onnx.TensorProto t : g.getInitializerList()) {
+            long k = 1;
+            for (long d : t.getDimsList()) {
+                k *= d;
+            }
+            params += k;
+        }
+        o.printf(Locale.ROOT, "  %d nodes %s; %d initializers, %,d values%n", g.getNodeCount(), ops, g.getInitializerCount(), params);
+        for (Onnx.StringStringEntryProto e : m.getMetadataPropsList()) {
+            String v = e.getValue();
+            if (e.getKey().equals("dna.plan")) {
+                v = plan(v, "the dna.plan metadata of " + file).toString();
+            }
+            o.println("  metadata " + e.getKey() + " = " + v);
+        }
+    }
+
+    private static String shape(Onnx.ValueInfoProto v) {
+        if (!v.getType().hasTensorType()) {
+            return "(not a tensor)";
+        }
+        Onnx.TypeProto.Tensor t = v.getType().getTensorType();
+        StringBuilder sb = new StringBuilder("[");
+        for (Onnx.TensorShapeProto.Dimension d : t.getShape().getDimList()) {
+            sb.append(sb.length() == 1 ? "" : ", ").append(d.hasDimValue() ? Long.toString(d.getDimValue())
+                    : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
+        }
+        return sb.append("] ").append(Onnx.TensorProto.DataType.forNumber(t.getElemType())).toString();
+    }
+}

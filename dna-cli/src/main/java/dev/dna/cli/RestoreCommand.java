@@ -1,0 +1,117 @@
+package dev.dna.cli;
+
+import dev.dna.api.ImageRestorer;
+import dev.dna.api.data.ImageSet;
+import dev.dna.api.image.Image;
+import dev.dna.api.image.Images;
+import dev.dna.onnx.OnnxRestorer;
+import dev.dna.samediff.TrainedRestorer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dna restore}: one image or a folder of images, with an ONNX model (ONNX Runtime) or a dna restorer or checkpoint. */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = "Restore an image file, or every PNG/JPEG in a folder, with a model: restorer.onnx (ONNX Runtime), "
+                + "restorer.dna or a training checkpoint (SameDiff). The output format follows the output's extension.")
+final class RestoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "restorer.onnx, restorer.dna or checkpoint.dna")
+    Path model;
+
+    @Option(names = "--in", required = true, description = "an image (PNG, JPEG) or a folder of them")
+    Path in;
+
+    @Option(names = "--out", required = true, description = "the restored image (.png or .jpg), or a folder for a folder --in")
+    Path out;
+
+    @Option(names = "--format", defaultValue = "png", description = "with a folder --in: png or jpg (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--cuda", description = "use ONNX Runtime's CUDA provider when available")
+    boolean cuda;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        boolean folder = Files.isDirectory(in);
+        if (!folder && !Files.exists(in)) {
+            throw new java.nio.file.NoSuchFileException(in.toString());
+        }
+        if (folder) {
+            if (!format.equals("png") && !format.equals("jpg")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--format must be png or jpg, got " + format);
+            }
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--in is a folder, so --out must be one: " + out);
+            }
+        } else {
+            checkExtension(Files.isDirectory(out) ? out.resolve(stem(in) + ".png") : out);
+        }
+        List<Path> files = folder ? ImageSet.imageFiles(in) : List.of(in);
+        try (Loaded r = load(model, cuda)) {
+            o.printf(Locale.ROOT, "model %s (%s)%n", model, r.engine);
+            if (folder) {
+                Files.createDirectories(out);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
+                Path target = folder || Files.isDirectory(out) ? out.resolve(stem(f) + "." + (folder ? format : "png")) : out;
+                long t = System.nanoTime();
+                Image x = Images.readRgb(f);
+                Image y = r.restorer.restore(x);
+                Images.write(y, target);
+                o.printf(Locale.ROOT, "[%d/%d] %s (%dx%d) -> %s, %.2f s%n", i + 1, files.size(), f, x.width(), x.height(), target,
+                        (System.nanoTime() - t) / 1e9);
+            }
+            if (files.size() > 1) {
+                o.printf(Locale.ROOT, "restored %d images in %.1f s%n", files.size(), (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        return 0;
+    }
+
+    private void checkExtension(Path target) {
+        String n = target.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!(n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "cannot tell the image format of --out " + target
+                    + ": name it .png, .jpg or .jpeg");
+        }
+    }
+
+    static String stem(Path f) {
+        String n = f.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** A restorer with what closes it. */
+    record Loaded(ImageRestorer restorer, String engine, AutoCloseable closer) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (closer != null) {
+                closer.close();
+            }
+        }
+    }
+
+    static Loaded load(Path model, boolean cuda) throws IOException {
+        if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            OnnxRestorer r = OnnxRestorer.load(model, cuda);
+            return new Loaded(r, r.onCuda() ? "ONNX Runtime, CUDA" : "ONNX Runtime, CPU", r);
+        }
+        return new Loaded(TrainedRestorer.load(model), "SameDiff", null);
+    }
+}
