@@ -159,7 +159,12 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+        return findPolyU(Path.of(""));
+    }
+
+    /** The nearest {@code shared/data/polyu-canon} under {@code start} or one of its ancestors; null when there is none. */
+    static Path findPolyU(Path start) {
+        for (Path d = start.toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isDirectory(d.resolve(POLYU_RELATIVE))) {
                 return d.resolve(POLYU_RELATIVE);
             }
