@@ -264,7 +264,6 @@ public class TrainerTest {
         TrainedRestorer kept = TrainedRestorer.load(best);
         double psnr = dev.dna.api.metrics.Metrics.psnr(crop, kept.restore(noisy.get(0)));
         assertEquals(top.psnr(), psnr, 1e-9, "the kept restorer is the one validated best");
-        assertTrue(psnr > dev.dna.api.metrics.Metrics.psnr(crop, last.restore(noisy.get(0))) + 1e-6);
 
         // interrupted at the best step and resumed: the later, worse validations must not replace the kept restorer
         // (they would if the resumed run forgot the best so far, recorded in the checkpoint)
@@ -275,15 +274,12 @@ public class TrainerTest {
         t.stopAfter(top.step()).fit(synthetic(p), null);
         t.resume(ckpt, synthetic(p), null);
         TrainedRestorer kept2 = TrainedRestorer.load(best2);
-        // equal up to float noise (once, under load, the two runs differed in the last bits, which this learning rate
-        // amplifies); a resumed run that forgot the best would keep the last step's weights, far from these
-        for (String k : kept.weights().keySet()) {
-            double diff = kept.weights().get(k).sub(kept2.weights().get(k)).amaxNumber().doubleValue();
-            assertTrue(diff < 1e-3, "weight " + k + " differs by " + diff);
-        }
-        double lastDiff = kept.weights().values().iterator().next().sub(last.weights().values().iterator().next()).amaxNumber()
-                .doubleValue();
-        assertTrue(lastDiff > 1e-2, "the kept and the last weights must be far apart for this test to tell: " + lastDiff);
+        // the same restorer up to float noise (once, under load, the runs differed in the last bits, which this learning
+        // rate amplifies): its validation PSNR is the best one; a resumed run that forgot the best would have kept the
+        // last step's, at least 0.02 dB away
+        double lastPsnr = dev.dna.api.metrics.Metrics.psnr(crop, last.restore(noisy.get(0)));
+        assertTrue(top.psnr() - lastPsnr > 0.02, "the best and the last validation must differ for this test to tell: " + vals);
+        assertEquals(top.psnr(), dev.dna.api.metrics.Metrics.psnr(crop, kept2.restore(noisy.get(0))), 0.005);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SameDiffTrainer.create(p).progressBar(false).keepBest(best).fit(synthetic(p), null));
         assertTrue(e.getMessage().contains("validateEvery"), e.getMessage());
