@@ -1,5 +1,7 @@
 package dev.dna.api;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.dna.api.spec.RestorerSpec;
@@ -16,6 +18,7 @@ import dev.dna.api.spec.RestorerSpec;
  *     .build();
  * }</pre>
  */
+@CheckReturnValue
 public final class Adaptation {
     private Adaptation() {}
 

@@ -1,8 +1,11 @@
 package dev.dna.api;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import dev.dna.api.spec.DiffusionSpec;
 
 /** Second stage of the DSL: the plan trains with the diffusion loss; shuffle, swap and loss knobs live here. */
+@CheckReturnValue
 public final class DiffusionStage extends PlanStage<DiffusionStage> {
 
     DiffusionStage(PlanDraft draft) {

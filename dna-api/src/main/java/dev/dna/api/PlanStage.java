@@ -1,5 +1,7 @@
 package dev.dna.api;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import dev.dna.api.spec.LossSpec;
 import dev.dna.api.spec.OptimizerSpec;
 import dev.dna.api.spec.ValueRange;
@@ -11,6 +13,7 @@ import java.util.function.Consumer;
  *
  * @param <S> the concrete stage, so that chained calls keep it
  */
+@CheckReturnValue
 public abstract sealed class PlanStage<S extends PlanStage<S>> permits SyntheticStage, DiffusionStage {
     final PlanDraft draft;
 

@@ -1,5 +1,7 @@
 package dev.dna.api;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.dna.api.spec.DiffusionSpec;
@@ -8,6 +10,7 @@ import dev.dna.api.spec.DiffusionSpec;
  * First stage of the DSL: a restorer trained on synthetic pairs. {@link #build()} here gives the
  * "vanilla" plan; {@link #withDiffusion(DiffusionSpec)} adds the diffusion loss on real images.
  */
+@CheckReturnValue
 public final class SyntheticStage extends PlanStage<SyntheticStage> {
 
     SyntheticStage(PlanDraft draft) {

@@ -1,5 +1,7 @@
 package dev.dna.samediff;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
@@ -55,6 +57,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Immutable: every {@code with}-style method returns a new trainer.
  */
+@CheckReturnValue
 public final class SameDiffTrainer {
     static final String CHECKPOINT_FORMAT = "dna-checkpoint/1";
 

@@ -1,5 +1,7 @@
 package dev.dna.api.spec;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
@@ -33,6 +35,7 @@ import java.util.List;
  * res blocks, 32 groups, middle attention, dropout 0.2, resblock up/down, Kaiming everywhere: 62,643,075
  * parameters, as in their code; schedule {@link NoiseScheduleSpec#reference()}.
  */
+@CheckReturnValue
 public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks, int groups, boolean middleAttention,
         double dropout, boolean resblockUpdown, boolean zeroInitOutputs, NoiseScheduleSpec schedule) {
 

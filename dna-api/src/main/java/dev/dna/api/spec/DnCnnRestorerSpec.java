@@ -1,5 +1,7 @@
 package dev.dna.api.spec;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
@@ -13,6 +15,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * @param activation hidden nonlinearity (DnCNN uses RELU)
  * @param residual whether {@code y = x + G(x)}
  */
+@CheckReturnValue
 public record DnCnnRestorerSpec(int layers, int width, Activation activation, boolean residual) implements RestorerSpec {
 
     public DnCnnRestorerSpec {

@@ -1,5 +1,7 @@
 package dev.dna.api.spec;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
@@ -35,6 +37,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  * <p>Reference: epsilon 1e-6 (inside the square root), margin 0.1, weight 0.2, sharpness 5, 86,100 ramp steps in
  * 300 stages, one triplet group.
  */
+@CheckReturnValue
 public record LossSpec(double charbonnierEpsilon, double tripletMargin, double noiseWeight, double rampSharpness,
         int rampSteps, int rampStages, int tripletGroups) {
 

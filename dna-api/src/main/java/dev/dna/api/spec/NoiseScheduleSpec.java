@@ -1,5 +1,7 @@
 package dev.dna.api.spec;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
@@ -10,6 +12,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  *
  * <p>Reference: T = 1000, betas 1e-6 .. 1e-2, t in [1, 999], continuous level.
  */
+@CheckReturnValue
 public record NoiseScheduleSpec(int timesteps, double betaStart, double betaEnd, boolean continuousLevel,
         int minTimestep, int maxTimestep) {
 

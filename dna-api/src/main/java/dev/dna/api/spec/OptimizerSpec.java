@@ -1,5 +1,7 @@
 package dev.dna.api.spec;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
@@ -8,6 +10,7 @@ import static com.google.common.base.Preconditions.checkArgument;
  * <p>Reference: learning rate 1e-4 for denoising (5e-5 for deraining and deblurring), betas 0.9 and
  * 0.999, epsilon 1e-8, no weight decay.
  */
+@CheckReturnValue
 public record OptimizerSpec(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
 
     public OptimizerSpec {

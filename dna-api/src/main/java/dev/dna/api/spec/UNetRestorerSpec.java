@@ -1,5 +1,7 @@
 package dev.dna.api.spec;
 
+import com.google.errorprone.annotations.CheckReturnValue;
+
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
@@ -31,6 +33,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * @param upConv whether the decoder convolves the upsampled features before the concatenation (the authors')
  * @param outKernel side of the last convolution's kernel, 1 or 3 (the authors': 3)
  */
+@CheckReturnValue
 public record UNetRestorerSpec(int depth, int width, Activation activation, Upsampling upsampling, boolean residual,
         boolean upConv, int outKernel) implements RestorerSpec {
 
