@@ -23,7 +23,10 @@ public interface ImageRestorer {
      */
     ImageBatch predict(ImageBatch x);
 
-    /** How {@link #restore} pads and tiles; the default tiles 512-pixel squares. */
+    /**
+     * How {@link #restore} pads and tiles; the default tiles squares of {@link TiledInference#defaultTile} (1024 pixels,
+     * rounded down to a multiple of the downsampling factor).
+     */
     default TiledInference tiling() {
         return TiledInference.of(this::predict, downsamplingFactor());
     }
