@@ -77,6 +77,10 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "hide the progress bar")
     boolean noProgress;
 
+    @Option(names = "--skip-unreadable", description = "skip image files that cannot be read (corrupt, truncated, CMYK), "
+            + "naming each, instead of stopping")
+    boolean skipUnreadable;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -95,8 +99,8 @@ final class AdaptCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), out + " already holds a run (" + checkpoint
                     + "): --resume continues it, or give another --out");
         }
-        ImageSet cleanPhotos = clean == null ? EmbeddedImages.load() : ImageSet.fromDirectory(clean);
-        ImageSet realImages = ImageSet.fromDirectory(real);
+        ImageSet cleanPhotos = clean == null ? EmbeddedImages.load() : folder(clean, o);
+        ImageSet realImages = folder(real, o);
         o.printf(Locale.ROOT, "synthetic domain: %d clean photos (%s), %s%n", cleanPhotos.size(), clean == null ? "embedded" : clean,
                 syn.describe());
         o.printf(Locale.ROOT, "real domain:      %d images in %s%n", realImages.size(), real);
@@ -125,6 +129,19 @@ final class AdaptCommand implements Callable<Integer> {
         OnnxExporter.Verification v = OnnxExporter.export(r, out.resolve("restorer.onnx"));
         o.println("wrote " + out.resolve("restorer.dna") + " and " + out.resolve("restorer.onnx") + " (" + v + ")");
         return 0;
+    }
+
+    /** The images in {@code dir}; with --skip-unreadable, the readable ones, the others counted and named. */
+    private ImageSet folder(Path dir, PrintWriter o) throws java.io.IOException {
+        if (!skipUnreadable) {
+            return ImageSet.fromDirectory(dir);
+        }
+        ImageSet.Read read = ImageSet.fromDirectorySkippingUnreadable(dir);
+        if (!read.skipped().isEmpty()) {
+            o.printf(Locale.ROOT, "skipped %d unreadable file(s) in %s:%n", read.skipped().size(), dir);
+            read.skipped().forEach((name, why) -> o.println("  " + name + ": " + why));
+        }
+        return read.images();
     }
 
     private AdaptationPlan plan() throws java.io.IOException {

@@ -42,6 +42,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--cuda", description = "use ONNX Runtime's CUDA provider when available")
     boolean cuda;
 
+    @Option(names = "--skip-unreadable", description = "with a folder --in: skip (and name) image files that cannot be read, "
+            + "instead of stopping at the first")
+    boolean skipUnreadable;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
@@ -66,18 +70,30 @@ final class RestoreCommand implements Callable<Integer> {
                 Files.createDirectories(out);
             }
             long t0 = System.nanoTime();
+            int skipped = 0;
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
                 Path target = folder || Files.isDirectory(out) ? out.resolve(stem(f) + "." + (folder ? format : "png")) : out;
                 long t = System.nanoTime();
-                Image x = Images.readRgb(f);
+                Image x;
+                try {
+                    x = Images.readRgb(f);
+                } catch (IOException e) {
+                    if (!skipUnreadable) {
+                        throw e;
+                    }
+                    o.printf(Locale.ROOT, "[%d/%d] skipped: %s%n", i + 1, files.size(), e.getMessage());
+                    skipped++;
+                    continue;
+                }
                 Image y = r.restorer.restore(x);
                 Images.write(y, target);
                 o.printf(Locale.ROOT, "[%d/%d] %s (%dx%d) -> %s, %.2f s%n", i + 1, files.size(), f, x.width(), x.height(), target,
                         (System.nanoTime() - t) / 1e9);
             }
             if (files.size() > 1) {
-                o.printf(Locale.ROOT, "restored %d images in %.1f s%n", files.size(), (System.nanoTime() - t0) / 1e9);
+                o.printf(Locale.ROOT, "restored %d images in %.1f s%s%n", files.size() - skipped, (System.nanoTime() - t0) / 1e9,
+                        skipped > 0 ? ", skipped " + skipped + " unreadable" : "");
             }
         }
         return 0;

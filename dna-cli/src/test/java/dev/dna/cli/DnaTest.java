@@ -88,6 +88,14 @@ class DnaTest {
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("[1/2]") && r.out().contains("[2/2]") && r.out().contains("restored 2 images"), r.out());
         assertTrue(Files.exists(out.resolve("a.jpg")) && Files.exists(out.resolve("b.jpg")));
+        Files.write(in.resolve("c.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 0, 1});
+        assertOneLineError(dna("restore", "--model", onnxModel.toString(), "--in", in.toString(), "--out", out.toString()), 1,
+                "c.png: truncated PNG");
+        Result skipping = dna("restore", "--model", onnxModel.toString(), "--in", in.toString(), "--out", out.toString(),
+                "--skip-unreadable");
+        assertEquals(0, skipping.code(), skipping.toString());
+        assertTrue(skipping.out().contains("[3/3] skipped: cannot read image") && skipping.out().contains("restored 2 images")
+                && skipping.out().contains("skipped 1 unreadable"), skipping.out());
     }
 
     @Test
@@ -158,5 +166,15 @@ class DnaTest {
         assertTrue(Files.size(exported) > 1000);
         assertOneLineError(dna("adapt", "--real", real.toString(), "--degradation", "gauss:1", "--steps", "1", "--out",
                 tmp.resolve("run2").toString()), 2, "unknown degradation term 'gauss:1'");
+        // a truncated JPEG among the real images: named and refused, or skipped with --skip-unreadable
+        byte[] jpeg = Images.encodeJpeg(EmbeddedImages.load().get(3).crop(0, 0, 64, 64), 90);
+        Files.write(real.resolve("cut.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+        assertOneLineError(dna("adapt", "--real", real.toString(), "--steps", "1", "--no-progress", "--out",
+                tmp.resolve("run3").toString()), 1, "cut.jpg: truncated JPEG");
+        Result skipped = dna("adapt", "--real", real.toString(), "--steps", "1", "--no-progress", "--skip-unreadable",
+                "--checkpoint-every", "0", "--out", tmp.resolve("run4").toString());
+        assertEquals(0, skipped.code(), skipped.toString());
+        assertTrue(skipped.out().contains("skipped 1 unreadable file(s) in ") && skipped.out().contains("cut.jpg: cannot read image")
+                && skipped.out().contains("real domain:      2 images"), skipped.out());
     }
 }

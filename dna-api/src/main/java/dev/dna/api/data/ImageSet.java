@@ -48,6 +48,38 @@ public final class ImageSet {
         return new ImageSet(names, images);
     }
 
+    /** What {@link #fromDirectorySkippingUnreadable} read, and each file it skipped with the reason. */
+    public record Read(ImageSet images, java.util.Map<String, String> skipped) {
+        public Read {
+            skipped = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skipped));
+        }
+    }
+
+    /**
+     * Like {@link #fromDirectory}, but a file that cannot be read (corrupt, truncated, CMYK, ...) is skipped and named
+     * with its reason instead of failing the whole folder.
+     *
+     * @throws IOException if {@code dir} is not a folder, holds no image file, or none of them can be read
+     */
+    public static Read fromDirectorySkippingUnreadable(Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        List<Image> images = new ArrayList<>();
+        java.util.Map<String, String> skipped = new java.util.LinkedHashMap<>();
+        for (Path f : imageFiles(dir)) {
+            try {
+                images.add(Images.readRgb(f));
+                names.add(f.getFileName().toString());
+            } catch (IOException e) {
+                skipped.put(f.getFileName().toString(), e.getMessage());
+            }
+        }
+        if (images.isEmpty()) {
+            throw new IOException("no readable image in " + dir + ": all " + skipped.size() + " files were skipped, e.g. "
+                    + skipped.entrySet().iterator().next().getValue());
+        }
+        return new Read(new ImageSet(names, images), skipped);
+    }
+
     /**
      * The PNG and JPEG files directly inside {@code dir}, in name order.
      *

@@ -67,6 +67,7 @@ public final class Images {
 
     private static BufferedImage decode(InputStream in, String name) throws IOException {
         byte[] bytes = in.readAllBytes();
+        checkComplete(bytes, name);
         BufferedImage bi;
         try {
             bi = ImageIO.read(new ByteArrayInputStream(bytes));
@@ -78,6 +79,66 @@ public final class Images {
                     + " bytes, starts with " + hexPrefix(bytes) + ")");
         }
         return bi;
+    }
+
+    /**
+     * Refuses what ImageIO would decode without a word: a JPEG or PNG cut short (a baseline JPEG then shows flat grey
+     * where its data ends, a progressive one a blurred image), and a four-component (CMYK or YCCK) JPEG, which it
+     * decodes to wrong colours.
+     */
+    static void checkComplete(byte[] b, String name) throws IOException {
+        if (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
+            int firstScan = -1;
+            int i = 2;
+            while (i + 3 < b.length && firstScan < 0) { // the header segments, up to the first scan
+                if ((b[i] & 0xff) != 0xff) {
+                    throw new IOException("cannot decode image " + name + ": corrupt JPEG (no marker at byte " + i + ")");
+                }
+                int m = b[i + 1] & 0xff;
+                if (m == 0xff) { // fill byte
+                    i++;
+                    continue;
+                }
+                int len = ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+                if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc && i + 9 < b.length) {
+                    int components = b[i + 9] & 0xff;
+                    if (components == 4) {
+                        throw new IOException("cannot read image " + name + ": it is a CMYK (or YCCK) JPEG, which would decode "
+                                + "to wrong colours; convert it to RGB first");
+                    }
+                }
+                if (m == 0xda) {
+                    firstScan = i;
+                }
+                i += 2 + len;
+            }
+            int end = b.length;
+            while (end > 0 && b[end - 1] == 0) { // zero padding after the end marker
+                end--;
+            }
+            boolean eoi = false;
+            for (int k = end - 2; k >= 0 && k > firstScan; k--) {
+                if ((b[k] & 0xff) == 0xff && (b[k + 1] & 0xff) == 0xd9) {
+                    eoi = true;
+                    break;
+                }
+                if (end - k > 1 << 16) { // an end marker lies at the very end; trailing data longer than this is damage
+                    break;
+                }
+            }
+            if (firstScan < 0 || !eoi) {
+                throw new IOException("cannot read image " + name + ": truncated JPEG (" + b.length + " bytes, "
+                        + (firstScan < 0 ? "no image data" : "no end-of-image marker after its data") + ")");
+            }
+        } else if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            boolean iend = false;
+            for (int k = b.length - 8; k >= Math.max(8, b.length - 4096) && !iend; k--) {
+                iend = b[k] == 'I' && b[k + 1] == 'E' && b[k + 2] == 'N' && b[k + 3] == 'D';
+            }
+            if (!iend) {
+                throw new IOException("cannot read image " + name + ": truncated PNG (" + b.length + " bytes, no IEND chunk)");
+            }
+        }
     }
 
     private static String hexPrefix(byte[] b) {

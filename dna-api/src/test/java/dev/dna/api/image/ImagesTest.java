@@ -98,13 +98,58 @@ class ImagesTest {
     }
 
     @Test
+    void aTruncatedJpegOrPngAndACmykJpegAreRefusedNotDecodedWrong() throws IOException {
+        Image photo = dev.dna.api.data.EmbeddedImages.load().get(0).crop(0, 0, 96, 128);
+        byte[] jpeg = Images.encodeJpeg(photo, 90);
+        assertEquals(3, Images.decodeRgb(jpeg, "whole.jpg").channels()); // the whole file reads
+        // cut anywhere in its data: refused, where ImageIO alone would show grey where the data ends
+        for (int cut : new int[] {jpeg.length / 2, jpeg.length - 2, jpeg.length - 100}) {
+            IOException e = assertThrows(IOException.class,
+                    () -> Images.decodeRgb(java.util.Arrays.copyOf(jpeg, cut), "cut.jpg"), "cut at " + cut);
+            assertTrue(e.getMessage().contains("cut.jpg") && e.getMessage().contains("truncated JPEG"), e.getMessage());
+        }
+        byte[] padded = java.util.Arrays.copyOf(jpeg, jpeg.length + 16); // zero padding after the end marker is fine
+        assertEquals(96, Images.decodeRgb(padded, "padded.jpg").height());
+        byte[] png = Files.readAllBytes(writeTemp(photo));
+        IOException p = assertThrows(IOException.class, () -> Images.decodeRgb(java.util.Arrays.copyOf(png, png.length - 12), "cut.png"));
+        assertTrue(p.getMessage().contains("truncated PNG"), p.getMessage());
+        byte[] cmyk;
+        try (java.io.InputStream in = ImagesTest.class.getResourceAsStream("cmyk.jpg")) {
+            cmyk = in.readAllBytes();
+        }
+        IOException c = assertThrows(IOException.class, () -> Images.decodeRgb(cmyk, "cmyk.jpg"));
+        assertTrue(c.getMessage().contains("CMYK (or YCCK) JPEG"), c.getMessage());
+        // the real photos that the project reads are complete (PolyU's Canon JPEGs, when present)
+        Path polyU = Path.of("..", "..", "shared", "data", "polyu-canon");
+        if (Files.isDirectory(polyU)) {
+            for (Path f : dev.dna.api.data.ImageSet.imageFiles(polyU)) {
+                Images.readRgb(f);
+            }
+        }
+    }
+
+    private Path writeTemp(Image im) throws IOException {
+        Path f = tmp.resolve("whole.png");
+        Images.writePng(im, f);
+        return f;
+    }
+
+    @Test
     void directoryLoadingNamesTheBadFile() throws IOException {
         Images.writePng(ramp(3, 8, 8), tmp.resolve("a.png"));
         Files.writeString(tmp.resolve("b.jpg"), "garbage");
         IOException e = assertThrows(IOException.class, () -> ImageSet.fromDirectory(tmp));
         assertTrue(e.getMessage().contains("b.jpg"), e.getMessage());
+        ImageSet.Read read = ImageSet.fromDirectorySkippingUnreadable(tmp);
+        assertEquals(java.util.List.of("a.png"), read.images().names());
+        assertEquals(java.util.List.of("b.jpg"), java.util.List.copyOf(read.skipped().keySet()));
+        assertTrue(read.skipped().get("b.jpg").contains("b.jpg"), read.skipped().toString());
         Files.delete(tmp.resolve("b.jpg"));
         assertEquals(1, ImageSet.fromDirectory(tmp).size());
+        assertTrue(ImageSet.fromDirectorySkippingUnreadable(tmp).skipped().isEmpty());
+        Files.delete(tmp.resolve("a.png"));
+        Files.writeString(tmp.resolve("c.png"), "garbage");
+        assertThrows(IOException.class, () -> ImageSet.fromDirectorySkippingUnreadable(tmp));
     }
 
     @Test
