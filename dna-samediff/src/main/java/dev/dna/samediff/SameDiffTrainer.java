@@ -228,7 +228,8 @@ public final class SameDiffTrainer {
         double inputPsnr = validator == null ? Double.NaN : inputPsnr();
         long last = Math.min(stopAfter, plan.steps());
         try (gradients; BufferedWriter csv = csvWriter(r.graph.lossTerms);
-                ProgressBar pb = progressBar && r.step < last ? bar(r.step, last) : null) {
+                ProgressBar pb = progressBar && r.step < last && terminal() ? bar(r.step, last) : null) {
+            LineProgress lines = progressBar && r.step < last && !terminal() ? new LineProgress(name, r.step, last, System.err) : null;
             while (r.step < last) {
                 long step = r.step + 1;
                 long t0 = System.nanoTime();
@@ -277,6 +278,9 @@ public final class SameDiffTrainer {
                 if (csv != null) {
                     writeCsv(csv, report, val);
                 }
+                if (lines != null) {
+                    lines.step(step, progressMessage(report, val), val != null);
+                }
                 if (pb != null) {
                     pb.stepTo(step);
                     pb.setExtraMessage(progressMessage(report, val));
@@ -305,6 +309,50 @@ public final class SameDiffTrainer {
         return new ProgressBarBuilder().setTaskName(name).setInitialMax(last).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(1000).showSpeed().startsFrom(start, java.time.Duration.ZERO)
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
+    }
+
+    /** Whether standard error goes to a terminal (then a progress bar; else {@link LineProgress}). */
+    private static boolean terminal() {
+        return System.console() != null;
+    }
+
+    /**
+     * Progress for logs and pipes, where a redrawn bar would be cut to 80 columns: one whole line at most every
+     * {@value #PERIOD_SECONDS} seconds, at every validation and at the last step ({@code name step/last, rate, ETA,
+     * losses, validation}).
+     */
+    static final class LineProgress {
+        static final int PERIOD_SECONDS = 30;
+        private final String name;
+        private final long first;
+        private final long last;
+        private final java.io.PrintStream out;
+        private final long t0 = System.nanoTime();
+        private long printed = System.nanoTime();
+
+        LineProgress(String name, long first, long last, java.io.PrintStream out) {
+            this.name = name;
+            this.first = first;
+            this.last = last;
+            this.out = out;
+        }
+
+        void step(long step, String message, boolean validated) {
+            long now = System.nanoTime();
+            if (!validated && step != last && now - printed < PERIOD_SECONDS * 1_000_000_000L) {
+                return;
+            }
+            printed = now;
+            double seconds = (now - t0) / 1e9;
+            double rate = (step - first) / Math.max(seconds, 1e-9);
+            out.printf(Locale.ROOT, "%s %d/%d (%d%%), %.2f it/s, ETA %s: %s%n", name, step, last, 100 * step / last, rate,
+                    eta((last - step) / Math.max(rate, 1e-9)), message);
+        }
+
+        private static String eta(double s) {
+            long t = Math.round(s);
+            return String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+        }
     }
 
     private static String progressMessage(StepReport r, ValidationReport v) {
