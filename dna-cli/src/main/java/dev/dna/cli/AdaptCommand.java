@@ -71,7 +71,8 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "the run folder")
     Path out;
 
-    @Option(names = "--resume", description = "continue the run in --out from its checkpoint (same options)")
+    @Option(names = "--resume", description = "continue the run in --out from its checkpoint, with the run's plan.json; a "
+            + "larger --steps extends a finished run (when its lambda ramp does not span the whole run)")
     boolean resume;
 
     @Option(names = "--no-progress", description = "hide the progress bar")
@@ -109,8 +110,8 @@ final class AdaptCommand implements Callable<Integer> {
         Files.createDirectories(out);
         if (!resume) {
             Files.deleteIfExists(out.resolve("log.csv"));
-            AtomicFiles.write(out.resolve("plan.json"), w -> w.write(plan.toJson().getBytes(StandardCharsets.UTF_8)));
         }
+        AtomicFiles.write(out.resolve("plan.json"), w -> w.write(plan.toJson().getBytes(StandardCharsets.UTF_8)));
         SameDiffTrainer trainer = SameDiffTrainer.create(plan).named("adapt").progressBar(!noProgress)
                 .logCsv(out.resolve("log.csv"));
         if (checkpointEvery > 0) {
@@ -145,6 +146,9 @@ final class AdaptCommand implements Callable<Integer> {
     }
 
     private AdaptationPlan plan() throws java.io.IOException {
+        if (planFile == null && resume && Files.exists(out.resolve("plan.json"))) {
+            planFile = out.resolve("plan.json"); // the run's own plan; --steps may extend it
+        }
         if (planFile != null) {
             AdaptationPlan p;
             try {

@@ -157,8 +157,13 @@ class DnaTest {
                 || l.contains(".")), "validation in the log");
         Result again = dna(args);
         assertOneLineError(again, 2, "already holds a run");
+        // the finished run, extended by 1 step from its last checkpoint
+        Result more = dna("adapt", "--real", real.toString(), "--degradation", "awgn:0-30", "--steps", "3", "--checkpoint-every",
+                "1", "--no-progress", "--resume", "--out", run.toString());
+        assertEquals(0, more.code(), more.toString());
+        assertTrue(Files.readString(run.resolve("plan.json")).contains("\"steps\" : 3"), Files.readString(run.resolve("plan.json")));
         Result ck = dna("inspect", run.resolve("checkpoint.dna").toString());
-        assertTrue(ck.out().contains("dna training checkpoint (dna-checkpoint/1) at step 2 of 2"), ck.out());
+        assertTrue(ck.out().contains("dna training checkpoint (dna-checkpoint/1) at step 3 of 3"), ck.out());
         // the restorer comes out of the checkpoint: export it
         Path exported = tmp.resolve("from-checkpoint.onnx");
         Result ex = dna("export", "--model", run.resolve("checkpoint.dna").toString(), "--out", exported.toString());

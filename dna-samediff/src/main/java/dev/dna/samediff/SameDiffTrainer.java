@@ -586,8 +586,11 @@ public final class SameDiffTrainer {
                 String theirs = meta.path("plan").asText();
                 String ours = plan.toJson();
                 if (!theirs.equals(ours)) {
-                    throw new IOException("checkpoint " + file + " was written for a different plan; first difference: "
-                            + firstDifference(theirs, ours));
+                    String extension = extensionProblem(theirs, meta.path("step").asLong());
+                    if (extension != null) {
+                        throw new IOException("checkpoint " + file + " was written for a different plan; first difference: "
+                                + firstDifference(theirs, ours) + extension);
+                    }
                 }
                 List<String> names = new ArrayList<>();
                 meta.path("parameters").forEach(n -> names.add(n.asText()));
@@ -634,6 +637,35 @@ public final class SameDiffTrainer {
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + file + " is inconsistent: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * Null when this plan extends (or shortens) the checkpoint's run: the same plan but for {@code steps}, no fewer
+         * steps than the checkpoint has done, and the same lambda at every step done (a ramp set by {@code rampSteps},
+         * not by the run's length); else why not ("" when the plans differ in more than the steps).
+         */
+        private String extensionProblem(String theirsJson, long done) {
+            AdaptationPlan theirs;
+            try {
+                theirs = AdaptationPlan.fromJson(theirsJson);
+            } catch (IllegalArgumentException e) {
+                return "";
+            }
+            if (!dev.dna.api.Adaptation.from(theirs).steps(plan.steps()).build().equals(plan)) {
+                return "";
+            }
+            if (plan.steps() < done) {
+                return " (the checkpoint has done " + done + " steps, more than the " + plan.steps() + " asked for)";
+            }
+            if (plan.usesDiffusion()) {
+                for (long s = 0; s < done; s++) {
+                    if (theirs.loss().noiseWeightAt(s, theirs.steps()) != plan.loss().noiseWeightAt(s, plan.steps())) {
+                        return " (more steps would change lambda at step " + (s + 1) + ": its ramp spans the whole run; set "
+                                + "rampSteps to extend a run)";
+                    }
+                }
+            }
+            return null;
         }
 
         private static String firstDifference(String a, String b) {

@@ -229,6 +229,34 @@ public class TrainerTest {
     }
 
     @Test
+    void aFinishedRunExtendsWithMoreStepsExactlyAsALongerRunWhenItsRampDoesNotDependOnTheLength() throws IOException {
+        AdaptationPlan longer = Adaptation.from(plan(4)).noiseWeight(1.0).noiseWeightRamp(5, 3).build();
+        AdaptationPlan shorter = Adaptation.from(longer).steps(2).build();
+        TrainedRestorer straight = SameDiffTrainer.create(longer).progressBar(false).fit(synthetic(longer), real(longer));
+        Path ckpt = tmp.resolve("short.ckpt");
+        SameDiffTrainer.create(shorter).progressBar(false).checkpointEvery(100, ckpt).fit(synthetic(shorter), real(shorter));
+        TrainedRestorer extended = SameDiffTrainer.create(longer).progressBar(false).resume(ckpt, synthetic(longer), real(longer));
+        for (String k : straight.weights().keySet()) {
+            assertEquals(straight.weights().get(k), extended.weights().get(k), "weight " + k);
+        }
+        assertEquals(longer, AdaptationPlan.fromJson(extended.planJson()));
+        // a ramp over the whole run would change lambda at the steps already done: refused, saying so
+        AdaptationPlan wholeRun = Adaptation.from(longer).noiseWeightRamp(5, 0).build();
+        AdaptationPlan wholeRunShort = Adaptation.from(wholeRun).steps(2).build();
+        Path ckpt2 = tmp.resolve("whole.ckpt");
+        SameDiffTrainer.create(wholeRunShort).progressBar(false).checkpointEvery(100, ckpt2).fit(synthetic(wholeRunShort),
+                real(wholeRunShort));
+        IOException e = assertThrows(IOException.class, () -> SameDiffTrainer.create(wholeRun).progressBar(false).resume(ckpt2,
+                synthetic(wholeRun), real(wholeRun)));
+        assertTrue(e.getMessage().contains("ramp spans the whole run"), e.getMessage());
+        // fewer steps than done: refused
+        AdaptationPlan one = Adaptation.from(longer).steps(1).build();
+        IOException f = assertThrows(IOException.class, () -> SameDiffTrainer.create(one).progressBar(false).resume(ckpt,
+                synthetic(one), real(one)));
+        assertTrue(f.getMessage().contains("has done 2 steps, more than the 1 asked for"), f.getMessage());
+    }
+
+    @Test
     void theRestorerComesOutOfACheckpointAsTrainingWouldReturnIt() throws IOException {
         for (double decay : new double[] {0.9, 0.0}) { // the EMA, or without it the raw weights
             AdaptationPlan q = Adaptation.from(plan(3)).emaDecay(decay).build();
