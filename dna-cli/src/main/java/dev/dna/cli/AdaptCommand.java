@@ -78,6 +78,10 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "hide the progress bar")
     boolean noProgress;
 
+    @Option(names = "--accept-other-data", description = "with --resume: continue even if the folders now hold other images "
+            + "than the checkpoint was trained on (refused by default)")
+    boolean acceptOtherData;
+
     @Option(names = "--skip-unreadable", description = "skip image files that cannot be read (corrupt, truncated, CMYK), "
             + "naming each, instead of stopping")
     boolean skipUnreadable;
@@ -113,7 +117,7 @@ final class AdaptCommand implements Callable<Integer> {
         }
         AtomicFiles.write(out.resolve("plan.json"), w -> w.write(plan.toJson().getBytes(StandardCharsets.UTF_8)));
         SameDiffTrainer trainer = SameDiffTrainer.create(plan).named("adapt").progressBar(!noProgress)
-                .logCsv(out.resolve("log.csv"));
+                .logCsv(out.resolve("log.csv")).acceptOtherData(acceptOtherData);
         if (checkpointEvery > 0) {
             trainer = trainer.checkpointEvery(checkpointEvery, checkpoint);
         }

@@ -171,6 +171,15 @@ class DnaTest {
         assertTrue(Files.size(exported) > 1000);
         assertOneLineError(dna("adapt", "--real", real.toString(), "--degradation", "gauss:1", "--steps", "1", "--out",
                 tmp.resolve("run2").toString()), 2, "unknown degradation term 'gauss:1'");
+        // resumed with a folder that gained an image: refused, unless accepted
+        Images.writePng(EmbeddedImages.load().get(4).crop(0, 0, 64, 64), real.resolve("r9.png"));
+        String[] extend = {"adapt", "--real", real.toString(), "--degradation", "awgn:0-30", "--steps", "4", "--checkpoint-every",
+            "1", "--no-progress", "--resume", "--out", run.toString()};
+        assertOneLineError(dna(extend), 1, "was trained on other data");
+        String[] accepting = java.util.Arrays.copyOf(extend, extend.length + 1);
+        accepting[extend.length] = "--accept-other-data";
+        assertEquals(0, dna(accepting).code());
+        Files.delete(real.resolve("r9.png"));
         // a truncated JPEG among the real images: named and refused, or skipped with --skip-unreadable
         byte[] jpeg = Images.encodeJpeg(EmbeddedImages.load().get(3).crop(0, 0, 64, 64), 90);
         Files.write(real.resolve("cut.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));

@@ -74,10 +74,11 @@ public final class SameDiffTrainer {
     private final String name;
     private final boolean replayOps;
     private final Path bestFile;
+    private final boolean acceptOtherData;
 
     private SameDiffTrainer(AdaptationPlan plan, List<TrainingListener> listeners, boolean progressBar, int checkpointEvery,
             Path checkpointFile, Path csvFile, int validateEvery, ImageSet valDegraded, ImageSet valClean, long stopAfter,
-            String name, boolean replayOps, Path bestFile) {
+            String name, boolean replayOps, Path bestFile, boolean acceptOtherData) {
         this.plan = plan;
         this.listeners = ImmutableList.copyOf(listeners);
         this.progressBar = progressBar;
@@ -91,13 +92,14 @@ public final class SameDiffTrainer {
         this.name = name;
         this.replayOps = replayOps;
         this.bestFile = bestFile;
+        this.acceptOtherData = acceptOtherData;
     }
 
     /** A trainer for {@code plan}: progress bar on, no checkpoints, no validation, no CSV. */
     public static SameDiffTrainer create(AdaptationPlan plan) {
         checkNotNull(plan, "plan");
         return new SameDiffTrainer(plan, List.of(), true, 0, null, null, 0, null, null, plan.steps(),
-                plan.variant() == null ? "train" : plan.variant().id(), true, null);
+                plan.variant() == null ? "train" : plan.variant().id(), true, null, false);
     }
 
     public AdaptationPlan plan() {
@@ -109,32 +111,32 @@ public final class SameDiffTrainer {
         List<TrainingListener> ls = new ArrayList<>(listeners);
         ls.add(checkNotNull(l, "listener"));
         return new SameDiffTrainer(plan, ls, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, bestFile);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData);
     }
 
     /** Shows (default) or hides the console progress bar (loss terms and iterations per second). */
     public SameDiffTrainer progressBar(boolean show) {
         return new SameDiffTrainer(plan, listeners, show, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, bestFile);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData);
     }
 
     /** Name shown on the progress bar. */
     public SameDiffTrainer named(String label) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, checkNotNull(label, "label"), replayOps, bestFile);
+                valDegraded, valClean, stopAfter, checkNotNull(label, "label"), replayOps, bestFile, acceptOtherData);
     }
 
     /** Writes a checkpoint to {@code file} every {@code every} steps and at the last step (atomically replaced). */
     public SameDiffTrainer checkpointEvery(int every, Path file) {
         checkArgument(every >= 1, "checkpoint interval must be >= 1, got %s", every);
         return new SameDiffTrainer(plan, listeners, progressBar, every, checkNotNull(file, "file"), csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, bestFile);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData);
     }
 
     /** Appends every step's figures (and validation, when measured) to a CSV file. */
     public SameDiffTrainer logCsv(Path file) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, checkNotNull(file, "file"),
-                validateEvery, valDegraded, valClean, stopAfter, name, replayOps, bestFile);
+                validateEvery, valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData);
     }
 
     /**
@@ -148,7 +150,7 @@ public final class SameDiffTrainer {
         checkArgument(degraded.size() == clean.size() && degraded.size() > 0,
                 "validation needs aligned pairs: %s degraded, %s clean", degraded.size(), clean.size());
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, every, degraded,
-                clean, stopAfter, name, replayOps, bestFile);
+                clean, stopAfter, name, replayOps, bestFile, acceptOtherData);
     }
 
     /**
@@ -160,14 +162,24 @@ public final class SameDiffTrainer {
      */
     public SameDiffTrainer keepBest(Path file) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, checkNotNull(file, "file"));
+                valDegraded, valClean, stopAfter, name, replayOps, checkNotNull(file, "file"), acceptOtherData);
+    }
+
+    /**
+     * Lets {@link #resume} continue on other data than the checkpoint records (by default refused: the checkpoint names
+     * the images, with a digest, the degradation and the patches it was trained on), e.g. a folder that gained images.
+     * The run is then no longer the uninterrupted one.
+     */
+    public SameDiffTrainer acceptOtherData(boolean accept) {
+        return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, accept);
     }
 
     /** Stops after step {@code step} (< plan.steps()) as if interrupted there, e.g. to resume later. */
     public SameDiffTrainer stopAfter(long step) {
         checkArgument(step >= 1 && step <= plan.steps(), "stopAfter must be in [1, %s], got %s", plan.steps(), step);
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, step, name, replayOps, bestFile);
+                valDegraded, valClean, step, name, replayOps, bestFile, acceptOtherData);
     }
 
     /**
@@ -178,7 +190,7 @@ public final class SameDiffTrainer {
      */
     public SameDiffTrainer replayOps(boolean replay) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replay, bestFile);
+                valDegraded, valClean, stopAfter, name, replay, bestFile, acceptOtherData);
     }
 
     /**
@@ -206,7 +218,17 @@ public final class SameDiffTrainer {
     public TrainedRestorer resume(Path checkpoint, PatchDataset synthetic, PatchDataset real) throws IOException {
         Run r = new Run(plan);
         r.load(checkpoint);
+        String now = data(synthetic, real);
+        if (!acceptOtherData && r.data != null && synthetic != null && !r.data.equals(now)) {
+            throw new IOException("checkpoint " + checkpoint + " was trained on other data: " + r.data + "; now given: " + now
+                    + " (resume with the same data, start a new run, or accept other data: acceptOtherData)");
+        }
         return run(r, synthetic, real);
+    }
+
+    /** The data a run trains on, as its checkpoints record it. */
+    private String data(PatchDataset synthetic, PatchDataset real) {
+        return (synthetic == null ? "?" : synthetic.describe()) + (plan.usesDiffusion() && real != null ? "; real: " + real.describe() : "");
     }
 
     private TrainedRestorer run(Run r, PatchDataset synthetic, PatchDataset real) {
@@ -221,6 +243,7 @@ public final class SameDiffTrainer {
                     "the real dataset makes %s-pixel patches, the plan's patchSize is %s", real.sampler().size(),
                     plan.patchSize());
         }
+        r.data = data(synthetic, real);
         Feeder feeder = new Feeder(r.graph, DataType.FLOAT);
         GradientStep gradients = new GradientStep(r.graph.sd, r.graph.lossTerms, r.params, replayOps, r.flat.gradientViews());
         checkArgument(bestFile == null || validateEvery > 0, "keepBest needs validateEvery: the best is chosen by validation");
@@ -477,6 +500,8 @@ public final class SameDiffTrainer {
         /** The best validation PSNR of the returned weights so far and its step ({@link #keepBest}); -inf, 0 before any. */
         double bestPsnr = Double.NEGATIVE_INFINITY;
         long bestStep;
+        /** The data trained on ({@link PatchDataset#describe}, with digests), as checkpoints record it; null if unknown. */
+        String data;
 
         /** Parameters that get a gradient, restorer first, in flat buffers; Adam and the EMA run once over them. */
         final FlatParameters flat;
@@ -557,6 +582,9 @@ public final class SameDiffTrainer {
             meta.put("format", CHECKPOINT_FORMAT);
             meta.put("step", step);
             meta.put("plan", plan.toJson());
+            if (data != null) {
+                meta.put("data", data);
+            }
             if (bestStep > 0) {
                 meta.put("best_step", bestStep);
                 meta.put("best_psnr", bestPsnr);
@@ -630,6 +658,7 @@ public final class SameDiffTrainer {
                 }
                 flat.pullWeights();
                 step = meta.path("step").asLong();
+                data = meta.has("data") ? meta.path("data").asText() : null;
                 if (meta.has("best_step")) {
                     bestStep = meta.path("best_step").asLong();
                     bestPsnr = meta.path("best_psnr").asDouble();

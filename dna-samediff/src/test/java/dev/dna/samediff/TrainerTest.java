@@ -116,6 +116,16 @@ public class TrainerTest {
                 () -> SameDiffTrainer.create(other).progressBar(false).resume(ckpt, synthetic(other), real(other)));
         assertTrue(e2.getMessage().contains("different plan") && e2.getMessage().contains("seed"), e2.getMessage());
 
+        // other images than the run was trained on: refused, naming both
+        PatchDataset otherPhotos = PatchDataset.synthetic(PHOTOS.select(0, 1), Awgn.sigma255(10, 30),
+                new PatchSampler(p.patchSize(), p.augment()));
+        IOException e3 = assertThrows(IOException.class, () -> t.resume(ckpt, otherPhotos, real(p)));
+        assertTrue(e3.getMessage().contains("was trained on other data") && e3.getMessage().contains("now given: synthetic from 2 images"),
+                e3.getMessage());
+        IOException e4 = assertThrows(IOException.class, () -> t.resume(ckpt, PatchDataset.synthetic(PHOTOS, Awgn.sigma255(0, 30),
+                new PatchSampler(p.patchSize(), p.augment())), real(p)));
+        assertTrue(e4.getMessage().contains("awgn(sigma=0.0..30.0/255)"), e4.getMessage());
+
         Path junk = tmp.resolve("junk.ckpt");
         Files.writeString(junk, "not a checkpoint");
         assertThrows(IOException.class, () -> t.resume(junk, synthetic(p), real(p)));
@@ -127,7 +137,8 @@ public class TrainerTest {
         java.util.Arrays.fill(nan, Float.NaN);
         ImageSet poisoned = ImageSet.of(List.of("nan.png"), List.of(Image.of(3, 32, 32, nan)));
         PatchDataset bad = PatchDataset.synthetic(poisoned, Awgn.sigma255(10, 10), new PatchSampler(16, false));
-        TrainingDivergedException d = assertThrows(TrainingDivergedException.class, () -> t.resume(ckpt, bad, real(p)));
+        TrainingDivergedException d = assertThrows(TrainingDivergedException.class,
+                () -> t.acceptOtherData(true).resume(ckpt, bad, real(p)));
         assertEquals(2, d.step());
         assertTrue(d.getMessage().contains("step 2") && d.getMessage().contains("'loss'"), d.getMessage());
         assertTrue(d.origin().matches("the input '(xs|ys)' fed to the step holds NaN.*"), d.origin()); // a synthetic batch

@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 public final class ImageSet {
     private final ImmutableList<String> names;
     private final ImmutableList<Image> images;
+    /** {@link #digest}, computed once. */
+    private volatile String digest;
 
     private ImageSet(List<String> names, List<Image> images) {
         this.names = ImmutableList.copyOf(names);
@@ -100,6 +102,39 @@ public final class ImageSet {
             throw new IOException("no .png, .jpg or .jpeg file in " + dir);
         }
         return files;
+    }
+
+    /**
+     * A SHA-256 of the names, shapes and pixels (hex, 16 digits): two sets with the same digest hold the same images,
+     * for telling whether a resumed run is given the data it was trained on.
+     */
+    public String digest() {
+        String d = digest;
+        if (d == null) {
+            digest = d = computeDigest();
+        }
+        return d;
+    }
+
+    private String computeDigest() {
+        com.google.common.hash.Hasher h = com.google.common.hash.Hashing.sha256().newHasher();
+        h.putInt(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            h.putString(names.get(i), java.nio.charset.StandardCharsets.UTF_8);
+            Image im = images.get(i);
+            h.putInt(im.channels()).putInt(im.height()).putInt(im.width());
+            float[] px = im.toArray();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(px.length * 4);
+            b.asFloatBuffer().put(px);
+            h.putBytes(b.array());
+        }
+        return h.hash().toString().substring(0, 16);
+    }
+
+    /** "N images (first, second, third, ...; sha256 ...)", to name a set in messages and checkpoints. */
+    public String describe() {
+        return images.size() + " images (" + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                + (names.size() > 3 ? ", ..." : "") + "; sha256 " + digest() + ")";
     }
 
     public int size() {

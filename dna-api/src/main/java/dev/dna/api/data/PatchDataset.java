@@ -61,6 +61,17 @@ public final class PatchDataset {
         return new PatchDataset(checkNotNull(degraded, "degraded"), null, null, sampler);
     }
 
+    /**
+     * What this dataset is, for checkpoints and messages: its form, its images ({@link ImageSet#describe}, with their
+     * digest), the degradation and the patch sampler. Two datasets with the same description give the same batches.
+     */
+    public String describe() {
+        String form = degradation != null ? "synthetic from " + clean.describe() + " by " + degradation.describe()
+                : clean != null ? "pairs of " + degraded.describe() + " with " + clean.describe()
+                : "unpaired " + degraded.describe();
+        return form + ", " + sampler.size() + "-pixel patches" + (sampler.augment() ? ", flipped" : "");
+    }
+
     public boolean hasClean() {
         return clean != null;
     }
