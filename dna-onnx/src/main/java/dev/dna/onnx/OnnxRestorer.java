@@ -43,13 +43,29 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
         return load(model, false);
     }
 
+    /** Padding multiple for a model without dna metadata: enough for a network that halves its input 4 times. */
+    public static final int FOREIGN_FACTOR = 16;
+
     /**
      * Loads a model; with {@code preferCuda}, tries ONNX Runtime's CUDA provider (needs the cuda profile's
-     * onnxruntime_gpu and a GPU) and falls back to the CPU.
+     * onnxruntime_gpu and a GPU) and falls back to the CPU. A model without dna metadata (written by another exporter)
+     * is taken to map an image in [0, 1] to the restored image in [0, 1], padded to a multiple of {@value #FOREIGN_FACTOR};
+     * {@link #load(Path, ValueRange, int, boolean)} says otherwise. The input and output must be [N, 3, H, W] float
+     * with dynamic H and W; that is checked here, not at the first image.
      *
-     * @throws IOException naming the file if it is missing, not ONNX, or not a dna restorer
+     * @throws IOException naming the file if it is missing, not ONNX, or not shaped like a restorer
      */
     public static OnnxRestorer load(Path model, boolean preferCuda) throws IOException {
+        return load(model, null, 0, preferCuda);
+    }
+
+    /**
+     * Loads a model with the value range and padding multiple given here (over its dna metadata, if any).
+     *
+     * @param range the range of the model's input and output; null: the metadata's, or [0, 1]
+     * @param factor pad height and width to a multiple of this; 0: the metadata's, or {@value #FOREIGN_FACTOR}
+     */
+    public static OnnxRestorer load(Path model, ValueRange range, int factor, boolean preferCuda) throws IOException {
         checkNotNull(model, "model");
         if (!Files.isRegularFile(model)) {
             throw new NoSuchFileException(model.toString(), null, "no such ONNX model file");
@@ -70,15 +86,17 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
             Map<String, String> meta = session.getMetadata().getCustomMetadata();
             String f = meta.get("dna.downsampling_factor");
             String r = meta.get("dna.value_range");
-            if (f == null || r == null) {
-                throw new IOException(model + " is an ONNX model but not a dna restorer (no dna.* metadata)");
-            }
             if (session.getNumInputs() != 1 || session.getNumOutputs() != 1) {
                 throw new IOException(model + " must have one input and one output, has " + session.getNumInputs() + " and "
                         + session.getNumOutputs());
             }
             String input = session.getInputNames().iterator().next();
-            OnnxRestorer out = new OnnxRestorer(env, session, Integer.parseInt(f), ValueRange.valueOf(r), input, cuda);
+            checkImageShape(model, "input", input, session.getInputInfo().get(input));
+            String output = session.getOutputNames().iterator().next();
+            checkImageShape(model, "output", output, session.getOutputInfo().get(output));
+            int padTo = factor > 0 ? factor : f != null ? Integer.parseInt(f) : FOREIGN_FACTOR;
+            ValueRange vr = range != null ? range : r != null ? ValueRange.valueOf(r) : ValueRange.ZERO_ONE;
+            OnnxRestorer out = new OnnxRestorer(env, session, padTo, vr, input, cuda);
             session = null;
             return out;
         } catch (OrtException e) {
@@ -91,6 +109,23 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
                     // already failing
                 }
             }
+        }
+    }
+
+    /** An image tensor [N, 3, H, W] of floats, H and W dynamic; else an error naming the model, the value and its shape. */
+    private static void checkImageShape(Path model, String what, String name, ai.onnxruntime.NodeInfo info) throws IOException {
+        if (!(info.getInfo() instanceof ai.onnxruntime.TensorInfo t)) {
+            throw new IOException(model + ": its " + what + " '" + name + "' is not a tensor; a restorer takes [N, 3, H, W] floats");
+        }
+        long[] shape = t.getShape();
+        String seen = java.util.Arrays.toString(shape).replace("-1", "?") + " " + t.type;
+        if (t.type != ai.onnxruntime.OnnxJavaType.FLOAT || shape.length != 4 || (shape[1] != 3 && shape[1] != -1)) {
+            throw new IOException(model + ": its " + what + " '" + name + "' is " + seen + "; a restorer's is [N, 3, H, W] FLOAT "
+                    + "(NCHW, RGB)");
+        }
+        if (shape[2] > 0 || shape[3] > 0) {
+            throw new IOException(model + ": its " + what + " '" + name + "' has a fixed size " + seen + "; dna restores images of "
+                    + "any size: export the model with dynamic height and width");
         }
     }
 

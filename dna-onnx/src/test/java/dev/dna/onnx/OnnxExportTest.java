@@ -118,12 +118,45 @@ class OnnxExportTest {
         Files.write(junk, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
         IOException e = assertThrows(IOException.class, () -> OnnxRestorer.load(junk));
         assertTrue(e.getMessage().contains("junk.onnx"), e.getMessage());
-        // a valid ONNX model that is not a dna restorer
-        var model = OnnxExporter.toModel(restorer(Restorers.dncnn(3, 4), ValueRange.ZERO_ONE)).toBuilder().clearMetadataProps().build();
+        // a valid ONNX restorer from another exporter (no dna metadata): loads, in [0, 1], and restores as the dna file does
+        TrainedRestorer dncnn = restorer(Restorers.dncnn(3, 4), ValueRange.ZERO_ONE);
+        var model = OnnxExporter.toModel(dncnn).toBuilder().clearMetadataProps().build();
         Path foreign = tmp.resolve("foreign.onnx");
         Files.write(foreign, model.toByteArray());
-        IOException f = assertThrows(IOException.class, () -> OnnxRestorer.load(foreign));
-        assertTrue(f.getMessage().contains("not a dna restorer"), f.getMessage());
+        Path ours = tmp.resolve("ours.onnx");
+        Files.write(ours, OnnxExporter.toModel(dncnn).toByteArray());
+        Image x = Image.filled(3, 21, 30, 0.4f);
+        try (OnnxRestorer a = OnnxRestorer.load(foreign); OnnxRestorer b = OnnxRestorer.load(ours)) {
+            assertEquals(OnnxRestorer.FOREIGN_FACTOR, a.downsamplingFactor());
+            Image ya = a.restore(x);
+            Image yb = b.restore(x);
+            assertEquals(yb.shapeString(), ya.shapeString());
+            // the same network: the same output away from the borders, where only the padding differs
+            double d = 0;
+            float[] a1 = ya.crop(4, 4, 13, 22).toArray();
+            float[] b1 = yb.crop(4, 4, 13, 22).toArray();
+            for (int i = 0; i < a1.length; i++) {
+                d = Math.max(d, Math.abs(a1[i] - b1[i]));
+            }
+            assertTrue(d < 1e-5, "max |difference| inside: " + d);
+        }
+        // a fixed input size or a layout other than [N, 3, H, W]: refused at load, naming the shape
+        var fixed = model.toBuilder();
+        var dims = fixed.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+        dims.getDimBuilder(2).clear().setDimValue(64);
+        dims.getDimBuilder(3).clear().setDimValue(64);
+        Path fixedFile = tmp.resolve("fixed.onnx");
+        Files.write(fixedFile, fixed.build().toByteArray());
+        IOException g = assertThrows(IOException.class, () -> OnnxRestorer.load(fixedFile));
+        assertTrue(g.getMessage().contains("fixed.onnx") && g.getMessage().contains("fixed size [?, 3, 64, 64]"), g.getMessage());
+        var nhwc = model.toBuilder();
+        var d2 = nhwc.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
+        d2.getDimBuilder(1).clear().setDimParam("H");
+        d2.getDimBuilder(3).clear().setDimValue(3);
+        Path nhwcFile = tmp.resolve("nhwc.onnx");
+        Files.write(nhwcFile, nhwc.build().toByteArray());
+        IOException h = assertThrows(IOException.class, () -> OnnxRestorer.load(nhwcFile));
+        assertTrue(h.getMessage().contains("nhwc.onnx"), h.getMessage());
     }
 
     @Test
