@@ -60,12 +60,14 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private void dna(PrintWriter o) throws IOException {
-        String format;
         JsonNode meta;
         try (ZipFile zip = Checkpoints.open(file)) {
-            format = Checkpoints.format(zip, file);
             meta = Checkpoints.meta(zip, file, null);
         }
+        if (meta == null) {
+            throw new IOException(file + " is not a dna file: its meta.json is empty");
+        }
+        String format = meta.path("format").asText("");
         AdaptationPlan p = plan(meta.path("plan").asText(), file.toString());
         TrainedRestorer r = TrainedRestorer.load(file); // reads every array: a corrupt file fails here
         long params = r.weights().values().stream().mapToLong(INDArray::length).sum();

@@ -1,11 +1,9 @@
 package dev.dna.cli;
 
-import dev.dna.api.ImageRestorer;
 import dev.dna.api.data.ImageSet;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
-import dev.dna.onnx.OnnxRestorer;
-import dev.dna.samediff.TrainedRestorer;
+import dev.dna.onnx.RestorerFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,8 +62,8 @@ final class RestoreCommand implements Callable<Integer> {
             checkExtension(Files.isDirectory(out) ? out.resolve(stem(in) + ".png") : out);
         }
         List<Path> files = folder ? ImageSet.imageFiles(in) : List.of(in);
-        try (Loaded r = load(model, cuda)) {
-            o.printf(Locale.ROOT, "model %s (%s)%n", model, r.engine);
+        try (RestorerFiles.Opened r = RestorerFiles.open(model, cuda)) {
+            o.printf(Locale.ROOT, "model %s (%s)%n", model, r.engine());
             if (folder) {
                 Files.createDirectories(out);
             }
@@ -86,7 +84,7 @@ final class RestoreCommand implements Callable<Integer> {
                     skipped++;
                     continue;
                 }
-                Image y = r.restorer.restore(x);
+                Image y = r.restorer().restore(x);
                 Images.write(y, target);
                 o.printf(Locale.ROOT, "[%d/%d] %s (%dx%d) -> %s, %.2f s%n", i + 1, files.size(), f, x.width(), x.height(), target,
                         (System.nanoTime() - t) / 1e9);
@@ -100,8 +98,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private void checkExtension(Path target) {
-        String n = target.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!(n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"))) {
+        if (!Images.isImageFile(target)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "cannot tell the image format of --out " + target
                     + ": name it .png, .jpg or .jpeg");
         }
@@ -111,23 +108,5 @@ final class RestoreCommand implements Callable<Integer> {
         String n = f.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
-    }
-
-    /** A restorer with what closes it. */
-    record Loaded(ImageRestorer restorer, String engine, AutoCloseable closer) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            if (closer != null) {
-                closer.close();
-            }
-        }
-    }
-
-    static Loaded load(Path model, boolean cuda) throws IOException {
-        if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-            OnnxRestorer r = OnnxRestorer.load(model, cuda);
-            return new Loaded(r, r.onCuda() ? "ONNX Runtime, CUDA" : "ONNX Runtime, CPU", r);
-        }
-        return new Loaded(TrainedRestorer.load(model), "SameDiff", null);
     }
 }

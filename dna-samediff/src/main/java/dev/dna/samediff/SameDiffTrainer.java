@@ -252,7 +252,7 @@ public final class SameDiffTrainer {
         long last = Math.min(stopAfter, plan.steps());
         try (gradients; BufferedWriter csv = csvWriter(r.graph.lossTerms);
                 ProgressBar pb = progressBar && r.step < last && terminal() ? bar(r.step, last) : null) {
-            LineProgress lines = progressBar && r.step < last && !terminal() ? new LineProgress(name, r.step, last, System.err) : null;
+            LineProgress lines = progressBar && r.step < last && pb == null ? new LineProgress(name, r.step, last, System.err) : null;
             while (r.step < last) {
                 long step = r.step + 1;
                 long t0 = System.nanoTime();

@@ -186,10 +186,11 @@ public final class TrainedRestorer implements ImageRestorer {
      */
     public static TrainedRestorer load(Path file) throws IOException {
         try (ZipFile zip = Checkpoints.open(file)) {
-            if (SameDiffTrainer.CHECKPOINT_FORMAT.equals(Checkpoints.format(zip, file))) {
-                return fromCheckpoint(zip, file);
+            JsonNode meta = Checkpoints.meta(zip, file, null);
+            if (meta != null && SameDiffTrainer.CHECKPOINT_FORMAT.equals(meta.path("format").asText())) {
+                return fromCheckpoint(zip, file, meta);
             }
-            JsonNode meta = Checkpoints.meta(zip, file, FORMAT);
+            Checkpoints.checkFormat(meta, file, FORMAT);
             AdaptationPlan plan = AdaptationPlan.fromJson(meta.get("plan").asText());
             Map<String, INDArray> w = new LinkedHashMap<>();
             int i = 0;
@@ -205,8 +206,7 @@ public final class TrainedRestorer implements ImageRestorer {
     }
 
     /** The restorer of a checkpoint: its EMA entries ({@code ema/i}, named by {@code ema}), or its raw parameters without EMA. */
-    private static TrainedRestorer fromCheckpoint(ZipFile zip, Path file) throws IOException {
-        JsonNode meta = Checkpoints.meta(zip, file, SameDiffTrainer.CHECKPOINT_FORMAT);
+    private static TrainedRestorer fromCheckpoint(ZipFile zip, Path file, JsonNode meta) throws IOException {
         AdaptationPlan plan;
         try {
             plan = AdaptationPlan.fromJson(meta.path("plan").asText());

@@ -541,35 +541,20 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 } else {
                     System.out.println(v + ": ONNX export " + OnnxExporter.export(r, onnx));
                 }
-                List<Image> restoredReal = new ArrayList<>();
-                List<Image> restoredSyn = new ArrayList<>();
-                for (int i = 0; i < testClean.size(); i++) {
-                    restoredReal.add(r.restore(testReal.get(i)));
-                    restoredSyn.add(r.restore(testSyn.get(i)));
-                }
-                ImageSet rr = ImageSet.of(testClean.names(), restoredReal);
-                ImageSet rs = ImageSet.of(testClean.names(), restoredSyn);
+                ImageSet rr = restoreAll(r, testReal);
+                ImageSet rs = restoreAll(r, testSyn);
                 double psnr = mean(testClean, rr, true);
                 double ssim = mean(testClean, rr, false);
                 double synPsnr = mean(testClean, rs, true);
                 // the exported model on the same whole test images, through ONNX Runtime, as a user would run it
                 double onnxPsnr;
                 try (OnnxRestorer o = OnnxRestorer.load(onnx)) {
-                    List<Image> byOnnx = new ArrayList<>();
-                    for (int i = 0; i < testClean.size(); i++) {
-                        byOnnx.add(o.restore(testReal.get(i)));
-                    }
-                    onnxPsnr = mean(testClean, ImageSet.of(testClean.names(), byOnnx), true);
+                    onnxPsnr = mean(testClean, restoreAll(o, testReal), true);
                 }
                 double bestStep = Double.NaN;
                 double bestPsnr = Double.NaN;
                 if (keepBest && Files.exists(dir.resolve(BEST))) {
-                    TrainedRestorer best = TrainedRestorer.load(dir.resolve(BEST));
-                    List<Image> byBest = new ArrayList<>();
-                    for (int i = 0; i < testClean.size(); i++) {
-                        byBest.add(best.restore(testReal.get(i)));
-                    }
-                    bestPsnr = mean(testClean, ImageSet.of(testClean.names(), byBest), true);
+                    bestPsnr = mean(testClean, restoreAll(TrainedRestorer.load(dir.resolve(BEST)), testReal), true);
                     bestStep = log.bestStep("val_psnr");
                 }
                 rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f,%s,%s,%.4f", v, seed, ran, psnr, ssim, synPsnr,
@@ -583,7 +568,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         synPsnr, seconds);
                 curves.add(v, log, firstSeed);
                 if (firstSeed) {
-                    grid.add(restoredReal);
+                    grid.add(rr.images());
                     gridNames.add(v);
                 }
             }
@@ -845,6 +830,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             out.add(new double[] {pts.get(i)[0], sum / Math.min(i + 1, window)});
         }
         return out;
+    }
+
+    /** {@code restorer}'s restorations of {@code images}, under the same names. */
+    static ImageSet restoreAll(dev.dna.api.ImageRestorer restorer, ImageSet images) {
+        List<Image> out = new ArrayList<>();
+        for (Image im : images.images()) {
+            out.add(restorer.restore(im));
+        }
+        return ImageSet.of(images.names(), out);
     }
 
     static double mean(ImageSet clean, ImageSet test, boolean psnr) {

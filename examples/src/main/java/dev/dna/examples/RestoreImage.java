@@ -2,8 +2,7 @@ package dev.dna.examples;
 
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
-import dev.dna.onnx.OnnxRestorer;
-import dev.dna.samediff.TrainedRestorer;
+import dev.dna.onnx.RestorerFiles;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,14 +40,9 @@ public final class RestoreImage implements Callable<Integer> {
         long t0 = System.nanoTime();
         Image y;
         String engine;
-        if (model.toString().endsWith(".onnx")) {
-            try (OnnxRestorer r = OnnxRestorer.load(model, cuda)) {
-                y = r.restore(x);
-                engine = r.onCuda() ? "ONNX Runtime (CUDA)" : "ONNX Runtime (CPU)";
-            }
-        } else {
-            y = TrainedRestorer.load(model).restore(x);
-            engine = "SameDiff";
+        try (RestorerFiles.Opened r = RestorerFiles.open(model, cuda)) {
+            y = r.restorer().restore(x);
+            engine = r.engine();
         }
         Images.writePng(y, out);
         System.out.printf(Locale.ROOT, "restored %s (%dx%d) with %s in %.2f s -> %s%n", in, x.width(), x.height(), engine,

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /** An immutable list of named RGB images in [0, 1] (clean photographs, or degraded ones). */
@@ -40,14 +39,7 @@ public final class ImageSet {
      * @throws IOException naming the file that cannot be read, or if the folder holds no image
      */
     public static ImageSet fromDirectory(Path dir) throws IOException {
-        List<Path> files = imageFiles(dir);
-        List<String> names = new ArrayList<>();
-        List<Image> images = new ArrayList<>();
-        for (Path f : files) {
-            names.add(f.getFileName().toString());
-            images.add(Images.readRgb(f));
-        }
-        return new ImageSet(names, images);
+        return read(dir, false).images();
     }
 
     /** What {@link #fromDirectorySkippingUnreadable} read, and each file it skipped with the reason. */
@@ -64,6 +56,11 @@ public final class ImageSet {
      * @throws IOException if {@code dir} is not a folder, holds no image file, or none of them can be read
      */
     public static Read fromDirectorySkippingUnreadable(Path dir) throws IOException {
+        return read(dir, true);
+    }
+
+    /** The images of {@code dir}; an unreadable one fails the whole read, or with {@code skip} is named in {@link Read#skipped}. */
+    private static Read read(Path dir, boolean skip) throws IOException {
         List<String> names = new ArrayList<>();
         List<Image> images = new ArrayList<>();
         java.util.Map<String, String> skipped = new java.util.LinkedHashMap<>();
@@ -72,6 +69,9 @@ public final class ImageSet {
                 images.add(Images.readRgb(f));
                 names.add(f.getFileName().toString());
             } catch (IOException e) {
+                if (!skip) {
+                    throw e;
+                }
                 skipped.put(f.getFileName().toString(), e.getMessage());
             }
         }
@@ -93,10 +93,7 @@ public final class ImageSet {
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
-            }).sorted().toList();
+            files = s.filter(Images::isImageFile).sorted().toList();
         }
         if (files.isEmpty()) {
             throw new IOException("no .png, .jpg or .jpeg file in " + dir);

@@ -193,14 +193,20 @@ public final class Images {
      * @throws IllegalArgumentException for any other extension, naming the supported ones
      */
     public static void write(Image image, Path file) throws IOException {
-        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        if (n.endsWith(".png")) {
-            writePng(image, file);
-        } else if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
-            writeJpeg(image, file, DEFAULT_JPEG_QUALITY);
-        } else {
+        if (!isImageFile(file)) {
             throw new IllegalArgumentException("cannot tell the image format of " + file + ": name it .png, .jpg or .jpeg");
         }
+        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+            writePng(image, file);
+        } else {
+            writeJpeg(image, file, DEFAULT_JPEG_QUALITY);
+        }
+    }
+
+    /** Whether {@code file}'s name says PNG or JPEG ({@code .png}, {@code .jpg}, {@code .jpeg}, any case): what dna reads and writes. */
+    public static boolean isImageFile(Path file) {
+        String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
     /** Writes an 8-bit PNG (1 or 3 channels). */

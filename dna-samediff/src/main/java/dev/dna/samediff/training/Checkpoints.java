@@ -63,12 +63,6 @@ public final class Checkpoints {
         }
     }
 
-    /** The {@code format} that a dna file's meta.json names ("" if none), to tell a checkpoint from a restorer. */
-    public static String format(ZipFile zip, Path file) throws IOException {
-        JsonNode meta = meta(zip, file, null);
-        return meta == null ? "" : meta.path("format").asText("");
-    }
-
     /** The meta.json of a dna file, checked to name {@code format} (any format, and possibly null, when {@code format} is null). */
     public static JsonNode meta(ZipFile zip, Path file, String format) throws IOException {
         ZipEntry e = zip.getEntry("meta.json");
@@ -81,11 +75,18 @@ public final class Checkpoints {
         } catch (IOException ex) {
             throw new IOException(file + " is corrupt: meta.json cannot be read (" + ex.getMessage() + ")", ex);
         }
-        if (meta == null || format != null && !format.equals(meta.path("format").asText())) {
+        if (format != null) {
+            checkFormat(meta, file, format);
+        }
+        return meta;
+    }
+
+    /** Checks that {@code meta} (as read by {@link #meta}) names {@code format}, else an error naming the file and both. */
+    public static void checkFormat(JsonNode meta, Path file, String format) throws IOException {
+        if (meta == null || !format.equals(meta.path("format").asText())) {
             throw new IOException(file + " is a '" + (meta == null ? "?" : meta.path("format").asText())
                     + "' file, expected '" + format + "'");
         }
-        return meta;
     }
 
     public static INDArray getArray(ZipFile zip, Path file, String name) throws IOException {
