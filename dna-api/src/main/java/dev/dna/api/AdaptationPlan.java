@@ -58,6 +58,8 @@ public final class AdaptationPlan {
         checkArgument(d.loss != null, "loss must be set");
         checkArgument(d.optimizer != null, "optimizer must be set");
         checkArgument(d.valueRange != null, "valueRange must be set");
+        checkArgument(d.valueRange != ValueRange.ZERO_255, "valueRange must be ZERO_ONE or MINUS_ONE_ONE: plans train in "
+                + "[0, 1] or [-1, 1]; a 0-255 model says so in its restorer spec (Restorers.fromOnnx(...).withValueRange)");
         checkArgument(d.steps >= 1, "steps must be >= 1, got %s", d.steps);
         checkArgument(d.batchSize >= 1 && d.batchSize <= 4096, "batchSize must be in [1, 4096], got %s", d.batchSize);
         checkArgument(d.batchSize % d.loss.tripletGroups() == 0, "batchSize (%s) must be a multiple of loss.tripletGroups (%s)",
@@ -68,6 +70,11 @@ public final class AdaptationPlan {
         checkArgument(d.patchSize % rf == 0,
                 "patchSize must be a multiple of the restorer's downsampling factor %s (%s), got %s",
                 rf, d.restorer.describe(), d.patchSize);
+        if (d.restorer instanceof dev.dna.api.spec.OnnxRestorerSpec o && (o.fixedHeight() > 0 || o.fixedWidth() > 0)) {
+            checkArgument(o.fixedHeight() == o.fixedWidth() && o.fixedHeight() == d.patchSize,
+                    "patchSize must be %s: the imported restorer takes only %sx%s inputs (%s)", o.fixedHeight(),
+                    o.fixedHeight(), o.fixedWidth(), d.restorer.describe());
+        }
         if (d.diffusion == null) {
             checkArgument(!d.channelShuffle, "channelShuffle needs the diffusion loss: call withDiffusion(...) first");
             checkArgument(!d.residualSwap, "residualSwap needs the diffusion loss: call withDiffusion(...) first");

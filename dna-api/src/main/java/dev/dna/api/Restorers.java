@@ -6,7 +6,13 @@ import dev.dna.api.spec.DnCnnRestorerSpec;
 import dev.dna.api.spec.RestorerSpec;
 import dev.dna.api.spec.UNetRestorerSpec;
 import dev.dna.api.spec.Upsampling;
+import dev.dna.api.spec.OnnxRestorerSpec;
+import dev.dna.api.spi.OnnxModelReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /** Static factories for {@link RestorerSpec}s. */
 public final class Restorers {
@@ -48,5 +54,26 @@ public final class Restorers {
     /** As {@link #custom(String, int)}, with options passed to the builder. */
     public static CustomRestorerSpec custom(String name, int downsamplingFactor, Map<String, String> options) {
         return new CustomRestorerSpec(name, downsamplingFactor, true, options);
+    }
+
+    /**
+     * A restorer trained elsewhere, read from an ONNX file (opsets 11-18, as {@code torch.onnx.export} writes them;
+     * dynamic or fixed H and W): its graph becomes trainable ops, its initializers the starting weights. By default
+     * it is read as predicting the restored image in [0, 1]; say otherwise with
+     * {@link OnnxRestorerSpec#withPredicts} and {@link OnnxRestorerSpec#withValueRange}. Needs dna-onnx on the
+     * class path.
+     *
+     * @throws UncheckedIOException naming the file if it is unreadable or not a supported restorer (an op outside
+     *     the supported set is named with its node)
+     * @throws IllegalStateException if dna-onnx is not on the class path
+     */
+    public static OnnxRestorerSpec fromOnnx(Path file) {
+        OnnxModelReader reader = ServiceLoader.load(OnnxModelReader.class).findFirst().orElseThrow(() ->
+                new IllegalStateException("Restorers.fromOnnx needs dna-onnx on the class path (dev.dna:dna-onnx)"));
+        try {
+            return reader.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 }

@@ -89,16 +89,22 @@ public final class TrainedRestorer implements ImageRestorer {
      */
     public static TrainedRestorer initial(AdaptationPlan plan) {
         int f = plan.restorer().downsamplingFactor();
-        return new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), graph(plan.restorer(), plan.seed()),
-                TiledInference.defaultTile(f), TiledInference.DEFAULT_OVERLAP);
+        int tile = TiledInference.defaultTile(f);
+        int overlap = TiledInference.DEFAULT_OVERLAP;
+        if (plan.restorer() instanceof dev.dna.api.spec.OnnxRestorerSpec o && o.fixedHeight() > 0) {
+            tile = (int) o.fixedHeight(); // a fixed-size model restores in tiles of its size (the plan checks H == W)
+            overlap = Math.min(overlap, tile / 4 / f * f);
+        }
+        return new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), graph(plan.restorer(), plan.valueRange(), plan.seed()),
+                tile, overlap);
     }
 
     /** The inference graph: placeholder [-1, 3, -1, -1], output = input + G(input). */
-    static SameDiff graph(RestorerSpec spec, long seed) {
+    static SameDiff graph(RestorerSpec spec, ValueRange range, long seed) {
         SameDiff sd = SameDiff.create();
         Layers l = new Layers(sd, DataType.FLOAT, Rngs.stream(seed, "init/restorer"), JointGraph.RESTORER_PREFIX);
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, 3, -1, -1);
-        SDVariable r = RestorerNets.build(l, x, spec, -1, -1, -1);
+        SDVariable r = RestorerNets.build(l, x, spec, range, -1, -1, -1);
         sd.identity(OUTPUT, spec.residual() ? x.add(r) : r);
         return sd;
     }

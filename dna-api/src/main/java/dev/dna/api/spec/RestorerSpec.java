@@ -9,15 +9,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * true (the method's form), else {@code y = G(x)}.
  *
  * <p>Built-in kinds come from {@link dev.dna.api.Restorers}. The engine modules turn a spec into a
- * network; a {@link CustomRestorerSpec} names a user-registered builder.
+ * network; a {@link CustomRestorerSpec} names a user-registered builder; an {@link OnnxRestorerSpec} an ONNX file.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = UNetRestorerSpec.class, name = "unet"),
     @JsonSubTypes.Type(value = DnCnnRestorerSpec.class, name = "dncnn"),
-    @JsonSubTypes.Type(value = CustomRestorerSpec.class, name = "custom")
+    @JsonSubTypes.Type(value = CustomRestorerSpec.class, name = "custom"),
+    @JsonSubTypes.Type(value = OnnxRestorerSpec.class, name = "onnx")
 })
-public sealed interface RestorerSpec permits UNetRestorerSpec, DnCnnRestorerSpec, CustomRestorerSpec {
+public sealed interface RestorerSpec permits UNetRestorerSpec, DnCnnRestorerSpec, CustomRestorerSpec, OnnxRestorerSpec {
 
     /** Image channels in and out of every restorer: RGB. */
     int IMAGE_CHANNELS = 3;

@@ -1,13 +1,16 @@
 package dev.dna.api.spec;
 
 /**
- * Pixel value range the networks see. Images are stored in [0, 1]; a plan in {@link #MINUS_ONE_ONE}
+ * Pixel value range a network sees. Images are stored in [0, 1]; a plan in {@link #MINUS_ONE_ONE}
  * maps {@code v -> 2v - 1} on the way in and back on the way out. The reference uses [0, 1] for
- * denoising and [-1, 1] for deraining and deblurring.
+ * denoising and [-1, 1] for deraining and deblurring. {@link #ZERO_255} is only the range of an imported
+ * model ({@link OnnxRestorerSpec#valueRange()}): plans train in [0, 1] or [-1, 1], and the imported graph
+ * maps the plan's range to the model's and back inside itself.
  */
 public enum ValueRange {
     ZERO_ONE(0.0, 1.0),
-    MINUS_ONE_ONE(-1.0, 1.0);
+    MINUS_ONE_ONE(-1.0, 1.0),
+    ZERO_255(0.0, 255.0);
 
     private final double min;
     private final double max;
@@ -53,6 +56,15 @@ public enum ValueRange {
             }
         }
         return v;
+    }
+
+    /**
+     * The affine map {@code v -> scale v + shift} from {@code from}'s values to this range's:
+     * {@code [scale, shift]}.
+     */
+    public double[] affineFrom(ValueRange from) {
+        double scale = span() / from.span();
+        return new double[] {scale, min - scale * from.min};
     }
 
     /** Maps a value in this range back into [0, 1] (not clipped). */

@@ -93,7 +93,7 @@ public final class JointGraph {
         SDVariable ys = sd.placeHolder(YS, dt, b, 3, s, s);
 
         if (!plan.usesDiffusion()) {
-            SDVariable r = RestorerNets.build(g, xs, rs, b, s, s);
+            SDVariable r = RestorerNets.build(g, xs, rs, plan.valueRange(), b, s, s);
             SDVariable yhat = sd.identity(RESTORED_SYNTHETIC, rs.residual() ? xs.add(r) : r);
             SDVariable lres = charbonnier(sd, ys, yhat, ls.charbonnierEpsilon());
             sd.identity(LOSS, lres);
@@ -110,7 +110,7 @@ public final class JointGraph {
         SDVariable resWeight = sd.placeHolder(RES_WEIGHT, dt);
 
         // 1. the restorer, once on both domains
-        SDVariable both = RestorerNets.build(g, sd.concat(0, xs, xr), rs, 2 * b, s, s);
+        SDVariable both = RestorerNets.build(g, sd.concat(0, xs, xr), rs, plan.valueRange(), 2 * b, s, s);
         SDVariable rSyn = sd.slice(both, new int[] {0, 0, 0, 0}, batch, 3, size, size);
         SDVariable rReal = sd.slice(both, new int[] {batch, 0, 0, 0}, batch, 3, size, size);
         SDVariable yhatS;

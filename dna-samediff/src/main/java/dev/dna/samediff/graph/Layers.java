@@ -81,6 +81,11 @@ public final class Layers {
         return sd.var(prefix + name, Nd4j.valueArrayOf(shape, value, dtype));
     }
 
+    /** A trainable parameter starting at {@code value} (cast to this builder's type), e.g. an imported weight. */
+    public SDVariable param(String name, INDArray value) {
+        return sd.var(prefix + name, value.castTo(dtype).dup('c'));
+    }
+
     /** A fixed (untrained) constant. */
     public SDVariable constant(String name, INDArray value) {
         return sd.constant(prefix + name, value.castTo(dtype));

@@ -5,11 +5,14 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.dna.api.spec.CustomRestorerSpec;
 import dev.dna.api.spec.DnCnnRestorerSpec;
+import dev.dna.api.spec.OnnxRestorerSpec;
 import dev.dna.api.spec.RestorerSpec;
 import dev.dna.api.spec.UNetRestorerSpec;
+import dev.dna.api.spec.ValueRange;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.autodiff.samediff.SDVariable;
 
@@ -32,14 +35,21 @@ public final class RestorerNets {
 
     /**
      * The network output G(x) (not yet added to x) for x = [n, 3, h, w]; -1 for a size known only at run time
-     * (the inference graph). Static sizes let a UNet's aligned-corner upsampling be differentiable.
+     * (the inference graph). Static sizes let a UNet's aligned-corner upsampling be differentiable. {@code range}
+     * is the plan's value range, which x is in (an imported model maps it to its own).
      */
-    public static SDVariable build(Layers l, SDVariable x, RestorerSpec spec, long n, long h, long w) {
+    public static SDVariable build(Layers l, SDVariable x, RestorerSpec spec, ValueRange range, long n, long h, long w) {
         if (spec instanceof UNetRestorerSpec u) {
             return unet(l, x, u, n, h, w);
         }
         if (spec instanceof DnCnnRestorerSpec d) {
             return dncnn(l, x, d);
+        }
+        if (spec instanceof OnnxRestorerSpec o) {
+            ImportedRestorerBuilder b = ServiceLoader.load(ImportedRestorerBuilder.class).findFirst().orElseThrow(() ->
+                    new IllegalStateException("the plan's restorer is imported from ONNX (" + o.describe()
+                            + "): building it needs dna-onnx on the class path"));
+            return b.build(l, x, o, range, n, h, w);
         }
         CustomRestorerSpec c = (CustomRestorerSpec) spec;
         RestorerFactory f = CUSTOM.get(c.name());

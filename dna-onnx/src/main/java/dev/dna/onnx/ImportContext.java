@@ -1,0 +1,178 @@
+package dev.dna.onnx;
+
+import dev.dna.samediff.graph.Layers;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import onnx.Onnx;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What an {@link OpImporter} works with: the SameDiff graph being built (through {@link Layers}, so parameters get
+ * the restorer's prefix and data type), and every ONNX tensor seen so far, either computed (an {@link SDVariable}
+ * with its shape, -1 where known only at run time) or known now (a constant: {@code Constant} nodes, non-weight
+ * initializers and folded shape arithmetic). Float initializers read through {@link #weight} become trainable
+ * parameters starting at the file's values.
+ */
+public final class ImportContext {
+    private final Layers layers;
+    private final Map<String, INDArray> initializers;
+    private final Map<String, SDVariable> vars = new HashMap<>();
+    private final Map<String, long[]> shapes = new HashMap<>();
+    private final Map<String, INDArray> constants = new HashMap<>();
+    private final Map<String, SDVariable> params = new HashMap<>();
+    private int counter;
+
+    ImportContext(Layers layers, Map<String, INDArray> initializers) {
+        this.layers = layers;
+        this.initializers = initializers;
+    }
+
+    public Layers layers() {
+        return layers;
+    }
+
+    public SameDiff sameDiff() {
+        return layers.sameDiff();
+    }
+
+    /** A computed tensor with its shape. */
+    public void put(String name, SDVariable v, long... shape) {
+        vars.put(name, v);
+        shapes.put(name, shape);
+    }
+
+    /** A tensor known at import time (a {@code Constant} node's value, or folded arithmetic): never trained. */
+    public void putConstant(String name, INDArray value) {
+        constants.put(name, value);
+    }
+
+    /** Whether {@code name} is one of the file's initializers (a weight once read through {@link #weight}). */
+    public boolean isInitializer(String name) {
+        return initializers.containsKey(name) && !constants.containsKey(name);
+    }
+
+    /** Whether {@code name} is known at import time (a constant, or an initializer not yet made a weight). */
+    public boolean isConstant(String name) {
+        return constants.containsKey(name) || (initializers.containsKey(name) && !params.containsKey(name));
+    }
+
+    /** The value of a tensor known at import time, or null. */
+    public INDArray constant(String name) {
+        INDArray c = constants.get(name);
+        return c != null ? c : initializers.get(name);
+    }
+
+    /** The tensor as a graph variable: computed, a weight already made, or a constant put into the graph. */
+    public SDVariable var(String name) {
+        SDVariable v = vars.get(name);
+        if (v != null) {
+            return v;
+        }
+        if (params.containsKey(name)) {
+            return params.get(name);
+        }
+        INDArray c = constant(name);
+        if (c == null) {
+            throw new IllegalArgumentException("tensor '" + name + "' is used before it is computed");
+        }
+        SDVariable k = layers.constant("onnx/const" + (counter++), c.castTo(layers.dataType()));
+        vars.put(name, k);
+        shapes.put(name, c.shape());
+        return k;
+    }
+
+    /** The tensor's shape, -1 for sizes known only at run time. */
+    public long[] shape(String name) {
+        long[] s = shapes.get(name);
+        if (s != null) {
+            return s;
+        }
+        INDArray c = constant(name);
+        if (c != null) {
+            return c.shape();
+        }
+        throw new IllegalArgumentException("tensor '" + name + "' is used before it is computed");
+    }
+
+    /** The initializer {@code name} as a trainable parameter (created once, at its value in the file). */
+    public SDVariable weight(String name) {
+        return weight(name, initializers.get(name));
+    }
+
+    /** A trainable parameter for initializer {@code name} starting at {@code value} (e.g. a BatchNorm-folded kernel). */
+    public SDVariable weight(String name, INDArray value) {
+        SDVariable p = params.get(name);
+        if (p != null) {
+            return p;
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("'" + name + "' must be a weight (an initializer), not a computed tensor");
+        }
+        p = layers.param("onnx/" + name.replaceAll("[^A-Za-z0-9._/-]", "_"), value);
+        params.put(name, p);
+        return p;
+    }
+
+    /** A fresh name for an intermediate variable. */
+    public String fresh(String base) {
+        return layers.prefix() + "onnx/" + base.replaceAll("[^A-Za-z0-9._/-]", "_") + "_" + (counter++);
+    }
+
+    /** A fresh name, without the restorer's prefix, for a constant created through {@link Layers#constant}. */
+    public String freshConstantName(String base) {
+        return "onnx/" + base + "_" + (counter++);
+    }
+
+    /** Number of trainable parameters created. */
+    int parameterCount() {
+        return params.size();
+    }
+
+    static boolean static4(long[] s) {
+        return s.length == 4 && Arrays.stream(s).allMatch(d -> d > 0);
+    }
+
+    // attributes
+
+    static Onnx.AttributeProto attr(Onnx.NodeProto n, String name) {
+        for (Onnx.AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    static long[] ints(Onnx.NodeProto n, String name, long... fallback) {
+        Onnx.AttributeProto a = attr(n, name);
+        return a == null ? fallback : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    static long i(Onnx.NodeProto n, String name, long fallback) {
+        Onnx.AttributeProto a = attr(n, name);
+        return a == null ? fallback : a.getI();
+    }
+
+    static float f(Onnx.NodeProto n, String name, float fallback) {
+        Onnx.AttributeProto a = attr(n, name);
+        return a == null ? fallback : a.getF();
+    }
+
+    static String s(Onnx.NodeProto n, String name, String fallback) {
+        Onnx.AttributeProto a = attr(n, name);
+        return a == null ? fallback : a.getS().toStringUtf8();
+    }
+
+    /** The node's inputs; an empty name stands for an omitted optional input. */
+    static List<String> inputs(Onnx.NodeProto n) {
+        return n.getInputList();
+    }
+
+    static boolean has(Onnx.NodeProto n, int index) {
+        return n.getInputCount() > index && !n.getInput(index).isEmpty();
+    }
+}

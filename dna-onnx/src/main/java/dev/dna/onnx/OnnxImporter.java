@@ -1,0 +1,368 @@
+package dev.dna.onnx;
+
+import dev.dna.api.spec.OnnxRestorerSpec;
+import dev.dna.api.spec.Prediction;
+import dev.dna.api.spec.ValueRange;
+import dev.dna.api.spi.OnnxModelReader;
+import dev.dna.samediff.graph.ImportedRestorerBuilder;
+import dev.dna.samediff.graph.Layers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import onnx.Onnx;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
+
+/**
+ * Imports ONNX restorers (opsets {@value #MIN_OPSET}-{@value #MAX_OPSET}) in pure Java, with the protobuf classes
+ * nd4j-api ships: {@link #read} checks a file and describes it as an {@link OnnxRestorerSpec} (behind
+ * {@code Restorers.fromOnnx}); {@link #build} turns the file's graph into SameDiff ops whose weights are
+ * trainable parameters starting at the file's initializers (behind the engine's {@code RestorerNets}). Both are
+ * found through {@link java.util.ServiceLoader}. The op mappings are in {@link OpImporters}; BatchNormalization
+ * after a convolution whose output nothing else reads is folded into that convolution first.
+ */
+public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuilder {
+    public static final int MIN_OPSET = 11;
+    public static final int MAX_OPSET = 18;
+
+    /** For {@link java.util.ServiceLoader}. */
+    public OnnxImporter() {}
+
+    @Override
+    public OnnxRestorerSpec read(Path file) throws IOException {
+        byte[] bytes = bytes(file);
+        Onnx.ModelProto m = parse(bytes, file);
+        Interface io = check(m, file);
+        return new OnnxRestorerSpec(file.toAbsolutePath().normalize().toString(), sha256(bytes), io.input, io.output, io.shape,
+                downsamplingFactor(m.getGraph()), Prediction.RESTORED, ValueRange.ZERO_ONE);
+    }
+
+    @Override
+    public SDVariable build(Layers l, SDVariable x, OnnxRestorerSpec spec, ValueRange range, long n, long h, long w) {
+        Onnx.ModelProto m;
+        try {
+            m = model(spec);
+        } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return build(l, x, m.getGraph(), spec, range, n, h, w);
+    }
+
+    /** The model of {@code spec}, checked against the recorded SHA-256. */
+    static Onnx.ModelProto model(OnnxRestorerSpec spec) throws IOException {
+        Path file = Path.of(spec.file());
+        byte[] bytes = bytes(file);
+        String sha = sha256(bytes);
+        if (!sha.equals(spec.sha256())) {
+            throw new IOException("the plan's restorer was imported from " + file + " with SHA-256 " + spec.sha256()
+                    + ", but the file now has " + sha + ": it changed since (import it again for a new plan)");
+        }
+        return parse(bytes, file);
+    }
+
+    static SDVariable build(Layers l, SDVariable x, Onnx.GraphProto g, OnnxRestorerSpec spec, ValueRange range, long n,
+            long h, long w) {
+        Map<String, INDArray> inits = new HashMap<>();
+        for (Onnx.TensorProto t : g.getInitializerList()) {
+            inits.put(t.getName(), OnnxTensors.toArray(t));
+        }
+        List<Onnx.NodeProto> nodes = foldBatchNorm(g, inits);
+        ImportContext c = new ImportContext(l, inits);
+        double[] in = spec.valueRange().affineFrom(range);
+        SDVariable xm = in[0] == 1 && in[1] == 0 ? x : x.mul(in[0]).add(in[1]);
+        c.put(spec.inputName(), xm, n, 3, h, w);
+        for (Onnx.NodeProto node : nodes) {
+            OpImporter importer = OpImporters.get(node.getOpType());
+            if (importer == null || !isDefaultDomain(node.getDomain())) {
+                throw new UnsupportedNodeException(node, unsupportedMessage(node));
+            }
+            try {
+                importer.build(c, node);
+            } catch (UnsupportedNodeException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("importing ONNX node '" + UnsupportedNodeException.nodeName(node) + "' ("
+                        + node.getOpType() + ") failed: " + e.getMessage(), e);
+            }
+        }
+        SDVariable out = c.var(spec.outputName());
+        double a = in[0];
+        double b = in[1];
+        return switch (spec.predicts()) {
+            case RESTORED -> a == 1 && b == 0 ? out : out.sub(b).div(a);
+            case RESIDUAL -> a == 1 ? out : out.div(a);
+            case NOISE -> out.mul(-1 / a);
+        };
+    }
+
+    private static boolean isDefaultDomain(String d) {
+        return d.isEmpty() || d.equals("ai.onnx");
+    }
+
+    private static String unsupportedMessage(Onnx.NodeProto node) {
+        return (isDefaultDomain(node.getDomain()) ? "op type " + node.getOpType() : "domain '" + node.getDomain() + "'")
+                + " is not supported (supported: " + OpImporters.supported() + ")";
+    }
+
+    /**
+     * Folds each BatchNormalization whose input is a Conv or ConvTranspose output read by nothing else into that
+     * convolution: {@code W' = W k}, {@code b' = (b - mean) k + beta} per output channel, {@code k = gamma /
+     * sqrt(var + eps)}. The convolution then writes the BatchNormalization's output; the node list is returned.
+     */
+    static List<Onnx.NodeProto> foldBatchNorm(Onnx.GraphProto g, Map<String, INDArray> inits) {
+        Map<String, Integer> uses = new HashMap<>();
+        Map<String, Integer> producer = new HashMap<>();
+        List<Onnx.NodeProto> nodes = new ArrayList<>(g.getNodeList());
+        for (int k = 0; k < nodes.size(); k++) {
+            for (String i : nodes.get(k).getInputList()) {
+                uses.merge(i, 1, Integer::sum);
+            }
+            for (String o : nodes.get(k).getOutputList()) {
+                producer.put(o, k);
+            }
+        }
+        Set<String> outputs = new HashSet<>();
+        g.getOutputList().forEach(o -> outputs.add(o.getName()));
+        Set<Integer> removed = new HashSet<>();
+        for (int k = 0; k < nodes.size(); k++) {
+            Onnx.NodeProto bn = nodes.get(k);
+            if (!bn.getOpType().equals("BatchNormalization") || ImportContext.i(bn, "training_mode", 0) != 0
+                    || bn.getInputCount() < 5 || bn.getOutputCount() != 1) {
+                continue;
+            }
+            String x = bn.getInput(0);
+            Integer p = producer.get(x);
+            if (p == null || uses.getOrDefault(x, 0) != 1 || outputs.contains(x)) {
+                continue;
+            }
+            Onnx.NodeProto conv = nodes.get(p);
+            boolean transposed = conv.getOpType().equals("ConvTranspose");
+            if (!(conv.getOpType().equals("Conv") || transposed) || (transposed && ImportContext.i(conv, "group", 1) != 1)) {
+                continue;
+            }
+            String wName = conv.getInput(1);
+            INDArray wt = inits.get(wName);
+            boolean hasBias = ImportContext.has(conv, 2);
+            if (wt == null || uses.getOrDefault(wName, 0) != 1 || (hasBias && (inits.get(conv.getInput(2)) == null
+                    || uses.getOrDefault(conv.getInput(2), 0) != 1))) {
+                continue;
+            }
+            INDArray gamma = inits.get(bn.getInput(1));
+            INDArray beta = inits.get(bn.getInput(2));
+            INDArray mean = inits.get(bn.getInput(3));
+            INDArray var = inits.get(bn.getInput(4));
+            if (gamma == null || beta == null || mean == null || var == null) {
+                continue;
+            }
+            double eps = ImportContext.f(bn, "epsilon", 1e-5f);
+            long ch = mean.length();
+            double[] kk = new double[(int) ch];
+            double[] bias = new double[(int) ch];
+            double[] b0 = hasBias ? OnnxTensors.doubles(inits.get(conv.getInput(2))) : new double[(int) ch];
+            double[] ga = OnnxTensors.doubles(gamma);
+            double[] be = OnnxTensors.doubles(beta);
+            double[] mu = OnnxTensors.doubles(mean);
+            double[] va = OnnxTensors.doubles(var);
+            for (int cIdx = 0; cIdx < ch; cIdx++) {
+                kk[cIdx] = ga[cIdx] / Math.sqrt(va[cIdx] + eps);
+                bias[cIdx] = (b0[cIdx] - mu[cIdx]) * kk[cIdx] + be[cIdx];
+            }
+            INDArray w2 = wt.castTo(DataType.DOUBLE).dup('c');
+            int axis = transposed ? 1 : 0;
+            if (w2.size(axis) != ch) {
+                continue;
+            }
+            for (int cIdx = 0; cIdx < ch; cIdx++) {
+                INDArray slice = axis == 0 ? w2.get(NDArrayIndex.point(cIdx), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
+                        : w2.get(NDArrayIndex.all(), NDArrayIndex.point(cIdx), NDArrayIndex.all(), NDArrayIndex.all());
+                slice.muli(kk[cIdx]);
+            }
+            inits.put(wName, w2);
+            String biasName = hasBias ? conv.getInput(2) : wName + "/folded_bias";
+            inits.put(biasName, Nd4j.create(bias, new long[] {ch}, DataType.DOUBLE));
+            Onnx.NodeProto.Builder nb = conv.toBuilder().setOutput(0, bn.getOutput(0));
+            if (hasBias) {
+                nb.setInput(2, biasName);
+            } else if (conv.getInputCount() == 2) {
+                nb.addInput(biasName);
+            } else {
+                nb.setInput(2, biasName);
+            }
+            nodes.set(p, nb.build());
+            removed.add(k);
+        }
+        List<Onnx.NodeProto> result = new ArrayList<>();
+        for (int k = 0; k < nodes.size(); k++) {
+            if (!removed.contains(k)) {
+                result.add(nodes.get(k));
+            }
+        }
+        return result;
+    }
+
+    /** The cumulative stride of the deepest tensor: what H and W must be multiples of. */
+    static int downsamplingFactor(Onnx.GraphProto g) {
+        Map<String, Double> factor = new HashMap<>();
+        Map<String, INDArray> consts = new HashMap<>();
+        for (Onnx.TensorProto t : g.getInitializerList()) {
+            if (t.getDimsCount() <= 1) {
+                try {
+                    consts.put(t.getName(), OnnxTensors.toArray(t));
+                } catch (IllegalArgumentException ignored) {
+                    // not a value that sets a scale
+                }
+            }
+        }
+        double worst = 1;
+        for (Onnx.NodeProto n : g.getNodeList()) {
+            double f = 1;
+            for (String i : n.getInputList()) {
+                f = Math.max(f, factor.getOrDefault(i, 1.0));
+            }
+            switch (n.getOpType()) {
+                case "Conv", "MaxPool", "AveragePool" -> {
+                    long[] st = ImportContext.ints(n, "strides", 1, 1);
+                    f *= Math.max(st[0], st.length > 1 ? st[1] : st[0]);
+                }
+                case "ConvTranspose" -> {
+                    long[] st = ImportContext.ints(n, "strides", 1, 1);
+                    f /= Math.max(st[0], st.length > 1 ? st[1] : st[0]);
+                }
+                case "Resize", "Upsample" -> {
+                    int si = n.getOpType().equals("Upsample") || n.getInputCount() == 2 ? 1 : 2;
+                    INDArray s = ImportContext.has(n, si) ? consts.get(n.getInput(si)) : null;
+                    if (s != null && s.length() == 4) {
+                        double[] v = OnnxTensors.doubles(s);
+                        f /= Math.max(1, Math.min(v[2], v[3]));
+                    }
+                }
+                case "Constant" -> {
+                    if (n.getAttributeCount() == 1 && n.getAttribute(0).getName().equals("value")) {
+                        consts.put(n.getOutput(0), OnnxTensors.toArray(n.getAttribute(0).getT()));
+                    }
+                }
+                default -> { }
+            }
+            for (String o : n.getOutputList()) {
+                factor.put(o, f);
+            }
+            worst = Math.max(worst, f);
+        }
+        return (int) Math.max(1, Math.round(worst));
+    }
+
+    private record Interface(String input, String output, List<Long> shape) {}
+
+    /** The model's interface, or an IOException naming what makes it unusable as a restorer. */
+    private static Interface check(Onnx.ModelProto m, Path file) throws IOException {
+        Onnx.GraphProto g = m.getGraph();
+        long opset = -1;
+        for (Onnx.OperatorSetIdProto o : m.getOpsetImportList()) {
+            if (isDefaultDomain(o.getDomain())) {
+                opset = o.getVersion();
+            }
+        }
+        if (opset < MIN_OPSET || opset > MAX_OPSET) {
+            throw new IOException(file + ": ONNX opset " + opset + " is outside the supported " + MIN_OPSET + "-" + MAX_OPSET
+                    + " (re-export with torch.onnx.export(..., opset_version=17))");
+        }
+        for (Onnx.TensorProto t : g.getInitializerList()) {
+            if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
+                throw new IOException(file + ": initializer '" + t.getName() + "' keeps its data in an external file; save the "
+                        + "model with its weights inside (onnx.save_model(model, path, save_as_external_data=False))");
+            }
+        }
+        Set<String> initNames = new HashSet<>();
+        g.getInitializerList().forEach(t -> initNames.add(t.getName()));
+        List<Onnx.ValueInfoProto> inputs = g.getInputList().stream().filter(v -> !initNames.contains(v.getName())).toList();
+        if (inputs.size() != 1) {
+            throw new IOException(file + ": a restorer has one input, this model has " + inputs.size() + " "
+                    + inputs.stream().map(Onnx.ValueInfoProto::getName).toList());
+        }
+        if (g.getOutputCount() != 1) {
+            throw new IOException(file + ": a restorer has one output, this model has " + g.getOutputCount());
+        }
+        Onnx.ValueInfoProto in = inputs.get(0);
+        List<Long> shape = new ArrayList<>();
+        Onnx.TypeProto.Tensor tt = in.getType().getTensorType();
+        for (Onnx.TensorShapeProto.Dimension d : tt.getShape().getDimList()) {
+            shape.add(d.hasDimValue() ? d.getDimValue() : -1L);
+        }
+        if (tt.getElemType() != Onnx.TensorProto.DataType.FLOAT.getNumber() || shape.size() != 4 || shape.get(1) != 3) {
+            throw new IOException(file + ": input '" + in.getName() + "' is " + describe(tt) + "; a restorer takes RGB images as "
+                    + "[N, 3, H, W] float (NCHW)");
+        }
+        Onnx.TypeProto.Tensor ot = g.getOutput(0).getType().getTensorType();
+        if (ot.getElemType() != Onnx.TensorProto.DataType.FLOAT.getNumber()
+                || (ot.hasShape() && ot.getShape().getDimCount() != 4 && ot.getShape().getDimCount() != 0)) {
+            throw new IOException(file + ": output '" + g.getOutput(0).getName() + "' is " + describe(ot)
+                    + "; a restorer returns [N, 3, H, W] float");
+        }
+        Map<String, String> unsupported = new LinkedHashMap<>();
+        for (Onnx.NodeProto n : g.getNodeList()) {
+            if (OpImporters.get(n.getOpType()) == null || !isDefaultDomain(n.getDomain())) {
+                unsupported.putIfAbsent(n.getOpType(), UnsupportedNodeException.nodeName(n));
+            }
+        }
+        if (!unsupported.isEmpty()) {
+            var first = unsupported.entrySet().iterator().next();
+            throw new IOException(file + ": op " + first.getKey() + " (node '" + first.getValue() + "') is not supported"
+                    + (unsupported.size() > 1 ? ", nor " + new ArrayList<>(unsupported.keySet()).subList(1, unsupported.size()) : "")
+                    + "; the importer supports " + OpImporters.supported());
+        }
+        return new Interface(in.getName(), g.getOutput(0).getName(), shape);
+    }
+
+    private static String describe(Onnx.TypeProto.Tensor t) {
+        Onnx.TensorProto.DataType type = Onnx.TensorProto.DataType.forNumber(t.getElemType());
+        List<String> dims = new ArrayList<>();
+        for (Onnx.TensorShapeProto.Dimension d : t.getShape().getDimList()) {
+            dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
+        }
+        return dims + " " + (type == null ? "type " + t.getElemType() : type.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    static byte[] bytes(Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException("ONNX model " + file + " does not exist", e);
+        }
+    }
+
+    static Onnx.ModelProto parse(byte[] bytes, Path file) throws IOException {
+        Onnx.ModelProto m;
+        try {
+            m = Onnx.ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IOException(file + " is not an ONNX model (truncated or corrupt: " + e.getMessage() + ")", e);
+        }
+        if (!m.hasGraph() || m.getGraph().getNodeCount() == 0) {
+            throw new IOException(file + " is not an ONNX model (no graph)");
+        }
+        return m;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

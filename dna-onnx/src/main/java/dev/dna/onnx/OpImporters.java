@@ -1,0 +1,841 @@
+package dev.dna.onnx;
+
+import static dev.dna.onnx.ImportContext.f;
+import static dev.dna.onnx.ImportContext.has;
+import static dev.dna.onnx.ImportContext.i;
+import static dev.dna.onnx.ImportContext.ints;
+import static dev.dna.onnx.ImportContext.s;
+import static dev.dna.onnx.ImportContext.static4;
+
+import dev.dna.api.spec.Upsampling;
+import dev.dna.samediff.graph.Layers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import onnx.Onnx;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.enums.PadMode;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The one registry of ONNX-to-SameDiff op mappings, the importer's side of {@link OpConverters} (same layouts:
+ * ONNX convolution weights OIHW become YXIO {@code [kH, kW, in, out]}, ONNX transposed-convolution weights
+ * {@code [in, out, kH, kW]} become {@code [kH, kW, out, in]}). Only ops whose gradients are checked in M2.1 are
+ * emitted, so that an imported network trains: PRelu and Clip are composed from ReLUs, BatchNormalization is
+ * folded into the convolution before it (or applied with frozen statistics), InstanceNormalization is composed
+ * from means, grouped convolutions are per-group convolutions on channel slices, Resize is nearest repetition or
+ * the factor-2 bilinear upsamplings of {@link Layers#upsample2}, reflect and edge padding are slices and concat.
+ * Shape arithmetic ({@code Shape}, {@code Gather}, {@code Slice}, {@code Unsqueeze}, {@code Concat}, {@code Cast}
+ * and arithmetic on their results) is folded to constants when the sizes are known at import time.
+ */
+public final class OpImporters {
+    private static final Map<String, OpImporter> REGISTRY = new TreeMap<>();
+
+    static {
+        register("Conv", OpImporters::conv);
+        register("ConvTranspose", OpImporters::convTranspose);
+        register("Relu", (c, n) -> unary(c, n, x -> c.sameDiff().nn().relu(x, 0)));
+        register("LeakyRelu", (c, n) -> unary(c, n, x -> c.sameDiff().nn().leakyRelu(x, f(n, "alpha", 0.01f))));
+        register("Sigmoid", (c, n) -> unary(c, n, x -> c.sameDiff().nn().sigmoid(x)));
+        register("Tanh", (c, n) -> unary(c, n, x -> c.sameDiff().nn().tanh(x)));
+        register("PRelu", OpImporters::prelu);
+        register("Clip", OpImporters::clip);
+        register("Add", (c, n) -> binary(c, n, '+'));
+        register("Sub", (c, n) -> binary(c, n, '-'));
+        register("Mul", (c, n) -> binary(c, n, '*'));
+        register("Div", (c, n) -> binary(c, n, '/'));
+        register("Concat", OpImporters::concat);
+        register("Identity", OpImporters::alias);
+        register("Dropout", OpImporters::alias);
+        register("Constant", OpImporters::constant);
+        register("Resize", OpImporters::resize);
+        register("Upsample", OpImporters::resize);
+        register("MaxPool", (c, n) -> pool(c, n, Pooling2D.Pooling2DType.MAX));
+        register("AveragePool", (c, n) -> pool(c, n, Pooling2D.Pooling2DType.AVG));
+        register("GlobalAveragePool", OpImporters::globalAveragePool);
+        register("BatchNormalization", OpImporters::batchNorm);
+        register("InstanceNormalization", OpImporters::instanceNorm);
+        register("Pad", OpImporters::pad);
+        register("Shape", OpImporters::shape);
+        register("Gather", OpImporters::gather);
+        register("Slice", OpImporters::slice);
+        register("Unsqueeze", OpImporters::unsqueeze);
+        register("Cast", OpImporters::cast);
+        register("Reshape", OpImporters::reshape);
+        register("Transpose", OpImporters::transpose);
+    }
+
+    private OpImporters() {}
+
+    /** Adds or replaces the importer of ONNX op type {@code opType}. */
+    public static synchronized void register(String opType, OpImporter importer) {
+        REGISTRY.put(opType, importer);
+    }
+
+    static synchronized OpImporter get(String opType) {
+        return REGISTRY.get(opType);
+    }
+
+    /** ONNX op types with an importer. */
+    public static synchronized List<String> supported() {
+        return new ArrayList<>(REGISTRY.keySet());
+    }
+
+    private static UnsupportedNodeException unsupported(Onnx.NodeProto n, String why) {
+        return new UnsupportedNodeException(n, why);
+    }
+
+    private static String out(Onnx.NodeProto n) {
+        return n.getOutput(0);
+    }
+
+    private static void unary(ImportContext c, Onnx.NodeProto n, UnaryOperator<SDVariable> f) {
+        String x = n.getInput(0);
+        c.put(out(n), f.apply(c.var(x)), c.shape(x));
+    }
+
+    private static void alias(ImportContext c, Onnx.NodeProto n) {
+        String x = n.getInput(0);
+        if (c.isConstant(x)) {
+            c.putConstant(out(n), c.constant(x));
+        } else {
+            c.put(out(n), c.var(x), c.shape(x));
+        }
+    }
+
+    private static INDArray initializer(ImportContext c, Onnx.NodeProto n, int index, String what) {
+        INDArray w = has(n, index) ? c.constant(n.getInput(index)) : null;
+        if (w == null) {
+            throw unsupported(n, what + " ('" + (has(n, index) ? n.getInput(index) : "") + "') must be an initializer");
+        }
+        return w;
+    }
+
+    /** {@code x * s} with {@code s} broadcast: expanded when x's shape is static (a faster backward pass in M2.1). */
+    private static SDVariable mulBroadcast(ImportContext c, SDVariable x, SDVariable s, long[] shape) {
+        return static4(shape) ? c.layers().mulBroadcast(x, s, shape) : x.mul(s);
+    }
+
+    /** A per-channel vector [C] reshaped to [1, C, 1, 1]. */
+    private static SDVariable perChannel(ImportContext c, SDVariable v, long channels) {
+        return c.sameDiff().reshape(v, 1, channels, 1, 1);
+    }
+
+    private static long convOut(long in, long k, long stride, long padTotal, long dilation) {
+        return in < 0 ? -1 : (in + padTotal - ((k - 1) * dilation + 1)) / stride + 1;
+    }
+
+    // convolutions
+
+    private static void conv(ImportContext c, Onnx.NodeProto n) {
+        INDArray w = initializer(c, n, 1, "the kernel");
+        if (w.rank() != 4) {
+            throw unsupported(n, "only 2-D convolution is supported, kernel shape " + Arrays.toString(w.shape()));
+        }
+        String xName = n.getInput(0);
+        long[] xs = c.shape(xName);
+        long group = i(n, "group", 1);
+        long outCh = w.size(0);
+        long inPerGroup = w.size(1);
+        long kh = w.size(2);
+        long kw = w.size(3);
+        long[] st = ints(n, "strides", 1, 1);
+        long[] dil = ints(n, "dilations", 1, 1);
+        long[] pads = ints(n, "pads", 0, 0, 0, 0);
+        String autoPad = s(n, "auto_pad", "NOTSET");
+        boolean same = false;
+        switch (autoPad) {
+            case "NOTSET" -> { }
+            case "VALID" -> pads = new long[] {0, 0, 0, 0};
+            case "SAME_UPPER", "SAME_LOWER" -> {
+                long ekh = (kh - 1) * dil[0] + 1;
+                long ekw = (kw - 1) * dil[1] + 1;
+                if (st[0] == 1 && st[1] == 1 && ekh % 2 == 1 && ekw % 2 == 1) {
+                    pads = new long[] {ekh / 2, ekw / 2, ekh / 2, ekw / 2};
+                } else if (autoPad.equals("SAME_UPPER")) {
+                    same = true;
+                } else {
+                    throw unsupported(n, "auto_pad SAME_LOWER with stride or an even kernel");
+                }
+            }
+            default -> throw unsupported(n, "auto_pad " + autoPad);
+        }
+        if (pads[0] != pads[2] || pads[1] != pads[3]) {
+            throw unsupported(n, "asymmetric pads " + Arrays.toString(pads) + " (put a Pad node before it)");
+        }
+        if (xs[1] > 0 && xs[1] != inPerGroup * group) {
+            throw unsupported(n, "input has " + xs[1] + " channels, the kernel expects " + inPerGroup * group);
+        }
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(kh).kW(kw).sH(st[0]).sW(st[1]).pH(pads[0]).pW(pads[1])
+                .dH(dil[0]).dW(dil[1]).paddingMode(same ? PaddingMode.SAME : PaddingMode.VALID).dataFormat("NCHW")
+                .weightsFormat(WeightsFormat.YXIO).build();
+        INDArray bias = has(n, 2) ? initializer(c, n, 2, "the bias") : null;
+        SameDiff sd = c.sameDiff();
+        SDVariable x = c.var(xName);
+        SDVariable y;
+        String wName = n.getInput(1);
+        if (group == 1) {
+            SDVariable wv = c.weight(wName, w.permute(2, 3, 1, 0).dup('c'));
+            SDVariable bv = bias == null ? null : c.weight(n.getInput(2), bias);
+            y = bv == null ? sd.cnn().conv2d(c.fresh(wName), x, wv, cfg) : sd.cnn().conv2d(c.fresh(wName), x, wv, bv, cfg);
+        } else {
+            long outPerGroup = outCh / group;
+            SDVariable[] parts = new SDVariable[Math.toIntExact(group)];
+            for (int g = 0; g < group; g++) {
+                SDVariable xg = channelSlice(sd, x, g * inPerGroup, (g + 1) * inPerGroup);
+                INDArray wg = w.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(g * outPerGroup, (g + 1) * outPerGroup),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all());
+                SDVariable wv = c.weight(wName + "#group" + g, wg.permute(2, 3, 1, 0).dup('c'));
+                if (bias == null) {
+                    parts[g] = sd.cnn().conv2d(c.fresh(wName), xg, wv, cfg);
+                } else {
+                    INDArray bg = bias.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(g * outPerGroup, (g + 1) * outPerGroup)).dup();
+                    parts[g] = sd.cnn().conv2d(c.fresh(wName), xg, wv, c.weight(n.getInput(2) + "#group" + g, bg), cfg);
+                }
+            }
+            y = sd.concat(1, parts);
+        }
+        long h = same ? (xs[2] < 0 ? -1 : (xs[2] + st[0] - 1) / st[0]) : convOut(xs[2], kh, st[0], 2 * pads[0], dil[0]);
+        long wd = same ? (xs[3] < 0 ? -1 : (xs[3] + st[1] - 1) / st[1]) : convOut(xs[3], kw, st[1], 2 * pads[1], dil[1]);
+        c.put(out(n), y, xs[0], outCh, h, wd);
+    }
+
+    /** Channels [from, to) of an NCHW tensor. */
+    private static SDVariable channelSlice(SameDiff sd, SDVariable x, long from, long to) {
+        return sd.stridedSlice(x, new long[] {0, from, 0, 0}, new long[] {0, to, 0, 0}, new long[] {1, 1, 1, 1},
+                0b1101, 0b1101, 0, 0, 0);
+    }
+
+    private static void convTranspose(ImportContext c, Onnx.NodeProto n) {
+        INDArray w = initializer(c, n, 1, "the kernel");
+        if (w.rank() != 4) {
+            throw unsupported(n, "only 2-D transposed convolution is supported, kernel shape " + Arrays.toString(w.shape()));
+        }
+        if (i(n, "group", 1) != 1) {
+            throw unsupported(n, "grouped transposed convolution (group " + i(n, "group", 1) + ")");
+        }
+        if (ImportContext.attr(n, "output_shape") != null) {
+            throw unsupported(n, "the output_shape attribute (give pads instead)");
+        }
+        String autoPad = s(n, "auto_pad", "NOTSET");
+        if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
+            throw unsupported(n, "auto_pad " + autoPad);
+        }
+        long[] st = ints(n, "strides", 1, 1);
+        long[] dil = ints(n, "dilations", 1, 1);
+        long[] pads = autoPad.equals("VALID") ? new long[4] : ints(n, "pads", 0, 0, 0, 0);
+        long[] outPad = ints(n, "output_padding", 0, 0);
+        if (dil[0] != 1 || dil[1] != 1) {
+            throw unsupported(n, "dilated transposed convolution");
+        }
+        if (outPad[0] > pads[2] || outPad[1] > pads[3]) {
+            throw unsupported(n, "output_padding " + Arrays.toString(outPad) + " larger than the end pads " + Arrays.toString(pads));
+        }
+        String xName = n.getInput(0);
+        long[] xs = c.shape(xName);
+        long inCh = w.size(0);
+        long outCh = w.size(1);
+        long kh = w.size(2);
+        long kw = w.size(3);
+        SameDiff sd = c.sameDiff();
+        DeConv2DConfig cfg = DeConv2DConfig.builder().kH(kh).kW(kw).sH(st[0]).sW(st[1]).isSameMode(false)
+                .dataFormat("NCHW").build();
+        SDVariable wv = c.weight(n.getInput(1), w.permute(2, 3, 1, 0).dup('c'));
+        SDVariable y = has(n, 2) ? sd.cnn().deconv2d(c.fresh(n.getInput(1)), c.var(xName), wv, c.weight(n.getInput(2), initializer(c, n, 2, "the bias")), cfg)
+                : sd.cnn().deconv2d(c.fresh(n.getInput(1)), c.var(xName), wv, cfg);
+        long fullH = xs[2] < 0 ? -1 : (xs[2] - 1) * st[0] + kh;
+        long fullW = xs[3] < 0 ? -1 : (xs[3] - 1) * st[1] + kw;
+        long cropBottom = pads[2] - outPad[0];
+        long cropRight = pads[3] - outPad[1];
+        if (pads[0] != 0 || pads[1] != 0 || cropBottom != 0 || cropRight != 0) {
+            int endMask = 0b0011 | (cropBottom == 0 ? 0b0100 : 0) | (cropRight == 0 ? 0b1000 : 0);
+            y = sd.stridedSlice(y, new long[] {0, 0, pads[0], pads[1]}, new long[] {0, 0, -cropBottom, -cropRight},
+                    new long[] {1, 1, 1, 1}, 0b0011, endMask, 0, 0, 0);
+        }
+        if (xs[1] > 0 && xs[1] != inCh) {
+            throw unsupported(n, "input has " + xs[1] + " channels, the kernel expects " + inCh);
+        }
+        c.put(out(n), y, xs[0], outCh, fullH < 0 ? -1 : fullH - pads[0] - cropBottom, fullW < 0 ? -1 : fullW - pads[1] - cropRight);
+    }
+
+    // activations
+
+    /** {@code relu(x) + slope * (x - relu(x))}: max(0, x) + slope min(0, x), with exact gradients. */
+    private static void prelu(ImportContext c, Onnx.NodeProto n) {
+        String xName = n.getInput(0);
+        long[] xs = c.shape(xName);
+        INDArray slopeInit = c.constant(n.getInput(1));
+        SDVariable slope = slopeInit != null ? c.weight(n.getInput(1)) : c.var(n.getInput(1));
+        long[] ss = slopeInit != null ? slopeInit.shape() : c.shape(n.getInput(1));
+        long[] target = new long[4];
+        Arrays.fill(target, 1);
+        for (int k = 0; k < ss.length; k++) {
+            target[4 - ss.length + k] = ss[k];
+        }
+        SameDiff sd = c.sameDiff();
+        SDVariable x = c.var(xName);
+        SDVariable pos = sd.nn().relu(x, 0);
+        SDVariable neg = x.sub(pos);
+        c.put(out(n), pos.add(mulBroadcast(c, neg, sd.reshape(slope, target), xs)), xs);
+    }
+
+    /** {@code lo + relu(x - lo) - relu(x - hi)}. */
+    private static void clip(ImportContext c, Onnx.NodeProto n) {
+        Double lo = null;
+        Double hi = null;
+        if (has(n, 1)) {
+            lo = scalar(c, n, 1);
+        } else if (ImportContext.attr(n, "min") != null) {
+            lo = (double) f(n, "min", 0f);
+        }
+        if (has(n, 2)) {
+            hi = scalar(c, n, 2);
+        } else if (ImportContext.attr(n, "max") != null) {
+            hi = (double) f(n, "max", 0f);
+        }
+        SameDiff sd = c.sameDiff();
+        SDVariable x = c.var(n.getInput(0));
+        SDVariable y = x;
+        if (lo != null) {
+            y = sd.nn().relu(x.sub(lo), 0).add(lo);
+        }
+        if (hi != null) {
+            y = y.sub(sd.nn().relu(x.sub(hi), 0));
+        }
+        c.put(out(n), y, c.shape(n.getInput(0)));
+    }
+
+    private static double scalar(ImportContext c, Onnx.NodeProto n, int index) {
+        INDArray v = c.constant(n.getInput(index));
+        if (v == null || v.length() != 1) {
+            throw unsupported(n, "input " + index + " ('" + n.getInput(index) + "') must be a constant scalar");
+        }
+        return v.getDouble(0);
+    }
+
+    // arithmetic
+
+    private static void binary(ImportContext c, Onnx.NodeProto n, char op) {
+        String a = n.getInput(0);
+        String b = n.getInput(1);
+        boolean ca = c.isConstant(a);
+        boolean cb = c.isConstant(b);
+        if (ca && cb) {
+            c.putConstant(out(n), fold(n, c.constant(a), c.constant(b), op));
+            return;
+        }
+        if (cb && c.constant(b).length() == 1) {
+            double k = c.constant(b).getDouble(0);
+            SDVariable x = c.var(a);
+            SDVariable y = switch (op) {
+                case '+' -> x.add(k);
+                case '-' -> x.sub(k);
+                case '*' -> x.mul(k);
+                default -> x.div(k);
+            };
+            c.put(out(n), y, c.shape(a));
+            return;
+        }
+        if (ca && c.constant(a).length() == 1) {
+            double k = c.constant(a).getDouble(0);
+            SDVariable x = c.var(b);
+            SDVariable y = switch (op) {
+                case '+' -> x.add(k);
+                case '-' -> x.rsub(k);
+                case '*' -> x.mul(k);
+                default -> x.rdiv(k);
+            };
+            c.put(out(n), y, c.shape(b));
+            return;
+        }
+        SDVariable va = operand(c, a);
+        SDVariable vb = operand(c, b);
+        long[] sa = c.shape(a);
+        long[] sb = c.shape(b);
+        long[] so = broadcastShape(n, sa, sb);
+        SameDiff sd = c.sameDiff();
+        va = toRank(sd, va, sa, so.length);
+        vb = toRank(sd, vb, sb, so.length);
+        SDVariable y = switch (op) {
+            case '+' -> va.add(vb);
+            case '-' -> va.sub(vb);
+            case '*' -> Arrays.equals(sa, so) && !Arrays.equals(sb, so) ? mulBroadcast(c, va, vb, so)
+                    : Arrays.equals(sb, so) && !Arrays.equals(sa, so) ? mulBroadcast(c, vb, va, so) : va.mul(vb);
+            default -> va.div(vb);
+        };
+        c.put(out(n), y, so);
+    }
+
+    /** A float initializer operand is a weight (trainable); other constants stay constants. */
+    private static SDVariable operand(ImportContext c, String name) {
+        INDArray v = c.constant(name);
+        if (v != null && c.isConstant(name) && v.dataType().isFPType() && c.isInitializer(name)) {
+            return c.weight(name);
+        }
+        return c.var(name);
+    }
+
+    private static SDVariable toRank(SameDiff sd, SDVariable v, long[] shape, int rank) {
+        if (shape.length == rank) {
+            return v;
+        }
+        long[] t = new long[rank];
+        Arrays.fill(t, 1);
+        System.arraycopy(shape, 0, t, rank - shape.length, shape.length);
+        return sd.reshape(v, t);
+    }
+
+    private static long[] broadcastShape(Onnx.NodeProto n, long[] a, long[] b) {
+        int r = Math.max(a.length, b.length);
+        long[] o = new long[r];
+        for (int k = 0; k < r; k++) {
+            long x = k - (r - a.length) >= 0 ? a[k - (r - a.length)] : 1;
+            long y = k - (r - b.length) >= 0 ? b[k - (r - b.length)] : 1;
+            if (x == 1) {
+                o[k] = y;
+            } else if (y == 1 || x == y) {
+                o[k] = x;
+            } else if (x < 0 || y < 0) {
+                o[k] = Math.max(x, y);
+            } else {
+                throw unsupported(n, "shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
+            }
+        }
+        return o;
+    }
+
+    /** Constant folding of elementwise arithmetic (same shapes, or one side a scalar). */
+    private static INDArray fold(Onnx.NodeProto n, INDArray a, INDArray b, char op) {
+        boolean integer = !a.dataType().isFPType() && !b.dataType().isFPType();
+        double[] x = OnnxTensors.doubles(a);
+        double[] y = OnnxTensors.doubles(b);
+        if (x.length != y.length && x.length != 1 && y.length != 1) {
+            throw unsupported(n, "folding constants of shapes " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()));
+        }
+        int len = Math.max(x.length, y.length);
+        double[] r = new double[len];
+        for (int k = 0; k < len; k++) {
+            double u = x[x.length == 1 ? 0 : k];
+            double v = y[y.length == 1 ? 0 : k];
+            r[k] = switch (op) {
+                case '+' -> u + v;
+                case '-' -> u - v;
+                case '*' -> u * v;
+                default -> integer ? Math.floor(u / v) : u / v;
+            };
+        }
+        long[] shape = x.length >= y.length ? a.shape() : b.shape();
+        INDArray out = shape.length == 0 ? Nd4j.scalar(r[0]) : Nd4j.create(r, shape, DataType.DOUBLE);
+        return integer ? out.castTo(DataType.LONG) : out;
+    }
+
+    private static void concat(ImportContext c, Onnx.NodeProto n) {
+        List<String> in = n.getInputList();
+        long axis = i(n, "axis", 0);
+        if (in.stream().allMatch(c::isConstant)) {
+            INDArray[] parts = in.stream().map(c::constant).map(a -> a.rank() == 0 ? a.reshape(1) : a).toArray(INDArray[]::new);
+            long ax = axis < 0 ? axis + parts[0].rank() : axis;
+            c.putConstant(out(n), Nd4j.concat((int) ax, parts));
+            return;
+        }
+        long[] s0 = c.shape(in.get(0)).clone();
+        int ax = (int) (axis < 0 ? axis + s0.length : axis);
+        SDVariable[] vars = new SDVariable[in.size()];
+        long total = 0;
+        for (int k = 0; k < in.size(); k++) {
+            vars[k] = c.var(in.get(k));
+            long d = c.shape(in.get(k))[ax];
+            total = total < 0 || d < 0 ? -1 : total + d;
+        }
+        s0[ax] = total;
+        c.put(out(n), c.sameDiff().concat(ax, vars), s0);
+    }
+
+    private static void constant(ImportContext c, Onnx.NodeProto n) {
+        Onnx.AttributeProto a = n.getAttributeCount() == 1 ? n.getAttribute(0) : null;
+        if (a == null) {
+            throw unsupported(n, "a Constant node needs exactly one value attribute");
+        }
+        INDArray v = switch (a.getName()) {
+            case "value" -> OnnxTensors.toArray(a.getT());
+            case "value_float" -> Nd4j.scalar((double) a.getF());
+            case "value_floats" -> Nd4j.createFromArray(a.getFloatsList().stream().mapToDouble(Float::doubleValue).toArray());
+            case "value_int" -> Nd4j.scalar(a.getI());
+            case "value_ints" -> Nd4j.createFromArray(a.getIntsList().stream().mapToLong(Long::longValue).toArray());
+            default -> throw unsupported(n, "a Constant with " + a.getName());
+        };
+        c.putConstant(out(n), v);
+    }
+
+    // resampling
+
+    private static void resize(ImportContext c, Onnx.NodeProto n) {
+        String xName = n.getInput(0);
+        long[] xs = c.shape(xName);
+        boolean upsampleOp = n.getOpType().equals("Upsample");
+        double[] scales = null;
+        int scalesIndex = upsampleOp || n.getInputCount() == 2 ? 1 : 2;
+        if (has(n, scalesIndex) && c.constant(n.getInput(scalesIndex)) != null && c.constant(n.getInput(scalesIndex)).length() > 0) {
+            scales = OnnxTensors.doubles(c.constant(n.getInput(scalesIndex)));
+        } else if (!upsampleOp && has(n, 3) && c.constant(n.getInput(3)) != null) {
+            long[] sizes = OnnxTensors.longs(c.constant(n.getInput(3)));
+            if (!static4(xs) || sizes.length != 4) {
+                throw unsupported(n, "output sizes with input sizes known only at run time (give scales)");
+            }
+            scales = new double[4];
+            for (int k = 0; k < 4; k++) {
+                scales[k] = (double) sizes[k] / xs[k];
+            }
+        } else if (ImportContext.attr(n, "scales") != null) {
+            scales = ImportContext.attr(n, "scales").getFloatsList().stream().mapToDouble(Float::doubleValue).toArray();
+        }
+        if (scales == null || scales.length != 4) {
+            throw unsupported(n, "scales or sizes must be constants of 4 values");
+        }
+        if (scales[0] != 1 || scales[1] != 1 || scales[2] != Math.rint(scales[2]) || scales[3] != Math.rint(scales[3])
+                || scales[2] < 1 || scales[3] < 1) {
+            throw unsupported(n, "scales " + Arrays.toString(scales) + " (integer factors on H and W only)");
+        }
+        int sh = (int) scales[2];
+        int sw = (int) scales[3];
+        String mode = s(n, "mode", "nearest");
+        boolean opset10 = upsampleOp || n.getInputCount() == 2;
+        String ctm = opset10 ? "asymmetric" : s(n, "coordinate_transformation_mode", "half_pixel");
+        String nearestMode = opset10 ? "floor" : s(n, "nearest_mode", "round_prefer_floor");
+        long[] os = {xs[0], xs[1], xs[2] < 0 ? -1 : xs[2] * sh, xs[3] < 0 ? -1 : xs[3] * sw};
+        SDVariable x = c.var(xName);
+        if (sh == 1 && sw == 1) {
+            c.put(out(n), x, xs);
+            return;
+        }
+        if (mode.equals("nearest")) {
+            if (!isRepetition(ctm, nearestMode, sh) || !isRepetition(ctm, nearestMode, sw)) {
+                throw unsupported(n, "nearest with coordinate_transformation_mode " + ctm + " and nearest_mode " + nearestMode
+                        + " is not a repetition of pixels");
+            }
+            c.put(out(n), c.sameDiff().cnn().upsampling2d(x, sh, sw, true), os);
+            return;
+        }
+        if (!mode.equals("linear") && !mode.equals("bilinear")) {
+            throw unsupported(n, "mode " + mode + " (nearest and linear are supported)");
+        }
+        if (sh != 2 || sw != 2) {
+            throw unsupported(n, "linear resize by " + sh + "x" + sw + " (factor 2 is supported)");
+        }
+        if (xs[1] <= 0) {
+            throw unsupported(n, "linear resize of a tensor whose channel count is unknown");
+        }
+        Upsampling u = switch (ctm) {
+            case "align_corners" -> Upsampling.BILINEAR_ALIGN_CORNERS;
+            case "half_pixel", "pytorch_half_pixel" -> Upsampling.BILINEAR;
+            default -> throw unsupported(n, "linear with coordinate_transformation_mode " + ctm
+                    + " (align_corners, half_pixel and pytorch_half_pixel are supported)");
+        };
+        c.put(out(n), c.layers().upsample2(c.fresh("resize"), x, u, xs), os);
+    }
+
+    /** Whether ONNX nearest resizing by the integer {@code scale} maps output index i to input i / scale. */
+    static boolean isRepetition(String ctm, String nearestMode, int scale) {
+        int in = 7;
+        int outLen = in * scale;
+        for (int o = 0; o < outLen; o++) {
+            double src = switch (ctm) {
+                case "asymmetric" -> o / (double) scale;
+                case "half_pixel", "pytorch_half_pixel" -> (o + 0.5) / scale - 0.5;
+                case "tf_half_pixel_for_nn" -> (o + 0.5) / scale;
+                case "align_corners" -> o * (in - 1.0) / (outLen - 1.0);
+                default -> Double.NaN;
+            };
+            long idx = switch (nearestMode) {
+                case "floor" -> (long) Math.floor(src);
+                case "ceil" -> (long) Math.ceil(src);
+                case "round_prefer_ceil" -> (long) Math.floor(src + 0.5);
+                case "round_prefer_floor" -> (long) Math.ceil(src - 0.5);
+                default -> Long.MIN_VALUE;
+            };
+            idx = Math.max(0, Math.min(in - 1, idx));
+            if (Double.isNaN(src) || idx != o / scale) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void pool(ImportContext c, Onnx.NodeProto n, Pooling2D.Pooling2DType type) {
+        long[] k = ints(n, "kernel_shape");
+        if (k.length != 2) {
+            throw unsupported(n, "only 2-D pooling is supported, kernel_shape " + Arrays.toString(k));
+        }
+        long[] st = ints(n, "strides", 1, 1);
+        long[] pads = ints(n, "pads", 0, 0, 0, 0);
+        long[] dil = ints(n, "dilations", 1, 1);
+        String autoPad = s(n, "auto_pad", "NOTSET");
+        if (Arrays.stream(pads).anyMatch(p -> p != 0) || !(autoPad.equals("NOTSET") || autoPad.equals("VALID"))) {
+            throw unsupported(n, "padded pooling (pads " + Arrays.toString(pads) + ", auto_pad " + autoPad + ")");
+        }
+        if (dil[0] != 1 || dil[1] != 1) {
+            throw unsupported(n, "dilated pooling");
+        }
+        String xName = n.getInput(0);
+        long[] xs = c.shape(xName);
+        if (i(n, "ceil_mode", 0) != 0 && (xs[2] < 0 || xs[3] < 0 || (xs[2] - k[0]) % st[0] != 0 || (xs[3] - k[1]) % st[1] != 0)) {
+            throw unsupported(n, "ceil_mode 1 where it differs from floor");
+        }
+        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(k[0]).kW(k[1]).sH(st[0]).sW(st[1]).type(type)
+                .paddingMode(PaddingMode.VALID).isNHWC(false).build();
+        SameDiff sd = c.sameDiff();
+        SDVariable y = type == Pooling2D.Pooling2DType.MAX ? sd.cnn().maxPooling2d(c.var(xName), cfg)
+                : sd.cnn().avgPooling2d(c.var(xName), cfg);
+        c.put(out(n), y, xs[0], xs[1], convOut(xs[2], k[0], st[0], 0, 1), convOut(xs[3], k[1], st[1], 0, 1));
+    }
+
+    private static void globalAveragePool(ImportContext c, Onnx.NodeProto n) {
+        long[] xs = c.shape(n.getInput(0));
+        c.put(out(n), c.var(n.getInput(0)).mean(true, 2, 3), xs[0], xs[1], 1, 1);
+    }
+
+    // normalization
+
+    /** Frozen statistics: {@code (x - mean) * gamma / sqrt(var + eps) + beta}, gamma and beta trained. */
+    private static void batchNorm(ImportContext c, Onnx.NodeProto n) {
+        if (i(n, "training_mode", 0) != 0) {
+            throw unsupported(n, "training_mode 1 (export the model in eval mode)");
+        }
+        double eps = f(n, "epsilon", 1e-5f);
+        INDArray mean = initializer(c, n, 3, "the running mean");
+        INDArray var = initializer(c, n, 4, "the running variance");
+        initializer(c, n, 1, "the scale");
+        initializer(c, n, 2, "the bias");
+        long ch = mean.length();
+        String xName = n.getInput(0);
+        long[] xs = c.shape(xName);
+        SameDiff sd = c.sameDiff();
+        INDArray invStd = Nd4j.create(Arrays.stream(OnnxTensors.doubles(var)).map(v -> 1 / Math.sqrt(v + eps)).toArray(), new long[] {ch}, DataType.DOUBLE);
+        SDVariable k = c.weight(n.getInput(1)).mul(c.layers().constant(c.freshConstantName("bn_invstd"), invStd));
+        SDVariable shift = c.weight(n.getInput(2)).sub(k.mul(c.layers().constant(c.freshConstantName("bn_mean"), mean)));
+        c.put(out(n), mulBroadcast(c, c.var(xName), perChannel(c, k, ch), xs).add(perChannel(c, shift, ch)), xs);
+    }
+
+    private static void instanceNorm(ImportContext c, Onnx.NodeProto n) {
+        double eps = f(n, "epsilon", 1e-5f);
+        INDArray scale = initializer(c, n, 1, "the scale");
+        initializer(c, n, 2, "the bias");
+        long ch = scale.length();
+        String xName = n.getInput(0);
+        long[] xs = c.shape(xName);
+        SameDiff sd = c.sameDiff();
+        SDVariable x = c.var(xName);
+        SDVariable centered = x.sub(x.mean(true, 2, 3));
+        SDVariable var = centered.mul(centered).mean(true, 2, 3);
+        SDVariable normed = mulBroadcast(c, centered, sd.math().rsqrt(var.add(eps)), xs);
+        SDVariable y = mulBroadcast(c, normed, perChannel(c, c.weight(n.getInput(1)), ch), xs).add(perChannel(c, c.weight(n.getInput(2)), ch));
+        c.put(out(n), y, xs);
+    }
+
+    // padding
+
+    private static void pad(ImportContext c, Onnx.NodeProto n) {
+        String mode = s(n, "mode", "constant");
+        long[] pads;
+        if (has(n, 1)) {
+            INDArray p = c.constant(n.getInput(1));
+            if (p == null) {
+                throw unsupported(n, "pads must be a constant");
+            }
+            pads = OnnxTensors.longs(p);
+        } else {
+            pads = ints(n, "pads");
+        }
+        if (has(n, 3)) {
+            throw unsupported(n, "the axes input (give pads for all four axes)");
+        }
+        double value = has(n, 2) ? scalar(c, n, 2) : f(n, "value", 0f);
+        String xName = n.getInput(0);
+        long[] xs = c.shape(xName);
+        if (pads.length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0) {
+            throw unsupported(n, "pads " + Arrays.toString(pads) + " (only H and W of an NCHW tensor may be padded)");
+        }
+        if (Arrays.stream(pads).anyMatch(p -> p < 0)) {
+            throw unsupported(n, "negative pads (cropping)");
+        }
+        long[] os = {xs[0], xs[1], xs[2] < 0 ? -1 : xs[2] + pads[2] + pads[6], xs[3] < 0 ? -1 : xs[3] + pads[3] + pads[7]};
+        SDVariable x = c.var(xName);
+        if (Arrays.stream(pads).allMatch(p -> p == 0)) {
+            c.put(out(n), x, xs);
+            return;
+        }
+        SameDiff sd = c.sameDiff();
+        SDVariable y = switch (mode) {
+            case "constant" -> sd.nn().pad(x, sd.constant(Nd4j.createFromArray(new int[][] {{0, 0}, {0, 0},
+                {(int) pads[2], (int) pads[6]}, {(int) pads[3], (int) pads[7]}})), PadMode.CONSTANT, value);
+            case "edge", "reflect" -> padBySlices(sd, padBySlices(sd, x, 2, pads[2], pads[6], mode), 3, pads[3], pads[7], mode);
+            default -> throw unsupported(n, "mode " + mode);
+        };
+        c.put(out(n), y, os);
+    }
+
+    /** Edge or reflect padding of one axis from single-row slices and a concat (exact gradients). */
+    private static SDVariable padBySlices(SameDiff sd, SDVariable x, int axis, long before, long after, String mode) {
+        if (before == 0 && after == 0) {
+            return x;
+        }
+        List<SDVariable> parts = new ArrayList<>();
+        for (long k = before; k >= 1; k--) {
+            parts.add(row(sd, x, axis, mode.equals("edge") ? 0 : k));
+        }
+        parts.add(x);
+        for (long k = 1; k <= after; k++) {
+            parts.add(row(sd, x, axis, mode.equals("edge") ? -1 : -1 - k));
+        }
+        return sd.concat(axis, parts.toArray(SDVariable[]::new));
+    }
+
+    /** Row {@code index} (negative: from the end) of {@code axis}, keeping the axis. */
+    private static SDVariable row(SameDiff sd, SDVariable x, int axis, long index) {
+        long[] begin = new long[4];
+        long[] end = new long[4];
+        begin[axis] = index;
+        end[axis] = index + 1;
+        int others = 0b1111 & ~(1 << axis);
+        int endMask = others | (index == -1 ? 1 << axis : 0);
+        return sd.stridedSlice(x, begin, end, new long[] {1, 1, 1, 1}, others, endMask, 0, 0, 0);
+    }
+
+    // shape arithmetic, folded at import time
+
+    private static INDArray constantInput(ImportContext c, Onnx.NodeProto n, int index) {
+        INDArray v = has(n, index) ? c.constant(n.getInput(index)) : null;
+        if (v == null) {
+            throw unsupported(n, "input " + index + " depends on sizes known only at run time; the importer folds shape "
+                    + "arithmetic when the sizes are fixed (export with fixed sizes, or without size-dependent ops)");
+        }
+        return v;
+    }
+
+    private static void shape(ImportContext c, Onnx.NodeProto n) {
+        long[] s = c.shape(n.getInput(0));
+        if (Arrays.stream(s).anyMatch(d -> d < 0)) {
+            throw unsupported(n, "the shape " + Arrays.toString(s) + " of '" + n.getInput(0) + "' is known only at run time; "
+                    + "the importer folds shape arithmetic when the sizes are fixed");
+        }
+        c.putConstant(out(n), Nd4j.createFromArray(s));
+    }
+
+    private static void gather(ImportContext c, Onnx.NodeProto n) {
+        INDArray data = constantInput(c, n, 0);
+        INDArray idx = constantInput(c, n, 1);
+        if (data.rank() != 1 || i(n, "axis", 0) != 0) {
+            throw unsupported(n, "gather from a tensor of rank " + data.rank() + " (1-D shape vectors are folded)");
+        }
+        double[] d = OnnxTensors.doubles(data);
+        long[] ix = OnnxTensors.longs(idx);
+        double[] r = new double[ix.length];
+        for (int k = 0; k < ix.length; k++) {
+            r[k] = d[(int) (ix[k] < 0 ? ix[k] + d.length : ix[k])];
+        }
+        INDArray v = idx.rank() == 0 ? Nd4j.scalar(r[0]) : Nd4j.createFromArray(r);
+        c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
+    }
+
+    private static void slice(ImportContext c, Onnx.NodeProto n) {
+        INDArray data = constantInput(c, n, 0);
+        if (data.rank() != 1) {
+            throw unsupported(n, "slicing a computed tensor or one of rank " + data.rank() + " (1-D shape vectors are folded)");
+        }
+        long[] starts = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "starts");
+        long[] ends = has(n, 2) ? OnnxTensors.longs(constantInput(c, n, 2)) : ints(n, "ends");
+        long[] steps = has(n, 4) ? OnnxTensors.longs(constantInput(c, n, 4)) : new long[] {1};
+        if (starts.length != 1 || steps[0] != 1) {
+            throw unsupported(n, "a slice with more than one axis or a step");
+        }
+        long len = data.length();
+        long b = Math.max(0, Math.min(len, starts[0] < 0 ? starts[0] + len : starts[0]));
+        long e = Math.max(0, Math.min(len, ends[0] < 0 ? ends[0] + len : ends[0]));
+        double[] d = OnnxTensors.doubles(data);
+        INDArray v = Nd4j.createFromArray(Arrays.copyOfRange(d, (int) b, (int) Math.max(b, e)));
+        c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
+    }
+
+    private static void unsqueeze(ImportContext c, Onnx.NodeProto n) {
+        if (!c.isConstant(n.getInput(0))) {
+            long[] xs = c.shape(n.getInput(0));
+            long[] axes = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "axes");
+            long[] os = new long[xs.length + axes.length];
+            List<Long> ax = new ArrayList<>();
+            for (long a : axes) {
+                ax.add(a < 0 ? a + os.length : a);
+            }
+            int src = 0;
+            for (int k = 0; k < os.length; k++) {
+                os[k] = ax.contains((long) k) ? 1 : xs[src++];
+            }
+            if (Arrays.stream(os).filter(d -> d < 0).count() > 1) {
+                throw unsupported(n, "unsqueezing a tensor with more than one size known only at run time");
+            }
+            c.put(out(n), c.sameDiff().reshape(c.var(n.getInput(0)), os), os);
+            return;
+        }
+        INDArray data = c.constant(n.getInput(0));
+        c.putConstant(out(n), data.rank() == 0 ? data.reshape(1) : data.reshape(1, data.length()));
+    }
+
+    private static void cast(ImportContext c, Onnx.NodeProto n) {
+        long to = i(n, "to", Onnx.TensorProto.DataType.FLOAT.getNumber());
+        boolean toFloat = to == Onnx.TensorProto.DataType.FLOAT.getNumber() || to == Onnx.TensorProto.DataType.DOUBLE.getNumber();
+        if (c.isConstant(n.getInput(0))) {
+            INDArray v = c.constant(n.getInput(0));
+            c.putConstant(out(n), toFloat ? v.castTo(DataType.DOUBLE) : v.castTo(DataType.LONG));
+        } else if (toFloat) {
+            alias(c, n);
+        } else {
+            throw unsupported(n, "casting a computed tensor to type " + to);
+        }
+    }
+
+    private static void reshape(ImportContext c, Onnx.NodeProto n) {
+        long[] target = OnnxTensors.longs(constantInput(c, n, 1));
+        long[] xs = c.shape(n.getInput(0));
+        long[] os = target.clone();
+        for (int k = 0; k < os.length; k++) {
+            if (os[k] == 0 && i(n, "allowzero", 0) == 0) {
+                os[k] = xs[k];
+            }
+        }
+        if (Arrays.stream(os).filter(d -> d < 0).count() > 1) {
+            throw unsupported(n, "a reshape to " + Arrays.toString(target) + " of a tensor of shape " + Arrays.toString(xs));
+        }
+        if (c.isConstant(n.getInput(0))) {
+            c.putConstant(out(n), c.constant(n.getInput(0)).reshape(os));
+            return;
+        }
+        c.put(out(n), c.sameDiff().reshape(c.var(n.getInput(0)), os), os);
+    }
+
+    private static void transpose(ImportContext c, Onnx.NodeProto n) {
+        long[] xs = c.shape(n.getInput(0));
+        long[] perm = ints(n, "perm");
+        if (perm.length != xs.length) {
+            throw unsupported(n, "perm " + Arrays.toString(perm) + " for a tensor of rank " + xs.length);
+        }
+        long[] os = new long[xs.length];
+        int[] p = new int[xs.length];
+        for (int k = 0; k < xs.length; k++) {
+            os[k] = xs[(int) perm[k]];
+            p[k] = (int) perm[k];
+        }
+        c.put(out(n), c.sameDiff().permute(c.var(n.getInput(0)), p), os);
+    }
+}
