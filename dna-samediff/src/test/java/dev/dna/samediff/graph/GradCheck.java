@@ -22,7 +22,7 @@ public final class GradCheck {
     private GradCheck() {}
 
     /** Checks and returns the worst relative error; fails listing every bad entry. */
-    static double check(SameDiff sd, Map<String, INDArray> feed, String loss, List<String> params, int perParam,
+    public static double check(SameDiff sd, Map<String, INDArray> feed, String loss, List<String> params, int perParam,
             double maxRelError) {
         Quiet.createGradFunction(sd);
         Map<String, INDArray> grads = sd.calculateGradients(feed, params.toArray(String[]::new));
