@@ -278,7 +278,6 @@ public final class OpImporters {
         String xName = n.getInput(0);
         long[] xs = c.shape(xName);
         INDArray slopeInit = c.constant(n.getInput(1));
-        SDVariable slope = slopeInit != null ? c.weight(n.getInput(1)) : c.var(n.getInput(1));
         long[] ss = slopeInit != null ? slopeInit.shape() : c.shape(n.getInput(1));
         long[] target = new long[4];
         Arrays.fill(target, 1);
@@ -286,10 +285,13 @@ public final class OpImporters {
             target[4 - ss.length + k] = ss[k];
         }
         SameDiff sd = c.sameDiff();
+        // a weight slope is made a parameter of rank 4 at once (no reshape op, which the exporter does not map)
+        SDVariable slope = slopeInit != null ? c.weight(n.getInput(1), slopeInit.reshape(target))
+                : sd.reshape(c.var(n.getInput(1)), target);
         SDVariable x = c.var(xName);
         SDVariable pos = sd.nn().relu(x, 0);
         SDVariable neg = x.sub(pos);
-        c.put(out(n), pos.add(mulBroadcast(c, neg, sd.reshape(slope, target), xs)), xs);
+        c.put(out(n), pos.add(mulBroadcast(c, neg, slope, xs)), xs);
     }
 
     /** {@code lo + relu(x - lo) - relu(x - hi)}. */

@@ -176,4 +176,35 @@ class OnnxImportTest {
         e = assertThrows(UncheckedIOException.class, () -> Restorers.fromOnnx(tmp.resolve("missing.onnx")));
         assertTrue(e.getMessage().contains("missing.onnx"), e.getMessage());
     }
+
+    @ParameterizedTest
+    @CsvSource({"authors-unet-opset17.onnx", "bn-transpose-opset13.onnx"})
+    void anImportedRestorerIsAdaptedByTheMethodAndExportedAgain(String name) throws Exception {
+        OnnxRestorerSpec spec = Restorers.fromOnnx(fixture(name));
+        AdaptationPlan p = Adaptation.of(spec)
+                .withDiffusion(dev.dna.api.Diffusion.unet(4).multipliers(1, 2).resBlocks(1).groups(2))
+                .channelShuffle()
+                .residualSwap()
+                .patchSize(16)
+                .batchSize(2)
+                .steps(3)
+                .seed(1)
+                .build();
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> before = TrainedRestorer.initial(p).weights();
+        TrainedRestorer r = dev.dna.samediff.SameDiffTrainer.create(p).progressBar(false)
+                .fit(dev.dna.samediff.TrainerTest.synthetic(p), dev.dna.samediff.TrainerTest.real(p));
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> after = r.weights();
+        assertEquals(before.keySet(), after.keySet());
+        double moved = 0;
+        for (String k : before.keySet()) {
+            moved = Math.max(moved, before.get(k).sub(after.get(k)).amaxNumber().doubleValue());
+        }
+        assertTrue(moved > 1e-6, "three steps of the method moved no weight of the imported restorer");
+        Path out = tmp.resolve("adapted.onnx");
+        OnnxExporter.Verification v = OnnxExporter.export(r, out);
+        assertTrue(v.maxAbsDiff() < 1e-4, v.toString());
+        ImageBatch x = batch(1, 32, 32);
+        double d = maxDiff(ort(out, x), r.predict(x).toArray());
+        assertTrue(d < 1e-4, "the adapted export differs from SameDiff by " + d);
+    }
 }
