@@ -29,6 +29,15 @@ public abstract sealed class PlanStage<S extends PlanStage<S>> permits Synthetic
         return next(d);
     }
 
+    /**
+     * The restorer trained: the same plan around another network, e.g. {@link Restorers#fromOnnx} a model of one's
+     * own, or the spec of a {@code restorer.dna} to warm-start from.
+     */
+    public S restorer(dev.dna.api.spec.RestorerSpec restorer) {
+        com.google.common.base.Preconditions.checkNotNull(restorer, "restorer");
+        return with(d -> d.restorer = restorer);
+    }
+
     /** Training steps (optimizer updates). Default 10000. */
     public S steps(int steps) {
         return with(d -> d.steps = steps);

@@ -1,5 +1,6 @@
 package dev.dna.onnx;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import ai.onnxruntime.OnnxTensor;
@@ -8,6 +9,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.dna.api.io.AtomicFiles;
 import dev.dna.api.random.Rngs;
+import dev.dna.api.spec.OnnxRestorerSpec;
+import dev.dna.api.spec.Prediction;
+import dev.dna.api.spec.ValueRange;
 import dev.dna.samediff.TrainedRestorer;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -17,6 +21,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import onnx.Onnx;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -30,7 +35,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code input} to {@code restored} (residual add included), weights as initializers, dynamic batch,
  * height and width ({@code [N, 3, H, W]}, H and W multiples of the downsampling factor; padding to it
  * is the caller's, as in {@link OnnxRestorer}), and metadata: {@code dna.version}, {@code dna.plan}
- * (the plan's JSON), {@code dna.value_range}, {@code dna.downsampling_factor}.
+ * (the plan's JSON), {@code dna.value_range}, {@code dna.predicts}, {@code dna.downsampling_factor}. A restorer
+ * imported from ONNX is exported in the interface it came with instead (names, declared shape, value range, prediction;
+ * see {@link #toModel}), so that the adapted model replaces the original in the user's pipeline.
  *
  * <p>{@link #export} verifies the model in ONNX Runtime against SameDiff on random inputs at two sizes
  * (max absolute difference at most {@value #TOLERANCE}) before the file is written, atomically.
@@ -60,10 +67,15 @@ public final class OnnxExporter {
         return v;
     }
 
-    /** The ONNX model of {@code restorer}, unverified. */
+    /**
+     * The ONNX model of {@code restorer}, unverified. A restorer imported from ONNX keeps the interface of the model
+     * it came from: the same input and output names, declared shape (fixed sizes stay fixed), value range and
+     * prediction ({@link TrainedRestorer#importedInterfaceGraph()}); metadata {@code dna.predicts} says which.
+     */
     public static Onnx.ModelProto toModel(TrainedRestorer restorer) {
         checkNotNull(restorer, "restorer");
-        SameDiff sd = restorer.sameDiff();
+        OnnxRestorerSpec imported = restorer.spec() instanceof OnnxRestorerSpec o ? o : null;
+        SameDiff sd = imported != null ? restorer.importedInterfaceGraph() : restorer.sameDiff();
         Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("dna_restorer");
         ConversionContext ctx = new ConversionContext(sd, g);
         Set<String> needed = neededOps(sd, TrainedRestorer.OUTPUT);
@@ -79,29 +91,69 @@ public final class OnnxExporter {
             }
             conv.convert(ctx, op);
         }
-        g.addInput(valueInfo(TrainedRestorer.INPUT));
-        g.addOutput(valueInfo(TrainedRestorer.OUTPUT));
+        List<Long> shape = imported != null ? imported.inputShape() : List.of(-1L, 3L, -1L, -1L);
+        String input = imported != null ? imported.inputName() : TrainedRestorer.INPUT;
+        String output = imported != null ? imported.outputName() : TrainedRestorer.OUTPUT;
+        if (imported != null) {
+            rename(g, TrainedRestorer.INPUT, input);
+            rename(g, TrainedRestorer.OUTPUT, output);
+        }
+        g.addInput(valueInfo(input, shape));
+        g.addOutput(valueInfo(output, shape));
         Onnx.ModelProto.Builder m = Onnx.ModelProto.newBuilder().setIrVersion(8).setProducerName("dna")
                 .setProducerVersion(VERSION).setGraph(g)
                 .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
         meta(m, "dna.version", VERSION);
         meta(m, "dna.plan", restorer.planJson());
-        meta(m, "dna.value_range", restorer.valueRange().name());
+        meta(m, "dna.value_range", (imported != null ? imported.valueRange() : restorer.valueRange()).name());
+        meta(m, "dna.predicts", (imported != null ? imported.predicts() : Prediction.RESTORED).name());
         meta(m, "dna.downsampling_factor", Integer.toString(restorer.spec().downsamplingFactor()));
         meta(m, "dna.restorer", restorer.spec().describe());
         return m.build();
+    }
+
+    /** Renames value {@code from} to {@code to} in every node; refuses a name the graph already uses otherwise. */
+    private static void rename(Onnx.GraphProto.Builder g, String from, String to) {
+        if (from.equals(to)) {
+            return;
+        }
+        for (Onnx.NodeProto n : g.getNodeList()) {
+            if (n.getInputList().contains(to) || n.getOutputList().contains(to)) {
+                throw new IllegalStateException("cannot name the exported " + from + " '" + to + "' as the imported model did: "
+                        + "the exported graph already has a value of that name (node " + n.getName() + ")");
+            }
+        }
+        for (Onnx.TensorProto t : g.getInitializerList()) {
+            checkArgument(!t.getName().equals(to), "cannot name the exported %s '%s': an initializer has that name", from, to);
+        }
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            Onnx.NodeProto.Builder n = g.getNodeBuilder(i);
+            for (int j = 0; j < n.getInputCount(); j++) {
+                if (n.getInput(j).equals(from)) {
+                    n.setInput(j, to);
+                }
+            }
+            for (int j = 0; j < n.getOutputCount(); j++) {
+                if (n.getOutput(j).equals(from)) {
+                    n.setOutput(j, to);
+                }
+            }
+        }
     }
 
     private static void meta(Onnx.ModelProto.Builder m, String k, String v) {
         m.addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v));
     }
 
-    private static Onnx.ValueInfoProto valueInfo(String name) {
-        Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder()
-                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
-                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(3))
-                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("H"))
-                .addDim(Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam("W"));
+    /** A float tensor [N, 3, H, W]; -1 dimensions are symbolic (N, H, W). */
+    private static Onnx.ValueInfoProto valueInfo(String name, List<Long> dims) {
+        String[] symbols = {"N", "C", "H", "W"};
+        Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
+        for (int i = 0; i < 4; i++) {
+            long d = dims.get(i);
+            shape.addDim(d > 0 ? Onnx.TensorShapeProto.Dimension.newBuilder().setDimValue(d)
+                    : Onnx.TensorShapeProto.Dimension.newBuilder().setDimParam(symbols[i]));
+        }
         return Onnx.ValueInfoProto.newBuilder().setName(name).setType(Onnx.TypeProto.newBuilder()
                 .setTensorType(Onnx.TypeProto.Tensor.newBuilder().setElemType(Onnx.TensorProto.DataType.FLOAT.getNumber())
                         .setShape(shape))).build();
@@ -140,12 +192,30 @@ public final class OnnxExporter {
         }
     }
 
-    /** Runs the model bytes in ONNX Runtime and SameDiff on two random batches of different sizes. */
+    /**
+     * Runs the model bytes in ONNX Runtime and SameDiff on two random batches of different sizes (the fixed size twice,
+     * for a fixed-size import), inputs uniform in the model's value range; passes at {@value #TOLERANCE} times the
+     * range's span.
+     */
     public static Verification verify(TrainedRestorer restorer, byte[] model) {
+        OnnxRestorerSpec imported = restorer.spec() instanceof OnnxRestorerSpec o ? o : null;
+        SameDiff sd = imported != null ? restorer.importedInterfaceGraph() : restorer.sameDiff();
+        ValueRange range = imported != null ? imported.valueRange() : ValueRange.ZERO_ONE;
+        String input = imported != null ? imported.inputName() : TrainedRestorer.INPUT;
         int f = restorer.spec().downsamplingFactor();
         int a = f * Math.max(1, (24 + f - 1) / f);
         int b = a + 2 * f;
         int[][] shapes = {{2, 3, a, b}, {1, 3, b + f, a}};
+        if (imported != null && imported.fixedHeight() > 0) {
+            int h = (int) imported.fixedHeight();
+            int w = (int) imported.fixedWidth();
+            int n = (int) Math.max(1, imported.inputShape().get(0));
+            shapes = new int[][] {{n, 3, h, w}, {n, 3, h, w}};
+        } else if (imported != null && imported.inputShape().get(0) > 0) {
+            int n = imported.inputShape().get(0).intValue();
+            shapes = new int[][] {{n, 3, a, b}, {n, 3, b + f, a}};
+        }
+        double tolerance = TOLERANCE * range.span();
         double worst = 0;
         var rng = Rngs.create(20261122);
         OrtEnvironment env = OrtRuntime.environment();
@@ -154,14 +224,14 @@ public final class OnnxExporter {
             for (int[] s : shapes) {
                 float[] x = new float[s[0] * s[1] * s[2] * s[3]];
                 for (int i = 0; i < x.length; i++) {
-                    x[i] = (float) rng.nextDouble();
+                    x[i] = (float) (range.min() + (range.max() - range.min()) * rng.nextDouble());
                 }
                 INDArray in = Nd4j.create(x, new long[] {s[0], s[1], s[2], s[3]}, 'c');
-                float[] expected = restorer.sameDiff().output(Map.of(TrainedRestorer.INPUT, in), TrainedRestorer.OUTPUT)
+                float[] expected = sd.output(Map.of(TrainedRestorer.INPUT, in), TrainedRestorer.OUTPUT)
                         .get(TrainedRestorer.OUTPUT).castTo(DataType.FLOAT).dup('c').data().asFloat();
                 float[] actual;
                 try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {s[0], s[1], s[2], s[3]});
-                        OrtSession.Result r = session.run(Map.of(TrainedRestorer.INPUT, t))) {
+                        OrtSession.Result r = session.run(Map.of(input, t))) {
                     FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
                     actual = new float[fb.remaining()];
                     fb.get(actual);
@@ -176,6 +246,6 @@ public final class OnnxExporter {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime rejected the exported model: " + e.getMessage(), e);
         }
-        return new Verification(worst, shapes, worst <= TOLERANCE);
+        return new Verification(worst, shapes, worst <= tolerance);
     }
 }

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.dna.api.ImageRestorer;
 import dev.dna.api.image.ImageBatch;
+import dev.dna.api.spec.Prediction;
 import dev.dna.api.spec.ValueRange;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -27,10 +28,13 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
     private final int factor;
     private final ValueRange range;
     private final String inputName;
+    private final Prediction predicts;
     private final boolean cuda;
 
-    private OnnxRestorer(OrtEnvironment env, OrtSession session, int factor, ValueRange range, String inputName, boolean cuda) {
+    private OnnxRestorer(OrtEnvironment env, OrtSession session, int factor, ValueRange range, Prediction predicts,
+            String inputName, boolean cuda) {
         this.env = env;
+        this.predicts = predicts;
         this.session = session;
         this.factor = factor;
         this.range = range;
@@ -66,6 +70,15 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
      * @param factor pad height and width to a multiple of this; 0: the metadata's, or {@value #FOREIGN_FACTOR}
      */
     public static OnnxRestorer load(Path model, ValueRange range, int factor, boolean preferCuda) throws IOException {
+        return load(model, range, null, factor, preferCuda);
+    }
+
+    /**
+     * {@link #load(Path, ValueRange, int, boolean)} with what the model outputs: the restored image, the residual
+     * {@code y - x} or the noise {@code x - y}; null: the metadata's {@code dna.predicts}, or the restored image.
+     */
+    public static OnnxRestorer load(Path model, ValueRange range, Prediction predicts, int factor, boolean preferCuda)
+            throws IOException {
         checkNotNull(model, "model");
         if (!Files.isRegularFile(model)) {
             throw new NoSuchFileException(model.toString(), null, "no such ONNX model file");
@@ -86,6 +99,7 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
             Map<String, String> meta = session.getMetadata().getCustomMetadata();
             String f = meta.get("dna.downsampling_factor");
             String r = meta.get("dna.value_range");
+            String p = meta.get("dna.predicts");
             if (session.getNumInputs() != 1 || session.getNumOutputs() != 1) {
                 throw new IOException(model + " must have one input and one output, has " + session.getNumInputs() + " and "
                         + session.getNumOutputs());
@@ -96,7 +110,8 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
             checkImageShape(model, "output", output, session.getOutputInfo().get(output));
             int padTo = factor > 0 ? factor : f != null ? Integer.parseInt(f) : FOREIGN_FACTOR;
             ValueRange vr = range != null ? range : r != null ? ValueRange.valueOf(r) : ValueRange.ZERO_ONE;
-            OnnxRestorer out = new OnnxRestorer(env, session, padTo, vr, input, cuda);
+            Prediction pr = predicts != null ? predicts : p != null ? Prediction.valueOf(p) : Prediction.RESTORED;
+            OnnxRestorer out = new OnnxRestorer(env, session, padTo, vr, pr, input, cuda);
             session = null;
             return out;
         } catch (OrtException e) {
@@ -149,6 +164,12 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
             FloatBuffer fb = ((OnnxTensor) r.get(0)).getFloatBuffer();
             float[] out = new float[fb.remaining()];
             fb.get(out);
+            if (predicts != Prediction.RESTORED) { // y = x + residual, or x - noise, in the model's range
+                float sign = predicts == Prediction.RESIDUAL ? 1f : -1f;
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = v[i] + sign * out[i];
+                }
+            }
             return ImageBatch.of(x.size(), 3, x.height(), x.width(), range.toUnit(out));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a " + x.shapeString() + " batch: " + e.getMessage(), e);

@@ -207,4 +207,117 @@ class OnnxImportTest {
         double d = maxDiff(ort(out, x), r.predict(x).toArray());
         assertTrue(d < 1e-4, "the adapted export differs from SameDiff by " + d);
     }
+
+    /** {@code name} with its input and output renamed (PyTorch's fixtures use "input", as dna does). */
+    Path renamed(String name, String input, String output) throws IOException {
+        onnx.Onnx.ModelProto m = onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(fixture(name)));
+        onnx.Onnx.GraphProto.Builder g = m.getGraph().toBuilder();
+        String in = g.getInput(0).getName();
+        String out = g.getOutput(0).getName();
+        g.setInput(0, g.getInput(0).toBuilder().setName(input));
+        g.setOutput(0, g.getOutput(0).toBuilder().setName(output));
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            onnx.Onnx.NodeProto.Builder n = g.getNodeBuilder(i);
+            for (int j = 0; j < n.getInputCount(); j++) {
+                n.setInput(j, n.getInput(j).equals(in) ? input : n.getInput(j));
+            }
+            for (int j = 0; j < n.getOutputCount(); j++) {
+                n.setOutput(j, n.getOutput(j).equals(out) ? output : n.getOutput(j));
+            }
+        }
+        Path f = tmp.resolve("renamed-" + name);
+        Files.write(f, m.toBuilder().setGraph(g).build().toByteArray());
+        return f;
+    }
+
+    static List<String> dims(onnx.Onnx.ValueInfoProto v) {
+        List<String> d = new java.util.ArrayList<>();
+        for (onnx.Onnx.TensorShapeProto.Dimension x : v.getType().getTensorType().getShape().getDimList()) {
+            d.add(x.hasDimValue() ? Long.toString(x.getDimValue()) : "?");
+        }
+        return d;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"dncnn-opset17.onnx, ZERO_ONE, RESTORED", "dncnn-opset17.onnx, ZERO_255, NOISE",
+        "authors-unet-opset13.onnx, MINUS_ONE_ONE, RESIDUAL", "dncnn-fixed64-opset17.onnx, ZERO_255, RESTORED"})
+    void theExportKeepsTheInterfaceOfTheModelThatCameIn(String name, ValueRange range, Prediction predicts) throws Exception {
+        Path original = renamed(name, "noisy", "denoised");
+        OnnxRestorerSpec spec = Restorers.fromOnnx(original).withValueRange(range).withPredicts(predicts);
+        TrainedRestorer r = imported(spec, ValueRange.ZERO_ONE);
+        Path out = tmp.resolve("exported.onnx");
+        OnnxExporter.Verification v = OnnxExporter.export(r, out);
+        assertTrue(v.passed(), v.toString());
+        onnx.Onnx.ModelProto before = onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(original));
+        onnx.Onnx.ModelProto after = onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(out));
+        assertEquals("noisy", after.getGraph().getInput(0).getName());
+        assertEquals("denoised", after.getGraph().getOutput(0).getName());
+        assertEquals(dims(before.getGraph().getInput(0)), dims(after.getGraph().getInput(0)));
+        assertEquals(dims(before.getGraph().getOutput(0)), dims(after.getGraph().getOutput(0)));
+        Map<String, String> meta = new java.util.HashMap<>();
+        after.getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
+        assertEquals(range.name(), meta.get("dna.value_range"));
+        assertEquals(predicts.name(), meta.get("dna.predicts"));
+        // untrained, the export is the original model, whatever it was declared to be, in the original's own terms
+        int side = spec.fixedHeight() > 0 ? (int) spec.fixedHeight() : 32;
+        ImageBatch x = batch(1, side, side);
+        float[] xm = range.fromUnit(x.toArray().clone());
+        ImageBatch inModelRange = ImageBatch.of(1, 3, side, side, xm);
+        double d = maxDiff(ort(original, inModelRange), ort(out, inModelRange));
+        assertTrue(d < 1e-4 * range.span(), "the export differs from the model that came in by " + d);
+        if (spec.fixedHeight() < 0) { // dna's ORT runtime reads the interface from the metadata and restores as SameDiff does
+            try (OnnxRestorer ort = OnnxRestorer.load(out)) {
+                double e = maxDiff(ort.predict(x).toArray(), r.predict(x).toArray());
+                assertTrue(e < 1e-4, "OnnxRestorer on the export differs from SameDiff by " + e);
+            }
+        }
+    }
+
+    /** A 3x3 box blur per channel (a crude restorer), optionally clipped to [0, 1], or the noise it removes. */
+    static Path blurModel(Path file, boolean clip, boolean noise) throws IOException {
+        TestModels m = TestModels.create();
+        float[] k = new float[27];
+        java.util.Arrays.fill(k, 1f / 9);
+        String w = m.floats("blur", new long[] {3, 1, 3, 3}, k);
+        String y = m.node("Conv", new String[] {"input", w}, TestModels.ints("pads", 1, 1, 1, 1), TestModels.i("group", 3));
+        if (clip) {
+            y = m.node("Clip", new String[] {y, m.floats("lo", new long[0], 0f), m.floats("hi", new long[0], 1f)});
+        }
+        if (noise) {
+            y = m.node("Sub", new String[] {"input", y});
+        }
+        return m.save(file, y);
+    }
+
+    static dev.dna.api.data.ImageSet noisyPhotos() {
+        var photos = EmbeddedImages.load();
+        dev.dna.api.degrade.Degradation awgn = dev.dna.api.degrade.Degradations.parse("awgn:15-15");
+        List<Image> out = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            out.add(awgn.apply(photos.get(i), (long) i).clip());
+        }
+        return dev.dna.api.data.ImageSet.of(List.of("a", "b"), out);
+    }
+
+    @Test
+    void thePredictionCheckNamesAModelDeclaredWrongly() throws Exception {
+        dev.dna.api.data.ImageSet real = noisyPhotos();
+        OnnxRestorerSpec blur = Restorers.fromOnnx(blurModel(tmp.resolve("blur.onnx"), true, false));
+        PredictionCheck.Result ok = PredictionCheck.check(blur, real, 2);
+        assertEquals(null, ok.warning(), ok.readings().toString());
+        assertEquals(Prediction.RESTORED, ok.best().predicts());
+        assertEquals(ValueRange.ZERO_ONE, ok.best().range(), ok.readings().toString());
+        // the same restorer taken for a noise predictor, or for a 0-255 model
+        PredictionCheck.Result asNoise = PredictionCheck.check(blur.withPredicts(Prediction.NOISE), real, 2);
+        assertTrue(asNoise.suspicious() && asNoise.warning().contains("NOISE") && asNoise.warning().contains("RESTORED"),
+                String.valueOf(asNoise.warning()));
+        PredictionCheck.Result as255 = PredictionCheck.check(blur.withValueRange(ValueRange.ZERO_255), real, 2);
+        assertTrue(as255.suspicious() && as255.warning().contains("ZERO_255"), String.valueOf(as255.warning()));
+        // a noise predictor declared as such passes; declared a restorer, it is named
+        OnnxRestorerSpec noise = Restorers.fromOnnx(blurModel(tmp.resolve("noise.onnx"), false, true));
+        assertEquals(null, PredictionCheck.check(noise.withPredicts(Prediction.NOISE), real, 2).warning());
+        PredictionCheck.Result asRestored = PredictionCheck.check(noise, real, 2);
+        assertTrue(asRestored.suspicious(), asRestored.readings().toString());
+        assertTrue(asRestored.best().predicts() != Prediction.RESTORED, asRestored.readings().toString());
+    }
 }

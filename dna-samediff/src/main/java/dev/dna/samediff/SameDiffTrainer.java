@@ -75,10 +75,12 @@ public final class SameDiffTrainer {
     private final boolean replayOps;
     private final Path bestFile;
     private final boolean acceptOtherData;
+    /** The restorer weights {@link #fit} starts from (warm start); null: the plan's initialization. */
+    private final TrainedRestorer init;
 
     private SameDiffTrainer(AdaptationPlan plan, List<TrainingListener> listeners, boolean progressBar, int checkpointEvery,
             Path checkpointFile, Path csvFile, int validateEvery, ImageSet valDegraded, ImageSet valClean, long stopAfter,
-            String name, boolean replayOps, Path bestFile, boolean acceptOtherData) {
+            String name, boolean replayOps, Path bestFile, boolean acceptOtherData, TrainedRestorer init) {
         this.plan = plan;
         this.listeners = ImmutableList.copyOf(listeners);
         this.progressBar = progressBar;
@@ -93,13 +95,14 @@ public final class SameDiffTrainer {
         this.replayOps = replayOps;
         this.bestFile = bestFile;
         this.acceptOtherData = acceptOtherData;
+        this.init = init;
     }
 
     /** A trainer for {@code plan}: progress bar on, no checkpoints, no validation, no CSV. */
     public static SameDiffTrainer create(AdaptationPlan plan) {
         checkNotNull(plan, "plan");
         return new SameDiffTrainer(plan, List.of(), true, 0, null, null, 0, null, null, plan.steps(),
-                plan.variant() == null ? "train" : plan.variant().id(), true, null, false);
+                plan.variant() == null ? "train" : plan.variant().id(), true, null, false, null);
     }
 
     public AdaptationPlan plan() {
@@ -111,32 +114,32 @@ public final class SameDiffTrainer {
         List<TrainingListener> ls = new ArrayList<>(listeners);
         ls.add(checkNotNull(l, "listener"));
         return new SameDiffTrainer(plan, ls, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData, init);
     }
 
     /** Shows (default) or hides the console progress bar (loss terms and iterations per second). */
     public SameDiffTrainer progressBar(boolean show) {
         return new SameDiffTrainer(plan, listeners, show, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData, init);
     }
 
     /** Name shown on the progress bar. */
     public SameDiffTrainer named(String label) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, checkNotNull(label, "label"), replayOps, bestFile, acceptOtherData);
+                valDegraded, valClean, stopAfter, checkNotNull(label, "label"), replayOps, bestFile, acceptOtherData, init);
     }
 
     /** Writes a checkpoint to {@code file} every {@code every} steps and at the last step (atomically replaced). */
     public SameDiffTrainer checkpointEvery(int every, Path file) {
         checkArgument(every >= 1, "checkpoint interval must be >= 1, got %s", every);
         return new SameDiffTrainer(plan, listeners, progressBar, every, checkNotNull(file, "file"), csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData, init);
     }
 
     /** Appends every step's figures (and validation, when measured) to a CSV file. */
     public SameDiffTrainer logCsv(Path file) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, checkNotNull(file, "file"),
-                validateEvery, valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData);
+                validateEvery, valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData, init);
     }
 
     /**
@@ -150,7 +153,7 @@ public final class SameDiffTrainer {
         checkArgument(degraded.size() == clean.size() && degraded.size() > 0,
                 "validation needs aligned pairs: %s degraded, %s clean", degraded.size(), clean.size());
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, every, degraded,
-                clean, stopAfter, name, replayOps, bestFile, acceptOtherData);
+                clean, stopAfter, name, replayOps, bestFile, acceptOtherData, init);
     }
 
     /**
@@ -162,7 +165,7 @@ public final class SameDiffTrainer {
      */
     public SameDiffTrainer keepBest(Path file) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, checkNotNull(file, "file"), acceptOtherData);
+                valDegraded, valClean, stopAfter, name, replayOps, checkNotNull(file, "file"), acceptOtherData, init);
     }
 
     /**
@@ -172,14 +175,35 @@ public final class SameDiffTrainer {
      */
     public SameDiffTrainer acceptOtherData(boolean accept) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replayOps, bestFile, accept);
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, accept, init);
+    }
+
+    /**
+     * Warm start: {@link #fit} starts the restorer (and its EMA) from {@code restorer}'s weights instead of the
+     * plan's initialization, e.g. a vanilla-trained {@code restorer.dna} ({@link TrainedRestorer#load}) to adapt
+     * with the method. The noise predictor and Adam's moments start fresh, and the lambda ramp from step 0. The
+     * restorer must have the plan's restorer and value range ({@code Adaptation.from(plan).restorer(r.spec())}).
+     * {@link #resume} ignores it: a checkpoint holds the weights it reached. (A restorer imported from ONNX needs no
+     * warm start: {@link dev.dna.api.Restorers#fromOnnx} already starts from the file's weights.)
+     *
+     * @throws IllegalArgumentException if the restorer is another network, or has another value range, than the plan's
+     */
+    public SameDiffTrainer startFrom(TrainedRestorer restorer) {
+        checkNotNull(restorer, "restorer");
+        checkArgument(restorer.spec().equals(plan.restorer()), "cannot start from a restorer %s: the plan trains %s "
+                + "(Adaptation.from(plan).restorer(restorer.spec()) makes a plan for it)", restorer.spec().describe(),
+                plan.restorer().describe());
+        checkArgument(restorer.valueRange() == plan.valueRange(), "cannot start from a restorer trained in %s: the plan "
+                + "trains in %s", restorer.valueRange(), plan.valueRange());
+        return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
+                valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData, restorer);
     }
 
     /** Stops after step {@code step} (< plan.steps()) as if interrupted there, e.g. to resume later. */
     public SameDiffTrainer stopAfter(long step) {
         checkArgument(step >= 1 && step <= plan.steps(), "stopAfter must be in [1, %s], got %s", plan.steps(), step);
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, step, name, replayOps, bestFile, acceptOtherData);
+                valDegraded, valClean, step, name, replayOps, bestFile, acceptOtherData, init);
     }
 
     /**
@@ -190,7 +214,7 @@ public final class SameDiffTrainer {
      */
     public SameDiffTrainer replayOps(boolean replay) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,
-                valDegraded, valClean, stopAfter, name, replay, bestFile, acceptOtherData);
+                valDegraded, valClean, stopAfter, name, replay, bestFile, acceptOtherData, init);
     }
 
     /**
@@ -202,7 +226,11 @@ public final class SameDiffTrainer {
      * @return the restorer with EMA weights (raw weights when the plan's EMA decay is 0)
      */
     public TrainedRestorer fit(PatchDataset synthetic, PatchDataset real) {
-        return run(new Run(plan), synthetic, real);
+        Run r = new Run(plan);
+        if (init != null) {
+            r.startFrom(init.weights());
+        }
+        return run(r, synthetic, real);
     }
 
     /** {@link #fit(PatchDataset, PatchDataset)} with one more listener, e.g. for progress. */
@@ -542,6 +570,20 @@ public final class SameDiffTrainer {
                 ema.put(p, flat.contains(p) ? flat.viewOf(emaFlat, p) : graph.sd.getVariable(p).getArr().dup());
             }
             this.streams = new TrainingStreams(plan.seed());
+        }
+
+        /** Sets the restorer's weights and their EMA to {@code weights} (every restorer parameter, shapes checked). */
+        void startFrom(Map<String, INDArray> weights) {
+            for (String p : restorerParams) {
+                INDArray w = weights.get(p);
+                checkArgument(w != null, "the restorer to start from has no weight %s", p);
+                INDArray mine = graph.sd.getVariable(p).getArr();
+                checkArgument(java.util.Arrays.equals(w.shape(), mine.shape()), "weight %s has shape %s, the plan's restorer "
+                        + "needs %s", p, java.util.Arrays.toString(w.shape()), java.util.Arrays.toString(mine.shape()));
+                mine.assign(w);
+                ema.get(p).assign(w);
+            }
+            flat.pullWeights();
         }
 
         /** One optimizer step from the gradients already gathered into {@code flat.g}, then the EMA. */

@@ -127,6 +127,31 @@ public final class TrainedRestorer implements ImageRestorer {
         return sd;
     }
 
+    /**
+     * For a restorer imported from ONNX ({@link dev.dna.api.spec.OnnxRestorerSpec}), its graph in the imported
+     * model's own interface, with these weights: placeholder {@value #INPUT} [N, 3, H, W] in the model's value
+     * range, output {@value #OUTPUT} what the model predicts in that range (the restored image {@code y}, the
+     * residual {@code y - x} or the noise {@code x - y}), so that an export drops into the pipeline the model
+     * came from. Null for dna's own restorers, whose interface is {@link #sameDiff()}'s.
+     */
+    public SameDiff importedInterfaceGraph() {
+        if (!(spec instanceof dev.dna.api.spec.OnnxRestorerSpec o)) {
+            return null;
+        }
+        SameDiff g = SameDiff.create();
+        Layers l = new Layers(g, DataType.FLOAT, Rngs.stream(0, "init/restorer"), JointGraph.RESTORER_PREFIX);
+        SDVariable x = g.placeHolder(INPUT, DataType.FLOAT, -1, 3, -1, -1);
+        // in the model's own range the importer adds no affine map: R is the output (restored or residual) or -noise
+        SDVariable r = RestorerNets.build(l, x, o, o.valueRange(), -1, -1, -1);
+        g.identity(OUTPUT, o.predicts() == dev.dna.api.spec.Prediction.NOISE ? r.mul(-1) : r);
+        for (SDVariable v : g.variables()) {
+            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                v.getArr().assign(sd.getVariable(v.name()).getArr());
+            }
+        }
+        return g;
+    }
+
     /** The same restorer with another tile size (a multiple of the downsampling factor) and overlap. */
     public TrainedRestorer withTiling(int tileSize, int tileOverlap) {
         new TiledInference(this::predict, spec.downsamplingFactor(), tileSize, tileOverlap); // checks the arguments
