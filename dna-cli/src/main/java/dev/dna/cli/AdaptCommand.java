@@ -2,6 +2,7 @@ package dev.dna.cli;
 
 import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Restorers;
 import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.data.ImagePairs;
 import dev.dna.api.data.ImageSet;
@@ -10,8 +11,12 @@ import dev.dna.api.data.PatchSampler;
 import dev.dna.api.degrade.Degradation;
 import dev.dna.api.degrade.Degradations;
 import dev.dna.api.io.AtomicFiles;
+import dev.dna.api.spec.OnnxRestorerSpec;
+import dev.dna.api.spec.Prediction;
+import dev.dna.api.spec.ValueRange;
 import dev.dna.examples.DenoisingBenchmark;
 import dev.dna.onnx.OnnxExporter;
+import dev.dna.onnx.PredictionCheck;
 import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.TrainedRestorer;
 import java.io.PrintWriter;
@@ -82,6 +87,19 @@ final class AdaptCommand implements Callable<Integer> {
             + "than the checkpoint was trained on (refused by default)")
     boolean acceptOtherData;
 
+    @Option(names = "--init", paramLabel = "FILE", description = "start from a restorer of one's own: a restorer.dna (warm "
+            + "start: its network and weights) or an ONNX model (imported as a trainable graph: its weights; the export keeps "
+            + "its input and output names, shape, value range and prediction)")
+    Path init;
+
+    @Option(names = "--predicts", paramLabel = "WHAT", description = "with --init MODEL.onnx: what the model outputs, RESTORED "
+            + "(the image), RESIDUAL (y - x) or NOISE (x - y) (default: ${DEFAULT-VALUE})", defaultValue = "RESTORED")
+    Prediction predicts;
+
+    @Option(names = "--value-range", paramLabel = "RANGE", description = "with --init MODEL.onnx: the values the model was "
+            + "trained on, ZERO_ONE, MINUS_ONE_ONE or ZERO_255 (default: ${DEFAULT-VALUE})", defaultValue = "ZERO_ONE")
+    ValueRange valueRange;
+
     @Option(names = "--skip-unreadable", description = "skip image files that cannot be read (corrupt, truncated, CMYK), "
             + "naming each, instead of stopping")
     boolean skipUnreadable;
@@ -89,7 +107,21 @@ final class AdaptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        AdaptationPlan plan = plan();
+        TrainedRestorer warm = null;
+        OnnxRestorerSpec imported = null;
+        if (init != null && !resume) {
+            if (!Files.isRegularFile(init)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--init: no such file " + init);
+            }
+            if (init.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+                imported = Restorers.fromOnnx(init).withPredicts(predicts).withValueRange(valueRange);
+            } else {
+                warm = TrainedRestorer.load(init);
+            }
+        } else if (init != null) {
+            o.println("--init " + init + " is ignored with --resume: the checkpoint holds the weights the run reached");
+        }
+        AdaptationPlan plan = withInit(plan(), warm, imported);
         Degradation syn;
         try {
             syn = Degradations.parse(degradation);
@@ -106,6 +138,13 @@ final class AdaptCommand implements Callable<Integer> {
         }
         ImageSet cleanPhotos = clean == null ? EmbeddedImages.load() : folder(clean, o);
         ImageSet realImages = folder(real, o);
+        if (imported != null) {
+            PredictionCheck.Result check = PredictionCheck.check(imported, realImages, 4);
+            o.println("imported:         " + imported.describe() + "; " + check.declared());
+            if (check.warning() != null) {
+                o.println("WARNING: " + check.warning());
+            }
+        }
         o.printf(Locale.ROOT, "synthetic domain: %d clean photos (%s), %s%n", cleanPhotos.size(), clean == null ? "embedded" : clean,
                 syn.describe());
         o.printf(Locale.ROOT, "real domain:      %d images in %s%n", realImages.size(), real);
@@ -118,6 +157,10 @@ final class AdaptCommand implements Callable<Integer> {
         AtomicFiles.write(out.resolve("plan.json"), w -> w.write(plan.toJson().getBytes(StandardCharsets.UTF_8)));
         SameDiffTrainer trainer = SameDiffTrainer.create(plan).named("adapt").progressBar(!noProgress)
                 .logCsv(out.resolve("log.csv")).acceptOtherData(acceptOtherData);
+        if (warm != null) {
+            trainer = trainer.startFrom(warm);
+            o.println("warm start:       " + init);
+        }
         if (checkpointEvery > 0) {
             trainer = trainer.checkpointEvery(checkpointEvery, checkpoint);
         }
@@ -147,6 +190,26 @@ final class AdaptCommand implements Callable<Integer> {
             read.skipped().forEach((name, why) -> o.println("  " + name + ": " + why));
         }
         return read.images();
+    }
+
+    /** The plan around the restorer of --init: its network and value range; a fixed-size model's patch size. */
+    private AdaptationPlan withInit(AdaptationPlan p, TrainedRestorer warm, OnnxRestorerSpec imported) {
+        if (warm != null) {
+            return Adaptation.from(p).restorer(warm.spec()).valueRange(warm.valueRange()).build();
+        }
+        if (imported != null) {
+            int patch = imported.fixedHeight() > 0 ? (int) imported.fixedHeight() : p.patchSize();
+            int f = imported.downsamplingFactor();
+            if (patch % f != 0) {
+                patch = (patch / f + 1) * f;
+            }
+            try {
+                return Adaptation.from(p).restorer(imported).patchSize(patch).build();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--init " + init + ": " + e.getMessage());
+            }
+        }
+        return p;
     }
 
     private AdaptationPlan plan() throws java.io.IOException {

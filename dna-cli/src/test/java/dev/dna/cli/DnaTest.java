@@ -191,4 +191,37 @@ class DnaTest {
         assertTrue(skipped.out().contains("skipped 1 unreadable file(s) in ") && skipped.out().contains("cut.jpg: cannot read image")
                 && skipped.out().contains("real domain:      2 images"), skipped.out());
     }
+
+    @Test
+    void adaptStartsFromOnesOwnRestorerDnaOrOnnx() throws IOException {
+        Path real = Files.createDirectories(tmp.resolve("real-init"));
+        for (int i = 0; i < 2; i++) {
+            Image c = EmbeddedImages.load().get(i).crop(0, 0, 64, 64);
+            Images.writePng(Awgn.sigma255(15, 15).apply(c, 30L + i).clip(), real.resolve("r" + i + ".png"));
+        }
+        // a restorer.dna: its network (UNet 4 wide, not the recipe's 16) and weights
+        Path warmRun = tmp.resolve("warm");
+        Result warm = dna("adapt", "--real", real.toString(), "--init", dnaModel.toString(), "--steps", "1", "--no-progress",
+                "--checkpoint-every", "0", "--out", warmRun.toString());
+        assertEquals(0, warm.code(), warm.toString());
+        assertTrue(warm.out().contains("warm start:       " + dnaModel), warm.out());
+        String plan = Files.readString(warmRun.resolve("plan.json"));
+        assertTrue(plan.contains("\"width\" : 4") && plan.contains("\"channelShuffle\" : true"), plan);
+        // an ONNX model (here a DnCNN that dna exported, read as a foreign one): imported, checked on the real images,
+        // adapted, exported with its interface
+        Path dncnn = tmp.resolve("dncnn.onnx");
+        OnnxExporter.export(TrainedRestorer.initial(Adaptation.of(Restorers.dncnn(4, 8)).patchSize(16).batchSize(2).steps(1)
+                .build()), dncnn);
+        Path onnxRun = tmp.resolve("imported");
+        Result imp = dna("adapt", "--real", real.toString(), "--init", dncnn.toString(), "--steps", "1", "--no-progress",
+                "--checkpoint-every", "0", "--out", onnxRun.toString());
+        assertEquals(0, imp.code(), imp.toString());
+        assertTrue(imp.out().contains("imported:         onnx(dncnn.onnx") && imp.out().contains("RESTORED in ZERO_ONE"),
+                imp.out());
+        assertTrue(Files.readString(onnxRun.resolve("plan.json")).contains("\"type\" : \"onnx\""));
+        Result ins = dna("inspect", onnxRun.resolve("restorer.onnx").toString());
+        assertEquals(0, ins.code(), ins.toString());
+        assertOneLineError(dna("adapt", "--real", real.toString(), "--init", tmp.resolve("none.onnx").toString(), "--steps", "1",
+                "--out", tmp.resolve("run5").toString()), 2, "--init: no such file");
+    }
 }

@@ -507,9 +507,18 @@ public final class OpImporters {
         if (scales == null || scales.length != 4) {
             throw unsupported(n, "scales or sizes must be constants of 4 values");
         }
+        // integer factors on axes 1 and 2 of a 4-D tensor: a channels-last one (NHWC, as dna's own exports resize between
+        // two Transposes); it is resized as NCHW between two permutes
+        boolean channelsLast = scales[0] == 1 && scales[3] == 1 && scales[1] != 1;
+        SDVariable x = c.var(xName);
+        if (channelsLast) {
+            scales = new double[] {1, 1, scales[1], scales[2]};
+            xs = new long[] {xs[0], xs[3], xs[1], xs[2]};
+            x = x.permute(0, 3, 1, 2);
+        }
         if (scales[0] != 1 || scales[1] != 1 || scales[2] != Math.rint(scales[2]) || scales[3] != Math.rint(scales[3])
                 || scales[2] < 1 || scales[3] < 1) {
-            throw unsupported(n, "scales " + Arrays.toString(scales) + " (integer factors on H and W only)");
+            throw unsupported(n, "scales " + Arrays.toString(scales) + " (integer factors on H and W only, of NCHW or NHWC)");
         }
         int sh = (int) scales[2];
         int sw = (int) scales[3];
@@ -518,9 +527,8 @@ public final class OpImporters {
         String ctm = opset10 ? "asymmetric" : s(n, "coordinate_transformation_mode", "half_pixel");
         String nearestMode = opset10 ? "floor" : s(n, "nearest_mode", "round_prefer_floor");
         long[] os = {xs[0], xs[1], xs[2] < 0 ? -1 : xs[2] * sh, xs[3] < 0 ? -1 : xs[3] * sw};
-        SDVariable x = c.var(xName);
         if (sh == 1 && sw == 1) {
-            c.put(out(n), x, xs);
+            putResized(c, n, x, xs, channelsLast);
             return;
         }
         if (mode.equals("nearest")) {
@@ -528,7 +536,7 @@ public final class OpImporters {
                 throw unsupported(n, "nearest with coordinate_transformation_mode " + ctm + " and nearest_mode " + nearestMode
                         + " is not a repetition of pixels");
             }
-            c.put(out(n), c.sameDiff().cnn().upsampling2d(x, sh, sw, true), os);
+            putResized(c, n, c.sameDiff().cnn().upsampling2d(x, sh, sw, true), os, channelsLast);
             return;
         }
         if (!mode.equals("linear") && !mode.equals("bilinear")) {
@@ -546,7 +554,16 @@ public final class OpImporters {
             default -> throw unsupported(n, "linear with coordinate_transformation_mode " + ctm
                     + " (align_corners, half_pixel and pytorch_half_pixel are supported)");
         };
-        c.put(out(n), c.layers().upsample2(c.fresh("resize"), x, u, xs), os);
+        putResized(c, n, c.layers().upsample2(c.fresh("resize"), x, u, xs), os, channelsLast);
+    }
+
+    /** The resized NCHW {@code v} of shape {@code s} as the node's output, permuted back if the input was channels-last. */
+    private static void putResized(ImportContext c, Onnx.NodeProto n, SDVariable v, long[] s, boolean channelsLast) {
+        if (channelsLast) {
+            c.put(out(n), v.permute(0, 2, 3, 1), s[0], s[2], s[3], s[1]);
+        } else {
+            c.put(out(n), v, s);
+        }
     }
 
     /** Whether ONNX nearest resizing by the integer {@code scale} maps output index i to input i / scale. */

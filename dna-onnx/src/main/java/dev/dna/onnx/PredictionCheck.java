@@ -96,7 +96,8 @@ public final class PredictionCheck {
 
     /**
      * Runs the model of {@code spec} on central crops of up to {@code maxImages} of {@code real} (the model's fixed size,
-     * or {@value #CROP} pixels rounded to its downsampling factor) in each value range and scores each reading.
+     * or {@value #CROP} pixels or the smallest image's side, rounded down to its downsampling factor) in each value range
+     * and scores each reading.
      *
      * @throws IllegalArgumentException if an image is smaller than the crop
      */
@@ -105,9 +106,14 @@ public final class PredictionCheck {
         checkArgument(real != null && real.size() > 0, "the prediction check needs real images");
         checkArgument(maxImages >= 1, "maxImages must be >= 1, got %s", maxImages);
         int f = spec.downsamplingFactor();
-        int h = spec.fixedHeight() > 0 ? (int) spec.fixedHeight() : Math.max(f, CROP / f * f);
-        int w = spec.fixedWidth() > 0 ? (int) spec.fixedWidth() : Math.max(f, CROP / f * f);
         int n = spec.inputShape().get(0) > 0 ? spec.inputShape().get(0).intValue() : Math.min(maxImages, real.size());
+        int side = CROP;
+        for (int i = 0; i < n; i++) { // a dynamic model: the crop fits every image used
+            side = Math.min(side, Math.min(real.get(i % real.size()).height(), real.get(i % real.size()).width()));
+        }
+        side = Math.max(f, side / f * f);
+        int h = spec.fixedHeight() > 0 ? (int) spec.fixedHeight() : side;
+        int w = spec.fixedWidth() > 0 ? (int) spec.fixedWidth() : side;
         float[] x = new float[n * 3 * h * w];
         for (int i = 0; i < n; i++) {
             Image im = real.get(i % real.size());

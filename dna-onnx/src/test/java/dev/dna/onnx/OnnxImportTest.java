@@ -320,4 +320,25 @@ class OnnxImportTest {
         assertTrue(asRestored.suspicious(), asRestored.readings().toString());
         assertTrue(asRestored.best().predicts() != Prediction.RESTORED, asRestored.readings().toString());
     }
+
+    @Test
+    void dnasOwnExportImportsBackAsAForeignModel() throws Exception {
+        AdaptationPlan p = Adaptation.of(Restorers.dncnn(4, 8)).patchSize(16).batchSize(2).steps(1).seed(5).build();
+        Path f = tmp.resolve("dna-dncnn.onnx");
+        OnnxExporter.export(TrainedRestorer.initial(p), f);
+        TrainedRestorer r = imported(Restorers.fromOnnx(f), ValueRange.ZERO_ONE);
+        for (int side : new int[] {24, 40}) {
+            ImageBatch x = batch(2, side, side + 8);
+            double d = maxDiff(ort(f, x), r.predict(x).toArray());
+            assertTrue(d < 1e-4, "max |SameDiff - ORT| = " + d + " at " + side);
+        }
+        assertTrue(OnnxExporter.export(r, tmp.resolve("again.onnx")).passed());
+        // dna's UNet export computes its upsampled sizes from Shape at run time: its inference graph is refused, by name
+        // (a restorer.dna warm-starts instead)
+        AdaptationPlan unet = Adaptation.of(Restorers.unet(4, 2)).patchSize(16).batchSize(2).steps(1).build();
+        Path u = tmp.resolve("dna-unet.onnx");
+        OnnxExporter.export(TrainedRestorer.initial(unet), u);
+        Exception e = assertThrows(UnsupportedNodeException.class, () -> imported(Restorers.fromOnnx(u), ValueRange.ZERO_ONE));
+        assertTrue(e.getMessage().contains("(Shape)") && e.getMessage().contains("known only at run time"), e.getMessage());
+    }
 }

@@ -92,11 +92,17 @@ class OpImportersTest {
                     return m.node("BatchNormalization", new String[] {sum, m.weight("g", 1, 3), m.weight("b", 0.2, 3),
                         m.weight("mu", 0.2, 3), m.floats("var", new long[] {3}, 0.5f, 1.5f, 2f)}, f("epsilon", 1e-5f));
                 })),
-                Arguments.of(Named.<Function<TestModels, String>>of("transposes and per-channel scaling in NHWC", m -> {
+                Arguments.of(Named.<Function<TestModels, String>>of("transposes, per-channel scaling and a resize in NHWC", m -> {
                     String t = m.node("Transpose", new String[] {"input"}, ints("perm", 0, 2, 3, 1));
                     String s = m.node("Mul", new String[] {t, m.weight("scale", 1, 3)});
                     String d = m.node("Dropout", new String[] {m.node("Identity", new String[] {s})});
-                    return m.node("Transpose", new String[] {d}, ints("perm", 0, 3, 1, 2));
+                    // a channels-last resize (scales on axes 1 and 2), as dna's own exports and TF converters write them
+                    String ap = m.node("AveragePool", new String[] {"input"}, ints("kernel_shape", 2, 2), ints("strides", 2, 2));
+                    String apt = m.node("Transpose", new String[] {ap}, ints("perm", 0, 2, 3, 1));
+                    String up = m.node("Resize", new String[] {apt, "", m.floats("sc", new long[] {4}, 1, 2, 2, 1)},
+                            s("mode", "linear"), s("coordinate_transformation_mode", "align_corners"));
+                    String sum = m.node("Add", new String[] {d, up});
+                    return m.node("Transpose", new String[] {sum}, ints("perm", 0, 3, 1, 2));
                 })));
     }
 
