@@ -1,0 +1,140 @@
+package dev.dna.examples;
+
+import dev.dna.api.Adaptation;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Restorers;
+import dev.dna.api.data.EmbeddedImages;
+import dev.dna.api.data.ImageSet;
+import dev.dna.api.data.PatchDataset;
+import dev.dna.api.data.PatchSampler;
+import dev.dna.api.degrade.Degradation;
+import dev.dna.api.degrade.Degradations;
+import dev.dna.api.image.Image;
+import dev.dna.api.spec.OnnxRestorerSpec;
+import dev.dna.api.spec.Prediction;
+import dev.dna.api.spec.ValueRange;
+import dev.dna.onnx.OnnxExporter;
+import dev.dna.onnx.OnnxRestorer;
+import dev.dna.onnx.PredictionCheck;
+import dev.dna.samediff.SameDiffTrainer;
+import dev.dna.samediff.TrainedRestorer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Adapts a restorer of one's own, an ONNX file trained elsewhere, to real degraded images, and writes the adapted model
+ * as an ONNX file with the same interface (input and output names, shape, value range, prediction), so that it replaces
+ * the original in the pipeline it came from. From a clean clone, on the DnCNN fixture that PyTorch exported:
+ * {@code mvn -q -Pexample -pl examples -am package -DskipTests -Dexample.main=dev.dna.examples.AdaptOnnxModel
+ * -Dexample.args="--steps 50 --out runs/adapted.onnx"}; one's own: {@code --model my.onnx --real DIR [--clean DIR]}.
+ */
+@Command(name = "adapt-onnx-model", mixinStandardHelpOptions = true,
+        description = "Adapt an ONNX restorer to real degraded images with Denoising as Adaptation; write the adapted ONNX file.")
+public final class AdaptOnnxModel implements Callable<Integer> {
+    static final Path FIXTURE = Path.of("dna-onnx/src/test/resources/dev/dna/onnx/fixtures/dncnn-opset17.onnx");
+
+    @Option(names = "--model", description = "the ONNX restorer (default: the DnCNN fixture, " + "dna-onnx/src/test/resources/"
+            + "dev/dna/onnx/fixtures/dncnn-opset17.onnx, looked up from the working directory upwards)")
+    Path model;
+
+    @Option(names = "--predicts", defaultValue = "RESTORED", description = "what the model outputs: RESTORED, RESIDUAL (y - x) "
+            + "or NOISE (x - y) (default: ${DEFAULT-VALUE})")
+    Prediction predicts;
+
+    @Option(names = "--value-range", defaultValue = "ZERO_ONE", description = "the values the model works in: ZERO_ONE, "
+            + "MINUS_ONE_ONE or ZERO_255 (default: ${DEFAULT-VALUE})")
+    ValueRange valueRange;
+
+    @Option(names = "--real", description = "real degraded images (default: the embedded photos with simulated camera noise, "
+            + "correlated noise and JPEG, the main example's hard domain)")
+    Path real;
+
+    @Option(names = "--clean", description = "clean photos for the synthetic domain (default: the embedded photos)")
+    Path clean;
+
+    @Option(names = "--degradation", defaultValue = "awgn:0-50", description = "the synthetic degradation (default: ${DEFAULT-VALUE})")
+    String degradation;
+
+    @Option(names = "--steps", defaultValue = "200", description = "training steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "the adapted ONNX file")
+    Path out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AdaptOnnxModel()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = model != null ? model : findUpwards(FIXTURE);
+        OnnxRestorerSpec restorer = Restorers.fromOnnx(file).withPredicts(predicts).withValueRange(valueRange);
+        ImageSet photos = clean != null ? ImageSet.fromDirectory(clean) : EmbeddedImages.load();
+        ImageSet realImages = real != null ? ImageSet.fromDirectory(real) : simulatedReal(EmbeddedImages.load());
+        System.out.println("model:     " + restorer.describe() + ", input '" + restorer.inputName() + "' "
+                + restorer.inputShape() + ", output '" + restorer.outputName() + "'");
+        PredictionCheck.Result check = PredictionCheck.check(restorer, realImages, 4);
+        System.out.println("check:     " + check.declared() + (check.warning() == null ? " (plausible)" : "\nWARNING:   " + check.warning()));
+
+        // the main example's recipe at a CPU scale, around the imported network (a fixed-size model trains on its size)
+        DenoisingBenchmark recipe = CommandLine.populateCommand(new DenoisingBenchmark(), "--steps", Integer.toString(steps));
+        AdaptationPlan plan = Adaptation.from(recipe.fullPlan(seed)).restorer(restorer)
+                .patchSize(restorer.fixedHeight() > 0 ? (int) restorer.fixedHeight() : 48).build();
+        System.out.println("plan:      " + plan);
+        Degradation syn = Degradations.parse(degradation);
+        PatchSampler sampler = new PatchSampler(plan.patchSize(), plan.augment());
+        TrainedRestorer adapted = SameDiffTrainer.create(plan).named("adapt")
+                .fit(PatchDataset.synthetic(photos, syn, sampler), PatchDataset.unpaired(realImages, sampler));
+
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        OnnxExporter.Verification v = OnnxExporter.export(adapted, out);
+        System.out.println("wrote:     " + out + " (" + v + ")");
+        if (restorer.fixedHeight() < 0) { // how far adaptation moved the restorations of the real images (ORT, both files)
+            try (OnnxRestorer before = OnnxRestorer.load(file, valueRange, predicts, 0, false);
+                    OnnxRestorer after = OnnxRestorer.load(out)) {
+                Image x = realImages.get(0);
+                Image a = before.restore(x);
+                Image b = after.restore(x);
+                double d = 0;
+                float[] av = a.toArray();
+                float[] bv = b.toArray();
+                for (int i = 0; i < av.length; i++) {
+                    d += Math.abs(av[i] - bv[i]);
+                }
+                System.out.printf(Locale.ROOT, "changed:   mean |adapted - original| on %s = %.4f%n", realImages.name(0), d / av.length);
+            }
+        }
+        return 0;
+    }
+
+    /** The embedded photos degraded once each by the main example's hard real domain (seeded). */
+    static ImageSet simulatedReal(ImageSet photos) {
+        Degradation d = CommandLine.populateCommand(new DenoisingBenchmark()).realDomain();
+        List<Image> out = new ArrayList<>();
+        for (int i = 0; i < photos.size(); i++) {
+            out.add(d.apply(photos.get(i), 3_000_000L + i).clip());
+        }
+        return ImageSet.of(photos.names(), out);
+    }
+
+    /** {@code relative} under the working directory or the nearest ancestor that has it. */
+    static Path findUpwards(Path relative) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve(relative))) {
+                return d.resolve(relative);
+            }
+        }
+        throw new CommandLine.ParameterException(new CommandLine(new AdaptOnnxModel()), "no " + relative
+                + " in the working directory or above it: give --model");
+    }
+}
