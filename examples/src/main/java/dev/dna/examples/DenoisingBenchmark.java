@@ -184,6 +184,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
      */
     static final List<String> POLYU_VAL_SCENES = List.of("Canon5D2_plug", "Canon600D_waterhouse", "Canon80D_printer");
 
+    @Option(names = "--init", paramLabel = "FILE", description = "warm start: every variant starts its restorer from this "
+            + "restorer.dna or checkpoint (its network and value range must be the recipe's; see docs/BENCHMARKS.md)")
+    Path init;
+
     @Option(names = "--triplet-groups", defaultValue = "1", description = "take the residual swap's triplet hinge over this many "
             + "equal groups of the batch and average (the authors' per-GPU hinge over 8 GPUs); must divide --batch (default: ${DEFAULT-VALUE})")
     int tripletGroups;
@@ -396,6 +400,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println("synthetic domain: " + syntheticDomain().describe());
         System.out.println("real domain:      " + (polyU != null ? "real camera noise (PolyU, Canon JPEGs)" : realDomain().describe()));
         System.out.println("full plan:        " + full);
+        if (init != null) {
+            System.out.println("warm start:       every variant's restorer from " + init);
+        }
 
         // held-out test pairs: fixed crops, degraded once with fixed seeds; or the PolyU test scenes, whole
         List<Image> clean = new ArrayList<>();
@@ -634,6 +641,13 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         }
                     }
                 });
+        if (init != null) {
+            try {
+                trainer = trainer.startFrom(TrainedRestorer.load(init));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         return checkpointEvery > 0 ? trainer.checkpointEvery(checkpointEvery, dir.resolve("checkpoint.dna")) : trainer;
     }
 
