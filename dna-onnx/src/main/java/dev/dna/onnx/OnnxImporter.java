@@ -4,18 +4,16 @@ import dev.dna.api.spec.OnnxRestorerSpec;
 import dev.dna.api.spec.Prediction;
 import dev.dna.api.spec.ValueRange;
 import dev.dna.api.spi.OnnxModelReader;
+import dev.dna.api.spi.OnnxModelStore;
 import dev.dna.samediff.graph.ImportedRestorerBuilder;
 import dev.dna.samediff.graph.Layers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,16 +61,9 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
         return build(l, x, m.getGraph(), spec, range, n, h, w);
     }
 
-    /** The model of {@code spec}, checked against the recorded SHA-256. */
+    /** The model of {@code spec}, checked against the recorded SHA-256 ({@link OnnxModelStore}: the file, or an embedded copy). */
     static Onnx.ModelProto model(OnnxRestorerSpec spec) throws IOException {
-        Path file = Path.of(spec.file());
-        byte[] bytes = bytes(file);
-        String sha = sha256(bytes);
-        if (!sha.equals(spec.sha256())) {
-            throw new IOException("the plan's restorer was imported from " + file + " with SHA-256 " + spec.sha256()
-                    + ", but the file now has " + sha + ": it changed since (import it again for a new plan)");
-        }
-        return parse(bytes, file);
+        return parse(OnnxModelStore.bytes(spec), Path.of(spec.file()));
     }
 
     static SDVariable build(Layers l, SDVariable x, Onnx.GraphProto g, OnnxRestorerSpec spec, ValueRange range, long n,
@@ -359,10 +350,6 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return OnnxModelStore.sha256(bytes);
     }
 }

@@ -341,4 +341,43 @@ class OnnxImportTest {
         Exception e = assertThrows(UnsupportedNodeException.class, () -> imported(Restorers.fromOnnx(u), ValueRange.ZERO_ONE));
         assertTrue(e.getMessage().contains("(Shape)") && e.getMessage().contains("known only at run time"), e.getMessage());
     }
+
+    @Test
+    void savedRestorersAndCheckpointsOfAnImportedPlanCarryTheModel() throws Exception {
+        Path f = renamed("dncnn-opset13.onnx", "x", "y"); // bytes no other test loads, so nothing is registered already
+        OnnxRestorerSpec spec = Restorers.fromOnnx(f);
+        AdaptationPlan p = Adaptation.of(spec).patchSize(16).batchSize(2).steps(2).seed(3).build();
+        Path ckpt = tmp.resolve("run.ckpt");
+        dev.dna.samediff.SameDiffTrainer.create(p).progressBar(false).checkpointEvery(1, ckpt).stopAfter(1)
+                .fit(dev.dna.samediff.TrainerTest.synthetic(p), null);
+        TrainedRestorer r = imported(spec, ValueRange.ZERO_ONE);
+        Path saved = tmp.resolve("imported.dna");
+        r.save(saved);
+        ImageBatch x = batch(1, 24, 24);
+        float[] before = r.predict(x).toArray();
+        Files.delete(f);
+        Exception gone = assertThrows(RuntimeException.class, () -> imported(spec, ValueRange.ZERO_ONE));
+        assertTrue(gone.getMessage().contains("does not exist"), gone.getMessage());
+        // the checkpoint resumes and the restorer file loads without the original
+        TrainedRestorer resumed = dev.dna.samediff.SameDiffTrainer.create(p).progressBar(false)
+                .resume(ckpt, dev.dna.samediff.TrainerTest.synthetic(p), null);
+        assertEquals(TrainedRestorer.initial(p).weights().keySet(), resumed.weights().keySet());
+        assertEquals(0.0, maxDiff(before, TrainedRestorer.load(saved).predict(x).toArray()));
+        // an embedded model that does not match its digest is named
+        Path bad = tmp.resolve("bad.dna");
+        try (var in = new java.util.zip.ZipFile(saved.toFile());
+                var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bad))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                byte[] b = in.getInputStream(e).readAllBytes();
+                if (e.getName().startsWith("onnx/")) {
+                    b[b.length / 2] ^= 1;
+                }
+                out.write(b);
+                out.closeEntry();
+            }
+        }
+        IOException e = assertThrows(IOException.class, () -> TrainedRestorer.load(bad));
+        assertTrue(e.getMessage().contains("bad.dna is corrupt") && e.getMessage().contains("SHA-256"), e.getMessage());
+    }
 }

@@ -244,6 +244,9 @@ public final class SameDiffTrainer {
      * @throws IOException if the checkpoint is missing, corrupt, or was written for another plan
      */
     public TrainedRestorer resume(Path checkpoint, PatchDataset synthetic, PatchDataset real) throws IOException {
+        try (java.util.zip.ZipFile zip = Checkpoints.open(checkpoint)) { // an imported restorer's model, before the graph
+            Checkpoints.registerImportedModels(zip, checkpoint);
+        }
         Run r = new Run(plan);
         r.load(checkpoint);
         String now = data(synthetic, real);
@@ -637,6 +640,7 @@ public final class SameDiffTrainer {
             meta.putPOJO("ema", restorerParams);
             Checkpoints.writeAtomically(file, out -> {
                 Checkpoints.putText(out, "meta.json", om.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+                Checkpoints.putImportedModel(out, plan.restorer());
                 for (int i = 0; i < params.size(); i++) {
                     String p = params.get(i);
                     Checkpoints.putArray(out, "param/" + i, graph.sd.getVariable(p).getArr());

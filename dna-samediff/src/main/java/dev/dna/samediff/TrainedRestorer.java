@@ -192,7 +192,10 @@ public final class TrainedRestorer implements ImageRestorer {
         return ImageBatch.of(x.size(), 3, x.height(), x.width(), v);
     }
 
-    /** Saves the restorer alone (spec, plan, weights) as a zip; written to a temp file, then moved. */
+    /**
+     * Saves the restorer alone (spec, plan, weights; an imported restorer's ONNX model too, so that the file loads
+     * where the original is gone) as a zip; written to a temp file, then moved.
+     */
     public void save(Path file) throws IOException {
         ObjectNode meta = new ObjectMapper().createObjectNode();
         meta.put("format", FORMAT);
@@ -201,6 +204,7 @@ public final class TrainedRestorer implements ImageRestorer {
         meta.putPOJO("weights", new ArrayList<>(w.keySet()));
         Checkpoints.writeAtomically(file, out -> {
             Checkpoints.putText(out, "meta.json", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+            Checkpoints.putImportedModel(out, spec);
             int i = 0;
             for (INDArray a : w.values()) {
                 Checkpoints.putArray(out, "weights/" + (i++), a);
@@ -218,6 +222,7 @@ public final class TrainedRestorer implements ImageRestorer {
     public static TrainedRestorer load(Path file) throws IOException {
         try (ZipFile zip = Checkpoints.open(file)) {
             JsonNode meta = Checkpoints.meta(zip, file, null);
+            Checkpoints.registerImportedModels(zip, file);
             if (meta != null && SameDiffTrainer.CHECKPOINT_FORMAT.equals(meta.path("format").asText())) {
                 return fromCheckpoint(zip, file, meta);
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dna.api.io.AtomicFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import dev.dna.api.spi.OnnxModelStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,37 @@ public final class Checkpoints {
         out.putNextEntry(new ZipEntry(name));
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.closeEntry();
+    }
+
+    /**
+     * Embeds the ONNX model of an imported restorer ({@code onnx/<sha256>.onnx}), so that the file stays usable when the
+     * original moves or changes; nothing for dna's own restorers.
+     */
+    public static void putImportedModel(ZipOutputStream out, dev.dna.api.spec.RestorerSpec restorer) throws IOException {
+        if (restorer instanceof dev.dna.api.spec.OnnxRestorerSpec o) {
+            out.putNextEntry(new ZipEntry(OnnxModelStore.ZIP_PREFIX + o.sha256() + ".onnx"));
+            out.write(OnnxModelStore.bytes(o));
+            out.closeEntry();
+        }
+    }
+
+    /** Registers the ONNX models {@code zip} embeds with {@link OnnxModelStore}, each checked against its digest. */
+    public static void registerImportedModels(ZipFile zip, Path file) throws IOException {
+        var entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            ZipEntry e = entries.nextElement();
+            if (e.getName().startsWith(OnnxModelStore.ZIP_PREFIX) && e.getName().endsWith(".onnx")) {
+                byte[] b;
+                try (var in = zip.getInputStream(e)) {
+                    b = in.readAllBytes();
+                }
+                String named = e.getName().substring(OnnxModelStore.ZIP_PREFIX.length(), e.getName().length() - ".onnx".length());
+                if (!OnnxModelStore.sha256(b).equals(named)) {
+                    throw new IOException(file + " is corrupt: its embedded ONNX model " + e.getName() + " does not have that SHA-256");
+                }
+                OnnxModelStore.register(b);
+            }
+        }
     }
 
     public static void putArray(ZipOutputStream out, String name, INDArray a) throws IOException {
