@@ -51,7 +51,7 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
     public static final int FOREIGN_FACTOR = 16;
 
     /**
-     * Loads a model; with {@code preferCuda}, tries ONNX Runtime's CUDA provider (needs the cuda profile's
+     * Loads a model; with {@code preferCuda}, tries ONNX Runtime's CUDA provider (needs the ort-cuda profile's
      * onnxruntime_gpu and a GPU) and falls back to the CPU. A model without dna metadata (written by another exporter)
      * is taken to map an image in [0, 1] to the restored image in [0, 1], padded to a multiple of {@value #FOREIGN_FACTOR};
      * {@link #load(Path, ValueRange, int, boolean)} says otherwise. The input and output must be [N, 3, H, W] float
