@@ -199,7 +199,7 @@ public final class SameDiffTrainer {
                 valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData, restorer);
     }
 
-    /** Stops after step {@code step} (< plan.steps()) as if interrupted there, e.g. to resume later. */
+    /** Stops after step {@code step} (at most {@code plan.steps()}) as if interrupted there, e.g. to resume later. */
     public SameDiffTrainer stopAfter(long step) {
         checkArgument(step >= 1 && step <= plan.steps(), "stopAfter must be in [1, %s], got %s", plan.steps(), step);
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, csvFile, validateEvery,

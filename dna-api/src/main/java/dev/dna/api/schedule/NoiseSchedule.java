@@ -12,7 +12,7 @@ import org.apache.commons.rng.UniformRandomProvider;
  *
  * <pre>
  *   beta[k] = betaStart + (betaEnd - betaStart) * k / (T - 1),    k = 0 .. T-1
- *   abar[k] = prod_{i <= k} (1 - beta[i])                          strictly decreasing, in (0, 1)
+ *   abar[k] = prod_{i &lt;= k} (1 - beta[i])                          strictly decreasing, in (0, 1)
  *   t ~ UniformInt[minTimestep, maxTimestep]                        (reference: [1, T-1])
  *   g ~ U(abar[t], abar[t-1])  (continuous level)   or   g = abar[t]
  *   x_t = sqrt(g) * y + sqrt(1 - g) * eps,   eps ~ N(0, I)
@@ -72,7 +72,7 @@ public final class NoiseSchedule {
     }
 
     /**
-     * The noise level for timestep {@code t} (1 <= t < T): uniform in [abar[t], abar[t-1]) when the
+     * The noise level for timestep {@code t} (1 &lt;= t &lt; T): uniform in [abar[t], abar[t-1]) when the
      * schedule is continuous (one draw from {@code rng}), else {@code abar[t]} (no draw).
      */
     public double sampleLevel(int t, UniformRandomProvider rng) {
