@@ -79,6 +79,18 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
      */
     public static OnnxRestorer load(Path model, ValueRange range, Prediction predicts, int factor, boolean preferCuda)
             throws IOException {
+        return load(model, range, predicts, factor, preferCuda, 0);
+    }
+
+    /**
+     * {@link #load(Path, ValueRange, Prediction, int, boolean)} with ONNX Runtime's intra-op thread count: 1 when
+     * several threads restore with one shared restorer (ORT sessions may be run concurrently), so that they do not
+     * oversubscribe the cores; 0: ORT's default (all cores).
+     */
+    public static OnnxRestorer load(Path model, ValueRange range, Prediction predicts, int factor, boolean preferCuda,
+            int intraOpThreads) throws IOException {
+        com.google.common.base.Preconditions.checkArgument(intraOpThreads >= 0, "intraOpThreads must be >= 0, got %s",
+                intraOpThreads);
         checkNotNull(model, "model");
         if (!Files.isRegularFile(model)) {
             throw new NoSuchFileException(model.toString(), null, "no such ONNX model file");
@@ -87,6 +99,9 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
         boolean cuda = false;
         OrtSession session = null;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            if (intraOpThreads > 0) {
+                opts.setIntraOpNumThreads(intraOpThreads);
+            }
             if (preferCuda) {
                 try {
                     opts.addCUDA(0);

@@ -193,14 +193,30 @@ public final class Images {
      * @throws IllegalArgumentException for any other extension, naming the supported ones
      */
     public static void write(Image image, Path file) throws IOException {
-        if (!isImageFile(file)) {
-            throw new IllegalArgumentException("cannot tell the image format of " + file + ": name it .png, .jpg or .jpeg");
+        byte[] bytes = encode(image, file.getFileName().toString());
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /**
+     * The bytes of {@code image} in the format {@code name}'s extension says: an 8-bit PNG for {@code .png}, a JPEG at
+     * {@value #DEFAULT_JPEG_QUALITY} for {@code .jpg} and {@code .jpeg} (what {@link #write} writes).
+     *
+     * @throws IllegalArgumentException for another extension
+     */
+    public static byte[] encode(Image image, String name) throws IOException {
+        String n = name.toLowerCase(java.util.Locale.ROOT);
+        if (n.endsWith(".png")) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BufferedImage bi = toBuffered(image, 8);
+            if (!ImageIO.write(bi, "png", bytes)) {
+                throw new IOException("this JVM has no PNG writer for " + bi);
+            }
+            return bytes.toByteArray();
         }
-        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
-            writePng(image, file);
-        } else {
-            writeJpeg(image, file, DEFAULT_JPEG_QUALITY);
+        if (n.endsWith(".jpg") || n.endsWith(".jpeg")) {
+            return encodeJpeg(image, DEFAULT_JPEG_QUALITY);
         }
+        throw new IllegalArgumentException("cannot tell the image format of " + name + ": name it .png, .jpg or .jpeg");
     }
 
     /** Whether {@code file}'s name says PNG or JPEG ({@code .png}, {@code .jpg}, {@code .jpeg}, any case): what dna reads and writes. */
