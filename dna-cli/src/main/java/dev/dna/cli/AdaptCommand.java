@@ -140,7 +140,8 @@ final class AdaptCommand implements Callable<Integer> {
         ImageSet realImages = folder(real, o);
         if (imported != null) {
             PredictionCheck.Result check = PredictionCheck.check(imported, realImages, 4);
-            o.println("imported:         " + imported.describe() + "; " + check.declared());
+            o.println("imported:         " + imported.describe() + "; " + check.declared()
+                    + (check.declared().plausible() ? "" : " (no smoother than the input: the check cannot judge it)"));
             if (check.warning() != null) {
                 o.println("WARNING: " + check.warning());
             }

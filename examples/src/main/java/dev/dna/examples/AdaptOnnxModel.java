@@ -84,7 +84,9 @@ public final class AdaptOnnxModel implements Callable<Integer> {
         System.out.println("model:     " + restorer.describe() + ", input '" + restorer.inputName() + "' "
                 + restorer.inputShape() + ", output '" + restorer.outputName() + "'");
         PredictionCheck.Result check = PredictionCheck.check(restorer, realImages, 4);
-        System.out.println("check:     " + check.declared() + (check.warning() == null ? " (plausible)" : "\nWARNING:   " + check.warning()));
+        System.out.println("check:     " + check.declared() + (check.warning() != null ? "\nWARNING:   " + check.warning()
+                : check.declared().plausible() ? " (a plausible restoration)"
+                : " (no smoother than the input: an untrained model, or one the check cannot judge)"));
 
         // the main example's recipe at a CPU scale, around the imported network (a fixed-size model trains on its size)
         DenoisingBenchmark recipe = CommandLine.populateCommand(new DenoisingBenchmark(), "--steps", Integer.toString(steps));
