@@ -57,9 +57,10 @@ public final class OnnxExporter {
      * @throws IllegalStateException if ONNX Runtime's output differs from SameDiff's (no file written)
      */
     public static Verification export(TrainedRestorer restorer, Path file) throws IOException {
-        Onnx.ModelProto model = toModel(restorer);
+        SameDiff sd = graphToExport(restorer); // an imported restorer's is rebuilt from its ONNX model: once, for both
+        Onnx.ModelProto model = toModel(restorer, sd);
         byte[] bytes = model.toByteArray();
-        Verification v = verify(restorer, bytes);
+        Verification v = verify(restorer, bytes, sd);
         if (!v.passed()) {
             throw new IllegalStateException("ONNX export does not match SameDiff: " + v + "; nothing was written to " + file);
         }
@@ -74,8 +75,16 @@ public final class OnnxExporter {
      */
     public static Onnx.ModelProto toModel(TrainedRestorer restorer) {
         checkNotNull(restorer, "restorer");
+        return toModel(restorer, graphToExport(restorer));
+    }
+
+    /** The graph the export holds: the imported model's interface for an imported restorer, else the restorer's own. */
+    private static SameDiff graphToExport(TrainedRestorer restorer) {
+        return restorer.spec() instanceof OnnxRestorerSpec ? restorer.importedInterfaceGraph() : restorer.sameDiff();
+    }
+
+    private static Onnx.ModelProto toModel(TrainedRestorer restorer, SameDiff sd) {
         OnnxRestorerSpec imported = restorer.spec() instanceof OnnxRestorerSpec o ? o : null;
-        SameDiff sd = imported != null ? restorer.importedInterfaceGraph() : restorer.sameDiff();
         Onnx.GraphProto.Builder g = Onnx.GraphProto.newBuilder().setName("dna_restorer");
         ConversionContext ctx = new ConversionContext(sd, g);
         Set<String> needed = neededOps(sd, TrainedRestorer.OUTPUT);
@@ -198,8 +207,11 @@ public final class OnnxExporter {
      * range's span.
      */
     public static Verification verify(TrainedRestorer restorer, byte[] model) {
+        return verify(restorer, model, graphToExport(restorer));
+    }
+
+    private static Verification verify(TrainedRestorer restorer, byte[] model, SameDiff sd) {
         OnnxRestorerSpec imported = restorer.spec() instanceof OnnxRestorerSpec o ? o : null;
-        SameDiff sd = imported != null ? restorer.importedInterfaceGraph() : restorer.sameDiff();
         ValueRange range = imported != null ? imported.valueRange() : ValueRange.ZERO_ONE;
         String input = imported != null ? imported.inputName() : TrainedRestorer.INPUT;
         int f = restorer.spec().downsamplingFactor();
