@@ -3,6 +3,7 @@ package dev.dna.api;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.dna.api.data.ImageSet;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.ImageBatch;
 import dev.dna.api.image.TiledInference;
@@ -42,6 +43,12 @@ public interface ImageRestorer {
         checkArgument(degraded.channels() == 3, "the restorer takes RGB images with 3 channels, got %s (%s)",
                 degraded.channels(), degraded.shapeString());
         return tiling().apply(degraded).clip();
+    }
+
+    /** {@link #restore} of each image of {@code degraded}, under the same names. */
+    default ImageSet restoreAll(ImageSet degraded) {
+        checkNotNull(degraded, "degraded");
+        return degraded.map(this::restore);
     }
 
     /** The argument checks of {@link #predict}, for implementations. */

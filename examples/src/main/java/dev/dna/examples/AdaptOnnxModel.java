@@ -4,12 +4,14 @@ import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.Restorers;
 import dev.dna.api.data.EmbeddedImages;
+import dev.dna.api.data.ImagePairs;
 import dev.dna.api.data.ImageSet;
 import dev.dna.api.data.PatchDataset;
 import dev.dna.api.data.PatchSampler;
 import dev.dna.api.degrade.Degradation;
 import dev.dna.api.degrade.Degradations;
 import dev.dna.api.image.Image;
+import dev.dna.api.io.Ancestors;
 import dev.dna.api.spec.OnnxRestorerSpec;
 import dev.dna.api.spec.Prediction;
 import dev.dna.api.spec.ValueRange;
@@ -20,7 +22,6 @@ import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.TrainedRestorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -119,24 +120,16 @@ public final class AdaptOnnxModel implements Callable<Integer> {
         return 0;
     }
 
-    /** The embedded photos degraded once each by the main example's hard real domain (seeded). */
+    /** The embedded photos degraded once each by the main example's hard real domain (seeds 3,000,000 + i). */
     static ImageSet simulatedReal(ImageSet photos) {
         Degradation d = CommandLine.populateCommand(new DenoisingBenchmark()).realDomain();
-        List<Image> out = new ArrayList<>();
-        for (int i = 0; i < photos.size(); i++) {
-            out.add(d.apply(photos.get(i), 3_000_000L + i).clip());
-        }
-        return ImageSet.of(photos.names(), out);
+        return ImagePairs.degrade(photos, d, 3_000_000L).degraded();
     }
 
     /** {@code relative} under the working directory or the nearest ancestor that has it. */
     static Path findUpwards(Path relative) {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve(relative))) {
-                return d.resolve(relative);
-            }
-        }
-        throw new CommandLine.ParameterException(new CommandLine(new AdaptOnnxModel()), "no " + relative
-                + " in the working directory or above it: give --model");
+        return Ancestors.nearestFromWorkingDirectory(relative, Files::isRegularFile).orElseThrow(() ->
+                new CommandLine.ParameterException(new CommandLine(new AdaptOnnxModel()), "no " + relative
+                        + " in the working directory or above it: give --model"));
     }
 }

@@ -10,6 +10,7 @@ import dev.dna.api.data.ImagePairs;
 import dev.dna.api.data.ImageSet;
 import dev.dna.api.data.PatchDataset;
 import dev.dna.api.data.PatchSampler;
+import dev.dna.api.data.PolyU;
 import dev.dna.api.data.Realizations;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.Blur;
@@ -53,7 +54,7 @@ import picocli.CommandLine.Option;
  *
  * <p>The synthetic domain: AWGN ({@code --awgn}, sigma per image in [0, 50]/255) on the embedded photos. On PolyU the
  * crops are split by scene, fixed in code: the train scenes' real images are the real domain (their means train only
- * the oracle), the validation scenes ({@link #POLYU_VAL_SCENES}, central crops) are validated during training and
+ * the oracle), the validation scenes ({@link PolyU#VALIDATION_SCENES}, central crops) are validated during training and
  * choose each run's best checkpoint ({@link #BEST}), the test scenes' whole 512x512 crops are the test pairs. Simulated
  * "real" domain (hard, the default): the camera noise model (shot + read noise on a Bayer mosaic, demosaicing) plus
  * spatially correlated luma/chroma noise and JPEG; three held-out photographs are both validated and tested (no
@@ -132,7 +133,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     @Option(names = "--polyu", paramLabel = "DIR", description = "the PolyU real-noise crops in DIR (*_real with *_mean): the "
             + "train scenes' real images are the real domain (their means only train the oracle), the validation scenes' whole crops "
             + "choose each run's best checkpoint, the test scenes' whole 512x512 crops are the test pairs; split by scene, fixed in "
-            + "code (default: the nearest shared/data/polyu-canon above the working directory, or $" + POLYU_ENV + ", when there is "
+            + "code (default: the nearest shared/data/polyu-canon above the working directory, or $" + PolyU.ENV + ", when there is "
             + "one and --simulated is not given)")
     Path polyU;
 
@@ -144,45 +145,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "sigma per image uniform in [LO, HI]/255 (default: ${DEFAULT-VALUE})")
     String awgn;
 
-    /** Names the PolyU folder when the default search does not find it. */
-    static final String POLYU_ENV = "DNA_POLYU";
-
-    /** Where the default search looks, under each ancestor of the working directory. */
-    static final Path POLYU_RELATIVE = Path.of("shared", "data", "polyu-canon");
-
-    /**
-     * The PolyU folder to use by default: {@code $DNA_POLYU} if set, else the nearest {@code shared/data/polyu-canon}
-     * under the working directory or one of its ancestors; null when there is none.
-     */
-    static Path findPolyU() {
-        String env = System.getenv(POLYU_ENV);
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return findPolyU(Path.of(""));
-    }
-
-    /** The nearest {@code shared/data/polyu-canon} under {@code start} or one of its ancestors; null when there is none. */
-    static Path findPolyU(Path start) {
-        for (Path d = start.toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isDirectory(d.resolve(POLYU_RELATIVE))) {
-                return d.resolve(POLYU_RELATIVE);
-            }
-        }
-        return null;
-    }
-
     /** Test crops shown in grid.png (the first ones), each at full resolution. */
     static final int GRID_ROWS = 4;
-
-    /** PolyU scenes held out for testing: about 30% of the crops, from every camera. */
-    static final List<String> POLYU_TEST_SCENES = List.of("Canon5D2_toy", "Canon5D2_desk", "Canon80D_ball", "Canon600D_book");
-
-    /**
-     * PolyU scenes (of the non-test ones) held out for validation: one per camera, ISO 3200, 1600 and 12800, 9 crops; never
-     * trained on. They choose each run's best checkpoint and are where the recipe is calibrated; the test scenes are not.
-     */
-    static final List<String> POLYU_VAL_SCENES = List.of("Canon5D2_plug", "Canon600D_waterhouse", "Canon80D_printer");
 
     @Option(names = "--init", paramLabel = "FILE", description = "warm start: every variant starts its restorer from this "
             + "restorer.dna or checkpoint (its network and value range must be the recipe's; see docs/BENCHMARKS.md)")
@@ -310,6 +274,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     static final long REAL_REALIZATION_SEED = 3_000_000L;
 
+    /** Seeds of the simulated test pairs: real domain 1,000,000 + i, synthetic 2,000,000 + i for test image i. */
+    static final long REAL_TEST_SEED = 1_000_000L;
+
+    static final long SYNTHETIC_TEST_SEED = 2_000_000L;
+
     /** The main example's recipe (the full method) at these options' values; the other variants are its ablations. */
     public AdaptationPlan fullPlan(long seed) {
         return Adaptation.of(Restorers.unet(width, 2))
@@ -366,9 +335,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     + "not --polyu");
         }
         if (polyU == null && !simulated && task.equals("denoise") && exportDir == null) {
-            polyU = findPolyU();
+            polyU = PolyU.find().orElse(null);
             System.out.println(polyU != null ? "real domain: PolyU's Canon crops in " + polyU + " (--simulated for the simulated one)"
-                    : "real domain: simulated (no PolyU folder: neither $" + POLYU_ENV + " nor " + POLYU_RELATIVE
+                    : "real domain: simulated (no PolyU folder: neither $" + PolyU.ENV + " nor " + PolyU.RELATIVE
                             + " above the working directory; --polyu DIR names one)");
         }
         if (steps == null) {
@@ -381,18 +350,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         ImageSet embedded = EmbeddedImages.load();
         ImageSet.Split split = embedded.split(HELD_OUT);
         ImageSet train = polyU == null ? split.rest() : embedded;
-        ImagePairs.Split realSplit = null; // PolyU: train (adaptation and oracle) and test scenes
-        ImagePairs valPairs = null; // PolyU: the validation scenes
-        if (polyU != null) {
-            ImagePairs.Split testSplit = ImagePairs.polyU(polyU).splitByScene(POLYU_TEST_SCENES);
-            ImagePairs.Split valSplit = testSplit.train().splitByScene(POLYU_VAL_SCENES);
-            realSplit = new ImagePairs.Split(valSplit.train(), testSplit.test());
-            valPairs = valSplit.test();
+        PolyU.Split polyUSplit = polyU != null ? PolyU.split(polyU) : null; // train (real domain, oracle), validation, test scenes
+        if (polyUSplit != null) {
             System.out.printf(Locale.ROOT, "embedded photos: all %d for the synthetic domain%n", train.size());
-            System.out.printf(Locale.ROOT, "PolyU %s, split by scene: %d train crops of %s, %d validation crops of %s (their central "
-                    + VAL_CROP + "x" + VAL_CROP + "), %d test crops "
-                    + "of %s%n", polyU, realSplit.train().size(), realSplit.train().sceneList(), valPairs.size(),
-                    valPairs.sceneList(), realSplit.test().size(), realSplit.test().sceneList());
+            System.out.println("PolyU " + polyU + ", split by scene: " + polyUSplit.describe() + " (validated on their central "
+                    + VAL_CROP + "x" + VAL_CROP + ")");
         } else {
             System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", train.size(),
                     split.first().size(), split.first().names());
@@ -404,33 +366,17 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             System.out.println("warm start:       every variant's restorer from " + init);
         }
 
-        // held-out test pairs: fixed crops, degraded once with fixed seeds; or the PolyU test scenes, whole
-        List<Image> clean = new ArrayList<>();
-        List<Image> real = new ArrayList<>();
-        List<String> testNames;
-        if (polyU != null) {
-            testNames = realSplit.test().degraded().names();
-            clean.addAll(realSplit.test().clean().images());
-            real.addAll(realSplit.test().degraded().images());
-        } else {
-            testNames = split.first().names();
-            for (int i = 0; i < testNames.size(); i++) {
-                Image c = centerCrop(split.first().get(i), crop);
-                clean.add(c);
-                real.add(realDomain().apply(c, 1_000_000L + i));
-            }
-        }
-        List<Image> syn = new ArrayList<>();
-        for (int i = 0; i < clean.size(); i++) {
-            syn.add(syntheticTest().apply(clean.get(i), 2_000_000L + i).clip());
-        }
-        ImageSet testClean = ImageSet.of(testNames, clean);
-        ImageSet testReal = ImageSet.of(testNames, real);
-        ImageSet testSyn = ImageSet.of(testNames, syn);
+        // held-out test pairs: the PolyU test scenes, whole; or fixed crops, degraded once with fixed seeds
+        ImageSet testClean = polyUSplit != null ? polyUSplit.test().clean() : split.first().centerCrops(crop);
+        ImageSet testReal = polyUSplit != null ? polyUSplit.test().degraded()
+                : ImagePairs.degrade(testClean, realDomain(), REAL_TEST_SEED).degraded();
+        ImageSet testSyn = ImagePairs.degrade(testClean, syntheticTest(), SYNTHETIC_TEST_SEED).degraded();
+        List<Image> clean = testClean.images();
+        List<Image> real = testReal.images();
         // validation: PolyU's validation scenes; in the simulated domain the held-out photos (curves only: no checkpoint is
         // chosen on them)
-        ImageSet valReal = valPairs != null ? centerCrops(valPairs.degraded(), VAL_CROP) : testReal;
-        ImageSet valClean = valPairs != null ? centerCrops(valPairs.clean(), VAL_CROP) : testClean;
+        ImageSet valReal = polyUSplit != null ? polyUSplit.validation().degraded().centerCrops(VAL_CROP) : testReal;
+        ImageSet valClean = polyUSplit != null ? polyUSplit.validation().clean().centerCrops(VAL_CROP) : testClean;
         if (exportDir != null) {
             Map<String, AdaptationPlan> plans = new LinkedHashMap<>();
             for (String v : variants) {
@@ -445,8 +391,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         // the real domain as real photographs come: whole images degraded once into fixed realizations, then cropped;
         // or PolyU's train scenes (their means only for the oracle)
         PatchDataset realImages;
-        if (polyU != null) {
-            realImages = PatchDataset.paired(realSplit.train().degraded(), realSplit.train().clean(), sampler);
+        if (polyUSplit != null) {
+            realImages = PatchDataset.paired(polyUSplit.train().degraded(), polyUSplit.train().clean(), sampler);
         } else {
             Realizations realOfTrain = realOfTrain(train);
             realImages = PatchDataset.paired(realOfTrain.degraded(), realOfTrain.clean(), sampler);
@@ -456,7 +402,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds,best_val_step,best_real_psnr,onnx_real_psnr");
         // variant -> per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr} (NaN where not measured)
         Map<String, List<double[]>> perVariant = new LinkedHashMap<>();
-        boolean keepBest = valPairs != null;
+        boolean keepBest = polyUSplit != null;
         Curves curves = new Curves();
         List<List<Image>> grid = new ArrayList<>(); // per variant of the first seed: its restorations of the test crops
         List<String> gridNames = new ArrayList<>();
@@ -548,20 +494,20 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 } else {
                     System.out.println(v + ": ONNX export " + OnnxExporter.export(r, onnx));
                 }
-                ImageSet rr = restoreAll(r, testReal);
-                ImageSet rs = restoreAll(r, testSyn);
-                double psnr = mean(testClean, rr, true);
-                double ssim = mean(testClean, rr, false);
-                double synPsnr = mean(testClean, rs, true);
+                ImageSet rr = r.restoreAll(testReal);
+                ImageSet rs = r.restoreAll(testSyn);
+                double psnr = Metrics.meanPsnr(testClean, rr);
+                double ssim = Metrics.meanSsim(testClean, rr);
+                double synPsnr = Metrics.meanPsnr(testClean, rs);
                 // the exported model on the same whole test images, through ONNX Runtime, as a user would run it
                 double onnxPsnr;
                 try (OnnxRestorer o = OnnxRestorer.load(onnx)) {
-                    onnxPsnr = mean(testClean, restoreAll(o, testReal), true);
+                    onnxPsnr = Metrics.meanPsnr(testClean, o.restoreAll(testReal));
                 }
                 double bestStep = Double.NaN;
                 double bestPsnr = Double.NaN;
                 if (keepBest && Files.exists(dir.resolve(BEST))) {
-                    bestPsnr = mean(testClean, restoreAll(TrainedRestorer.load(dir.resolve(BEST)), testReal), true);
+                    bestPsnr = Metrics.meanPsnr(testClean, TrainedRestorer.load(dir.resolve(BEST)).restoreAll(testReal));
                     bestStep = log.bestStep("val_psnr");
                 }
                 rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f,%s,%s,%.4f", v, seed, ran, psnr, ssim, synPsnr,
@@ -581,8 +527,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             }
         }
         Files.write(out.resolve("results.csv"), rows);
-        StringBuilder md = new StringBuilder(table(perVariant, seeds, keepBest, mean(testClean, testReal, true),
-                mean(testClean, testReal, false), mean(testClean, testSyn, true)));
+        StringBuilder md = new StringBuilder(table(perVariant, seeds, keepBest, Metrics.meanPsnr(testClean, testReal),
+                Metrics.meanSsim(testClean, testReal), Metrics.meanPsnr(testClean, testSyn)));
         if (!diverged.isEmpty()) {
             md.append(System.lineSeparator()).append("Diverged (a loss term or a gradient became NaN or infinite), left out of the "
                     + "table: ").append(String.join("; ", diverged)).append('.').append(System.lineSeparator());
@@ -846,36 +792,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return out;
     }
 
-    /** {@code restorer}'s restorations of {@code images}, under the same names. */
-    static ImageSet restoreAll(dev.dna.api.ImageRestorer restorer, ImageSet images) {
-        List<Image> out = new ArrayList<>();
-        for (Image im : images.images()) {
-            out.add(restorer.restore(im));
-        }
-        return ImageSet.of(images.names(), out);
-    }
-
-    static double mean(ImageSet clean, ImageSet test, boolean psnr) {
-        double s = 0;
-        for (int i = 0; i < clean.size(); i++) {
-            s += psnr ? Metrics.psnr(clean.get(i), test.get(i)) : Metrics.ssim(clean.get(i), test.get(i));
-        }
-        return s / clean.size();
-    }
-
     /** Side of the central crops of PolyU's validation images: a quarter of the pixels, validated often. */
     static final int VAL_CROP = 256;
-
-    static ImageSet centerCrops(ImageSet images, int side) {
-        List<Image> out = new ArrayList<>();
-        for (Image im : images.images()) {
-            out.add(centerCrop(im, side));
-        }
-        return ImageSet.of(images.names(), out);
-    }
-
-    static Image centerCrop(Image im, int side) {
-        int s = Math.min(side, Math.min(im.height(), im.width()));
-        return im.crop((im.height() - s) / 2, (im.width() - s) / 2, s, s);
-    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.dna.api.data.PolyU;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import picocli.CommandLine;
 /** The main example on real camera noise (PolyU crops read from the shared folder, never committed). */
 class DenoisingBenchmarkPolyUTest {
     /** The shared PolyU folder as the main example finds it (null: the tests that need it skip; CI and developers have it). */
-    static final Path POLYU = DenoisingBenchmark.findPolyU();
+    static final Path POLYU = PolyU.find().orElse(null);
 
     @TempDir
     Path tmp;
@@ -44,8 +45,9 @@ class DenoisingBenchmarkPolyUTest {
         assertEquals(0, rc, log);
         // the split, printed: 30 train crops, 9 validation crops of 3 scenes, 16 test crops of 4 scenes
         assertTrue(log.contains("split by scene: 30 train crops of [") && log.contains("9 validation crops of [Canon5D2_plug, "
-                + "Canon600D_waterhouse, Canon80D_printer] (their central 256x256), 16 test crops of ["), log);
-        for (String scene : DenoisingBenchmark.POLYU_TEST_SCENES) {
+                + "Canon600D_waterhouse, Canon80D_printer], 16 test crops of [") && log.contains("(validated on their central 256x256)"),
+                log);
+        for (String scene : PolyU.TEST_SCENES) {
             assertTrue(log.substring(log.indexOf("16 test crops of [")).split("\n")[0].contains(scene), log);
         }
         List<String> rows = Files.readAllLines(out.resolve("results.csv"));
@@ -72,15 +74,6 @@ class DenoisingBenchmarkPolyUTest {
         assertTrue(md.contains("| noisy input | 35.84 |"), md);
         assertTrue(md.contains("at the best validation step") && md.contains("The oracle's gap over vanilla: "), md);
         assertTrue(Files.exists(out.resolve("vanilla/restorer.onnx")));
-    }
-
-    @Test
-    void theDefaultRealDomainIsTheNearestSharedPolyUFolderAbove() throws IOException {
-        Path start = Files.createDirectories(tmp.resolve("work/clone/examples"));
-        Path shared = Files.createDirectories(tmp.resolve("work").resolve(DenoisingBenchmark.POLYU_RELATIVE));
-        assertEquals(shared.toAbsolutePath(), DenoisingBenchmark.findPolyU(start));
-        Path nearer = Files.createDirectories(tmp.resolve("work/clone").resolve(DenoisingBenchmark.POLYU_RELATIVE));
-        assertEquals(nearer.toAbsolutePath(), DenoisingBenchmark.findPolyU(start));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
+import dev.dna.api.degrade.Degradation;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
 import java.io.IOException;
@@ -98,6 +99,21 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
             scenes.add(f[0] + "_" + f[4]);
         }
         return read(new ArrayList<>(real.values()), new ArrayList<>(mean.values()), scenes);
+    }
+
+    /**
+     * Simulated pairs: image {@code i} of {@code clean} degraded with seed {@code seedBase + i} and clipped to [0, 1],
+     * beside it; each pair its own scene (its name). Fixed test pairs of a simulated domain: the same seeds give the same
+     * pairs in every run.
+     */
+    public static ImagePairs degrade(ImageSet clean, Degradation degradation, long seedBase) {
+        checkNotNull(clean, "clean");
+        checkNotNull(degradation, "degradation");
+        List<Image> d = new ArrayList<>();
+        for (int i = 0; i < clean.size(); i++) {
+            d.add(degradation.apply(clean.get(i), seedBase + i).clip());
+        }
+        return new ImagePairs(ImageSet.of(clean.names(), d), clean, clean.names());
     }
 
     /** {@link ImageSet#imageFiles} by file name. */

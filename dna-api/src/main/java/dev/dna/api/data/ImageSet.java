@@ -167,6 +167,20 @@ public final class ImageSet {
         return new ImageSet(n, im);
     }
 
+    /** Each image's {@link Image#centerCrop central square} of {@code side} pixels, under the same names. */
+    public ImageSet centerCrops(int side) {
+        return map(im -> im.centerCrop(side));
+    }
+
+    /** {@code f} of each image, under the same names (a restorer's restorations, degraded copies, crops). */
+    public ImageSet map(java.util.function.Function<Image, Image> f) {
+        List<Image> out = new ArrayList<>();
+        for (Image im : images) {
+            out.add(f.apply(im));
+        }
+        return of(names, out);
+    }
+
     /**
      * Splits into (first, rest) by name: images named in {@code names} go first, the others second; an
      * unknown name is an error. For held-out test sets that never meet training.

@@ -125,6 +125,16 @@ public final class Image {
         return new Image(channels, h, w, d);
     }
 
+    /**
+     * The central {@code side x side} square (or the largest central square that fits, for a smaller image); for an odd
+     * margin the extra row or column is at the bottom or right.
+     */
+    public Image centerCrop(int side) {
+        checkArgument(side >= 1, "side must be >= 1, got %s", side);
+        int s = Math.min(side, Math.min(height, width));
+        return crop((height - s) / 2, (width - s) / 2, s, s);
+    }
+
     /** Elementwise {@code this + other}. */
     public Image plus(Image other) {
         checkArgument(sameShape(other), "shapes differ: %s vs %s", shapeString(), other.shapeString());

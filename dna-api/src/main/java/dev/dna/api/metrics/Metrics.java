@@ -2,6 +2,7 @@ package dev.dna.api.metrics;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.dna.api.data.ImageSet;
 import dev.dna.api.image.Image;
 
 /**
@@ -47,6 +48,34 @@ public final class Metrics {
         }
         double mse = se / x.length;
         return 10.0 * Math.log10(dataRange * dataRange / mse);
+    }
+
+    /**
+     * The mean over image pairs of {@link #psnr(Image, Image) PSNR} (each pair's own, then averaged, as restoration
+     * benchmarks report), for sets in [0, 1] of the same length whose i-th images have the same shape.
+     */
+    public static double meanPsnr(ImageSet reference, ImageSet test) {
+        checkSets(reference, test);
+        double s = 0;
+        for (int i = 0; i < reference.size(); i++) {
+            s += psnr(reference.get(i), test.get(i));
+        }
+        return s / reference.size();
+    }
+
+    /** The mean over image pairs of {@link #ssim(Image, Image) SSIM}, as {@link #meanPsnr}. */
+    public static double meanSsim(ImageSet reference, ImageSet test) {
+        checkSets(reference, test);
+        double s = 0;
+        for (int i = 0; i < reference.size(); i++) {
+            s += ssim(reference.get(i), test.get(i));
+        }
+        return s / reference.size();
+    }
+
+    private static void checkSets(ImageSet reference, ImageSet test) {
+        checkArgument(reference.size() == test.size(), "%s reference images but %s to compare", reference.size(), test.size());
+        checkArgument(reference.size() > 0, "no images to compare");
     }
 
     /** SSIM averaged over channels, for images in [0, 1]. */

@@ -108,4 +108,38 @@ class ImagePairsTest {
         assertTrue(Collections.disjoint(Set.copyOf(s.train().scenes()), Set.copyOf(s.test().scenes())));
         assertEquals(12, s.test().size());
     }
+
+    @Test
+    void degradedPairsAreSeededPerImageClippedAndKeepTheCleanImagesAndNames() {
+        ImageSet clean = ImageSet.of(List.of("a", "b"), List.of(flat(16, 16, 0.02f), flat(16, 16, 0.5f)));
+        dev.dna.api.degrade.Degradation noise = dev.dna.api.degrade.Awgn.sigma255(50, 50);
+        ImagePairs p = ImagePairs.degrade(clean, noise, 7);
+        org.junit.jupiter.api.Assertions.assertSame(clean, p.clean());
+        assertEquals(List.of("a", "b"), p.degraded().names());
+        assertEquals(List.of("a", "b"), p.scenes());
+        for (int i = 0; i < 2; i++) {
+            float[] expected = noise.apply(clean.get(i), 7 + i).clip().toArray();
+            assertTrue(java.util.Arrays.equals(expected, p.degraded().get(i).toArray()), "image " + i + " is seed 7 + " + i);
+        }
+        float min = Float.MAX_VALUE;
+        for (float v : p.degraded().get(0).toArray()) {
+            min = Math.min(min, v);
+        }
+        assertEquals(0f, min, "sigma 50 around 0.02 goes below 0: clipped");
+    }
+
+    @Test
+    void centerCropsAndMeanMetricsOverSets() {
+        Image a = Image.filled(3, 10, 12, 0.5f);
+        ImageSet set = ImageSet.of(List.of("a"), List.of(a));
+        Image c = set.centerCrops(4).get(0);
+        assertEquals("[3, 4, 4]", c.shapeString());
+        assertEquals("[3, 10, 10]", set.centerCrops(64).get(0).shapeString(), "the largest square that fits");
+        ImageSet twoRef = ImageSet.of(List.of("x", "y"), List.of(flat(16, 16, 0.5f), flat(16, 16, 0.5f)));
+        ImageSet twoTest = ImageSet.of(List.of("x", "y"), List.of(flat(16, 16, 0.6f), flat(16, 16, 0.51f)));
+        // the mean of each pair's PSNR (20 dB and 40 dB), not the PSNR of the pooled error (22.96 dB)
+        assertEquals(30.0, Metrics.meanPsnr(twoRef, twoTest), 1e-3);
+        assertEquals(1.0, Metrics.meanSsim(twoRef, twoRef), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> Metrics.meanPsnr(twoRef, set));
+    }
 }
