@@ -183,7 +183,15 @@ final class AdaptCommand implements Callable<Integer> {
     /** The images in {@code dir}; with --skip-unreadable, the readable ones, the others counted and named. */
     private ImageSet folder(Path dir, PrintWriter o) throws java.io.IOException {
         if (!skipUnreadable) {
-            return ImageSet.fromDirectory(dir);
+            try {
+                return ImageSet.fromDirectory(dir);
+            } catch (java.io.IOException e) {
+                // a file that cannot be read (not a missing or empty folder): say how to go on without it
+                if (e.getMessage() != null && e.getMessage().startsWith("cannot read image")) {
+                    throw new java.io.IOException(e.getMessage() + " (--skip-unreadable skips such files)", e);
+                }
+                throw e;
+            }
         }
         ImageSet.Read read = ImageSet.fromDirectorySkippingUnreadable(dir);
         if (!read.skipped().isEmpty()) {

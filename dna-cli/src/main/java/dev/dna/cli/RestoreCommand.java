@@ -78,7 +78,8 @@ final class RestoreCommand implements Callable<Integer> {
                     x = Images.readRgb(f);
                 } catch (IOException e) {
                     if (!skipUnreadable) {
-                        throw e;
+                        throw folder ? new IOException(e.getMessage() + " (--skip-unreadable skips such files; "
+                                + i + " of " + files.size() + " restored so far)", e) : e;
                     }
                     o.printf(Locale.ROOT, "[%d/%d] skipped: %s%n", i + 1, files.size(), e.getMessage());
                     skipped++;

@@ -40,10 +40,12 @@ class DnaTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    static void assertOneLineError(Result r, int code, String contains) {
+    static void assertOneLineError(Result r, int code, String... contains) {
         assertEquals(code, r.code(), r.toString());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-        assertTrue(r.err().contains(contains), r.err());
+        for (String c : contains) {
+            assertTrue(r.err().contains(c), "'" + c + "' in: " + r.err());
+        }
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 
@@ -90,7 +92,7 @@ class DnaTest {
         assertTrue(Files.exists(out.resolve("a.jpg")) && Files.exists(out.resolve("b.jpg")));
         Files.write(in.resolve("c.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 0, 1});
         assertOneLineError(dna("restore", "--model", onnxModel.toString(), "--in", in.toString(), "--out", out.toString()), 1,
-                "c.png: truncated PNG");
+                "c.png: truncated PNG", "(--skip-unreadable skips such files; 2 of 3 restored so far)");
         Result skipping = dna("restore", "--model", onnxModel.toString(), "--in", in.toString(), "--out", out.toString(),
                 "--skip-unreadable");
         assertEquals(0, skipping.code(), skipping.toString());
@@ -184,7 +186,7 @@ class DnaTest {
         byte[] jpeg = Images.encodeJpeg(EmbeddedImages.load().get(3).crop(0, 0, 64, 64), 90);
         Files.write(real.resolve("cut.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
         assertOneLineError(dna("adapt", "--real", real.toString(), "--steps", "1", "--no-progress", "--out",
-                tmp.resolve("run3").toString()), 1, "cut.jpg: truncated JPEG");
+                tmp.resolve("run3").toString()), 1, "cut.jpg: truncated JPEG", "(--skip-unreadable skips such files)");
         Result skipped = dna("adapt", "--real", real.toString(), "--steps", "1", "--no-progress", "--skip-unreadable",
                 "--checkpoint-every", "0", "--out", tmp.resolve("run4").toString());
         assertEquals(0, skipped.code(), skipped.toString());
