@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Tabulates a long ablation spread over run folders (one variant and seed each, or any mix) and printed figures.
+
+Usage: long_table.py [--printed FILE.csv] [--plots PREFIX] RUN_DIR...
+  RUN_DIR: a DenoisingBenchmark --out folder (results.csv, <variant>/log.csv for its seeds' curves).
+  --printed: variant,seed,real_psnr,real_ssim,synthetic_psnr rows ('#' comments) of runs without a folder; a folder's
+             result for the same variant and seed takes precedence.
+  --plots: writes PREFIX-validation.png (EMA and raw validation PSNR) and PREFIX-hinge.png (the swap's triplet terms and
+           the gradient each loss sends into the restorer) from the folders' log.csv files.
+Prints markdown: mean ± sample sd over seeds per variant, the paired differences that isolate each trick (per seed and
+mean ± sd over the seeds where both variants ran), and the share of the oracle's gap each variant recovers.
+"""
+import argparse
+import csv
+import glob
+import os
+import statistics
+import sys
+
+VARIANTS = ["vanilla", "diffusion", "shuffle", "full", "oracle"]
+# (name, a, b): a - b, paired by seed; each isolates one trick
+PAIRS = [("diffusion loss (diffusion - vanilla)", "diffusion", "vanilla"),
+         ("channel shuffle (shuffle - diffusion)", "shuffle", "diffusion"),
+         ("residual swap (full - shuffle)", "full", "shuffle"),
+         ("the method (full - vanilla)", "full", "vanilla"),
+         ("shuffle - vanilla", "shuffle", "vanilla")]
+
+
+def num(s):
+    return float(s) if s not in (None, "") else float("nan")
+
+
+def read_results(printed, dirs):
+    res = {}  # (variant, seed) -> dict, source
+    if printed:
+        with open(printed) as f:
+            rows = [l for l in f if not l.startswith("#")]
+        for r in csv.DictReader(rows):
+            res[(r["variant"], int(r["seed"]))] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
+                                                        syn=num(r["synthetic_psnr"]), source="printed")
+    for d in dirs:
+        p = os.path.join(d, "results.csv")
+        if not os.path.exists(p):
+            continue
+        with open(p) as f:
+            for r in csv.DictReader(f):
+                res[(r["variant"], int(r["seed"]))] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
+                                                            syn=num(r["synthetic_psnr"]), source=d)
+    return res
+
+
+def ms(xs, fmt="%.2f", sign=False):
+    """Mean ± sample sd (the value alone for one seed); '-' for none."""
+    xs = [x for x in xs if x == x]
+    if not xs:
+        return "-"
+    f = fmt.replace("%", "%+") if sign else fmt
+    if len(xs) == 1:
+        return f % xs[0]
+    return (f + " ± " + fmt) % (statistics.mean(xs), statistics.stdev(xs))
+
+
+def table(res):
+    seeds = sorted({s for (_, s) in res})
+    out = ["| variant | seeds | real PSNR (dB), mean ± sd | per seed (%s) | real SSIM | synthetic PSNR (dB) |"
+           % ", ".join(str(s) for s in seeds), "|---|---|---|---|---|---|"]
+    for v in VARIANTS:
+        rs = [res.get((v, s)) for s in seeds]
+        have = [r for r in rs if r]
+        if not have:
+            continue
+        per = ", ".join("%.2f" % r["psnr"] if r else "-" for r in rs)
+        out.append("| %s | %d | %s | %s | %s | %s |" % (v, len(have), ms([r["psnr"] for r in have]), per,
+                                                      ms([r["ssim"] for r in have], "%.4f"),
+                                                      ms([r["syn"] for r in have])))
+    out.append("")
+    out.append("| paired difference (real PSNR, dB) | per seed | mean ± sd | seeds |")
+    out.append("|---|---|---|---|")
+    for name, a, b in PAIRS:
+        ds = [(s, res[(a, s)]["psnr"] - res[(b, s)]["psnr"]) for s in seeds if (a, s) in res and (b, s) in res]
+        if not ds:
+            continue
+        out.append("| %s | %s | %s | %d |" % (name, ", ".join("%+.2f" % d for _, d in ds), ms([d for _, d in ds], sign=True),
+                                             len(ds)))
+    gaps = []
+    for s in seeds:
+        if ("oracle", s) in res and ("vanilla", s) in res and ("full", s) in res:
+            o, va, f = res[("oracle", s)]["psnr"], res[("vanilla", s)]["psnr"], res[("full", s)]["psnr"]
+            gaps.append((s, (f - va) / (o - va)))
+    if gaps:
+        out.append("")
+        out.append("Share of the oracle's gap (oracle - vanilla) that full recovers, per seed: "
+                   + ", ".join("seed %d %.0f%%" % (s, 100 * g) for s, g in gaps))
+    return "\n".join(out)
+
+
+def logs(dirs):
+    """(variant, seed) -> rows of log.csv, for folders that hold one per variant (seed from results.csv or plan.json)."""
+    import json
+    out = {}
+    for d in dirs:
+        for p in glob.glob(os.path.join(d, "*", "log.csv")) + glob.glob(os.path.join(d, "*", "seed-*", "log.csv")):
+            parts = p.split(os.sep)
+            variant = parts[-2] if not parts[-2].startswith("seed-") else parts[-3]
+            plan = os.path.join(os.path.dirname(p), "plan.json")
+            seed = json.load(open(plan)).get("seed", 0) if os.path.exists(plan) else 0
+            with open(p) as f:
+                out[(variant, seed)] = list(csv.DictReader(f))
+    return out
+
+
+def plots(curves, prefix):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    colors = dict(vanilla="tab:gray", diffusion="tab:blue", shuffle="tab:green", full="tab:red", oracle="tab:purple")
+    styles = {0: "-", 1: "--", 2: ":"}
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    for (v, s), rows in sorted(curves.items()):
+        val = [r for r in rows if r.get("val_psnr")]
+        for ax, col, title in ((axes[0], "val_psnr", "EMA weights (returned)"), (axes[1], "val_psnr_raw", "raw weights")):
+            pts = [(int(r["step"]), float(r[col])) for r in val if r.get(col)]
+            if pts:
+                ax.plot(*zip(*pts), styles.get(s, "-"), color=colors.get(v, "k"), label="%s s%d" % (v, s))
+                ax.set_title(title)
+    for ax in axes:
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("validation PSNR, held-out real-domain photos (dB)")
+    axes[1].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(prefix + "-validation.png", dpi=80)
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+    w = 100
+    for (v, s), rows in sorted(curves.items()):
+        if v == "full":
+            steps = [int(r["step"]) for r in rows]
+            pos = [float(r["mse_pos"]) for r in rows]
+            neg = [float(r["mse_neg"]) for r in rows]
+            hinge = [2 * float(r["l_noise"]) - p for r, p in zip(rows, pos)]
+            for series, name, c in ((pos, "mse_pos", "tab:red"), (neg, "mse_neg", "tab:blue"), (hinge, "hinge", "k")):
+                sm = [sum(series[max(0, i - w + 1):i + 1]) / len(series[max(0, i - w + 1):i + 1]) for i in range(len(series))]
+                axes[0].plot(steps, sm, styles.get(s, "-"), color=c, label="%s s%d" % (name, s))
+        val = [r for r in rows if r.get("grad_res")]
+        if val and v != "vanilla" and v != "oracle":
+            axes[1].plot([int(r["step"]) for r in val], [float(r["grad_noise"]) / float(r["grad_res"]) for r in val],
+                         styles.get(s, "-"), color=colors.get(v, "k"), label="%s s%d" % (v, s))
+    axes[0].set_yscale("log")
+    axes[0].set_title("full: triplet terms (mean over %d steps); hinge = max(0, margin + mse_pos - mse_neg)" % w, fontsize=9)
+    axes[0].set_xlabel("step")
+    axes[0].legend(fontsize=7)
+    axes[1].set_yscale("log")
+    axes[1].set_title("|gradient of lambda L_noise| / |gradient of L_res| in the restorer", fontsize=9)
+    axes[1].set_xlabel("step")
+    axes[1].legend(fontsize=7)
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(prefix + "-hinge.png", dpi=80)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--printed")
+    ap.add_argument("--plots")
+    ap.add_argument("dirs", nargs="*")
+    a = ap.parse_args()
+    res = read_results(a.printed, a.dirs)
+    if not res:
+        sys.exit("no results: give run folders with results.csv or --printed")
+    print(table(res))
+    print()
+    print("Sources: " + "; ".join("%s s%d: %s" % (v, s, r["source"]) for (v, s), r in sorted(res.items())))
+    if a.plots:
+        plots(logs(a.dirs), a.plots)
+
+
+if __name__ == "__main__":
+    main()
