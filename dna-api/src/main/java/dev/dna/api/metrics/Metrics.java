@@ -55,27 +55,22 @@ public final class Metrics {
      * benchmarks report), for sets in [0, 1] of the same length whose i-th images have the same shape.
      */
     public static double meanPsnr(ImageSet reference, ImageSet test) {
-        checkSets(reference, test);
-        double s = 0;
-        for (int i = 0; i < reference.size(); i++) {
-            s += psnr(reference.get(i), test.get(i));
-        }
-        return s / reference.size();
+        return mean(reference, test, Metrics::psnr);
     }
 
     /** The mean over image pairs of {@link #ssim(Image, Image) SSIM}, as {@link #meanPsnr}. */
     public static double meanSsim(ImageSet reference, ImageSet test) {
-        checkSets(reference, test);
-        double s = 0;
-        for (int i = 0; i < reference.size(); i++) {
-            s += ssim(reference.get(i), test.get(i));
-        }
-        return s / reference.size();
+        return mean(reference, test, Metrics::ssim);
     }
 
-    private static void checkSets(ImageSet reference, ImageSet test) {
+    private static double mean(ImageSet reference, ImageSet test, java.util.function.ToDoubleBiFunction<Image, Image> metric) {
         checkArgument(reference.size() == test.size(), "%s reference images but %s to compare", reference.size(), test.size());
         checkArgument(reference.size() > 0, "no images to compare");
+        double s = 0;
+        for (int i = 0; i < reference.size(); i++) {
+            s += metric.applyAsDouble(reference.get(i), test.get(i));
+        }
+        return s / reference.size();
     }
 
     /** SSIM averaged over channels, for images in [0, 1]. */
