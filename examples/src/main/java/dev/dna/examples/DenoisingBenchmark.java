@@ -279,6 +279,28 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     static final long SYNTHETIC_TEST_SEED = 2_000_000L;
 
+    /**
+     * The test images, index by index: the clean images, their real-domain degradations and their synthetic ones.
+     *
+     * @param clean [3, H, W] in [0, 1] each
+     * @param real the real domain's images of the same scenes (PolyU's real shots, or simulated)
+     * @param synthetic the synthetic test degradation of each clean image (denoising: AWGN of sigma 25/255)
+     */
+    record TestSet(ImageSet clean, ImageSet real, ImageSet synthetic) {}
+
+    /** Real test pairs (PolyU's test scenes, whole), with the synthetic test degradation of their clean side. */
+    TestSet testSet(ImagePairs pairs) {
+        return new TestSet(pairs.clean(), pairs.degraded(),
+                ImagePairs.degrade(pairs.clean(), syntheticTest(), SYNTHETIC_TEST_SEED).degraded());
+    }
+
+    /** The simulated domain's test set: central {@code --crop} crops of the held-out photos, degraded once with fixed seeds. */
+    TestSet simulatedTestSet(ImageSet heldOut) {
+        ImageSet clean = heldOut.centerCrops(crop);
+        return new TestSet(clean, ImagePairs.degrade(clean, realDomain(), REAL_TEST_SEED).degraded(),
+                ImagePairs.degrade(clean, syntheticTest(), SYNTHETIC_TEST_SEED).degraded());
+    }
+
     /** The main example's recipe (the full method) at these options' values; the other variants are its ablations. */
     public AdaptationPlan fullPlan(long seed) {
         return Adaptation.of(Restorers.unet(width, 2))
@@ -366,11 +388,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             System.out.println("warm start:       every variant's restorer from " + init);
         }
 
-        // held-out test pairs: the PolyU test scenes, whole; or fixed crops, degraded once with fixed seeds
-        ImageSet testClean = polyUSplit != null ? polyUSplit.test().clean() : split.first().centerCrops(crop);
-        ImageSet testReal = polyUSplit != null ? polyUSplit.test().degraded()
-                : ImagePairs.degrade(testClean, realDomain(), REAL_TEST_SEED).degraded();
-        ImageSet testSyn = ImagePairs.degrade(testClean, syntheticTest(), SYNTHETIC_TEST_SEED).degraded();
+        TestSet test = polyUSplit != null ? testSet(polyUSplit.test()) : simulatedTestSet(split.first());
+        ImageSet testClean = test.clean();
+        ImageSet testReal = test.real();
+        ImageSet testSyn = test.synthetic();
         List<Image> clean = testClean.images();
         List<Image> real = testReal.images();
         // validation: PolyU's validation scenes; in the simulated domain the held-out photos (curves only: no checkpoint is
