@@ -23,7 +23,19 @@ PAIRS = [("diffusion loss (diffusion - vanilla)", "diffusion", "vanilla"),
          ("channel shuffle (shuffle - diffusion)", "shuffle", "diffusion"),
          ("residual swap (full - shuffle)", "full", "shuffle"),
          ("the method (full - vanilla)", "full", "vanilla"),
-         ("shuffle - vanilla", "shuffle", "vanilla")]
+         ("shuffle - vanilla", "shuffle", "vanilla"),
+         ("swap, hinge per sample (full-tg4 - shuffle)", "full-tg4", "shuffle"),
+         ("hinge per sample vs per batch (full-tg4 - full)", "full-tg4", "full")]
+
+
+def label(d, variant):
+    """The variant's name in the tables: its own, with -tgN when its plan takes the hinge over N groups of the batch."""
+    import json
+    for plan in (os.path.join(d, variant, "plan.json"), *glob.glob(os.path.join(d, variant, "seed-*", "plan.json"))):
+        if os.path.exists(plan):
+            g = json.load(open(plan)).get("loss", {}).get("tripletGroups", 1)
+            return variant + ("-tg%d" % g if g > 1 else "")
+    return variant
 
 
 def num(s):
@@ -44,8 +56,8 @@ def read_results(printed, dirs):
             continue
         with open(p) as f:
             for r in csv.DictReader(f):
-                res[(r["variant"], int(r["seed"]))] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
-                                                            syn=num(r["synthetic_psnr"]), source=d)
+                res[(label(d, r["variant"]), int(r["seed"]))] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
+                                                                      syn=num(r["synthetic_psnr"]), source=d)
     return res
 
 
@@ -64,7 +76,7 @@ def table(res):
     seeds = sorted({s for (_, s) in res})
     out = ["| variant | seeds | real PSNR (dB), mean ± sd | per seed (%s) | real SSIM | synthetic PSNR (dB) |"
            % ", ".join(str(s) for s in seeds), "|---|---|---|---|---|---|"]
-    for v in VARIANTS:
+    for v in VARIANTS + sorted({v for (v, _) in res} - set(VARIANTS)):
         rs = [res.get((v, s)) for s in seeds]
         have = [r for r in rs if r]
         if not have:
@@ -101,7 +113,7 @@ def logs(dirs):
     for d in dirs:
         for p in glob.glob(os.path.join(d, "*", "log.csv")) + glob.glob(os.path.join(d, "*", "seed-*", "log.csv")):
             parts = p.split(os.sep)
-            variant = parts[-2] if not parts[-2].startswith("seed-") else parts[-3]
+            variant = label(d, parts[-2] if not parts[-2].startswith("seed-") else parts[-3])
             plan = os.path.join(os.path.dirname(p), "plan.json")
             seed = json.load(open(plan)).get("seed", 0) if os.path.exists(plan) else 0
             with open(p) as f:
@@ -134,7 +146,7 @@ def plots(curves, prefix):
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
     w = 100
     for (v, s), rows in sorted(curves.items()):
-        if v == "full":
+        if v.startswith("full"):
             steps = [int(r["step"]) for r in rows]
             pos = [float(r["mse_pos"]) for r in rows]
             neg = [float(r["mse_neg"]) for r in rows]
