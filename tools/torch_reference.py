@@ -651,6 +651,13 @@ def train(a):
     real = [load_npy_images(a.data, [f"train_real_{i}_{k}" for k in range(k_real)], dev) for i in range(n)]
     test_clean = load_npy_images(a.data, [f"test_clean_{i}" for i in range(meta["test"])], dev)
     test_real = load_npy_images(a.data, [f"test_real_{i}" for i in range(meta["test"])], dev)
+    # PolyU: the synthetic domain has clean photos of its own (the real domain's train_clean are means, for the oracle
+    # only), and the test scenes (heldout_*) are scored once, at the end, never validated on
+    syn_clean = (load_npy_images(a.data, [f"syn_clean_{j}" for j in range(meta["synthetic_clean"])], dev)
+                 if meta.get("synthetic_clean") else clean)
+    n_heldout = meta.get("heldout", 0)
+    heldout_clean = load_npy_images(a.data, [f"heldout_clean_{i}" for i in range(n_heldout)], dev)
+    heldout_real = load_npy_images(a.data, [f"heldout_real_{i}" for i in range(n_heldout)], dev)
     b, s, total = plan["batchSize"], plan["patchSize"], plan["steps"]
 
     def paired_crops(realizations):
@@ -667,7 +674,7 @@ def train(a):
         smin, smax = meta["awgn_sigma"]
 
         def synthetic_pairs():
-            ys = torch.stack([crop_same([clean[rng.randrange(n)]], s, rng)[0] for _ in range(b)])
+            ys = torch.stack([crop_same([syn_clean[rng.randrange(len(syn_clean))]], s, rng)[0] for _ in range(b)])
             sigma = smin + (smax - smin) * torch.rand(b, 1, 1, 1, device=dev)
             xs = ys + sigma * torch.randn_like(ys)
             return (xs.clamp(0, 1) if meta["awgn_clip"] else xs), ys
@@ -682,9 +689,9 @@ def train(a):
         xs, ys = paired_crops(real)
         return xs, (ys if with_clean else None)
 
-    def psnr_of(net):
+    def psnr_of(net, reals=test_real, cleans=test_clean):
         psnrs = []
-        for x, y in zip(test_real, test_clean):
+        for x, y in zip(reals, cleans):
             out = (x[None] + net(x[None])).clamp(0, 1)
             psnrs.append(10 * math.log10(1.0 / ((out - y[None]) ** 2).mean().item()))
         return sum(psnrs) / len(psnrs)
@@ -747,9 +754,16 @@ def train(a):
             print(json.dumps(point), flush=True)
         if out_of_time:
             break
-    print(json.dumps({"event": "end", "label": label, "variant": variant, "oracle": a.oracle, "steps": curve[-1]["step"],
-                      "input_psnr": input_psnr, "final_psnr": curve[-1]["real_psnr"],
-                      "best_psnr": max(c["real_psnr"] for c in curve), "seconds": time.perf_counter() - t0}), flush=True)
+    end = {"event": "end", "label": label, "variant": variant, "oracle": a.oracle, "steps": curve[-1]["step"],
+           "input_psnr": input_psnr, "final_psnr": curve[-1]["real_psnr"],
+           "best_psnr": max(c["real_psnr"] for c in curve), "seconds": time.perf_counter() - t0}
+    if n_heldout:
+        with torch.no_grad():  # G_ema holds the EMA weights of the last validation, which was at the last step
+            end["heldout_input_psnr"] = sum(10 * math.log10(1.0 / ((x - y) ** 2).mean().item())
+                                            for x, y in zip(heldout_real, heldout_clean)) / n_heldout
+            end["heldout_psnr"] = psnr_of(G_ema, heldout_real, heldout_clean)
+            end["heldout_psnr_raw"] = psnr_of(G, heldout_real, heldout_clean)
+    print(json.dumps(end), flush=True)
 
 
 def main(argv):

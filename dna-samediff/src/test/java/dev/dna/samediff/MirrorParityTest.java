@@ -2,7 +2,6 @@ package dev.dna.samediff;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,32 +48,10 @@ public class MirrorParityTest {
     @TempDir
     Path dir;
 
-    /** The first of $DNA_PYTHON, python3 and Debian's /usr/bin/python3 that has torch and numpy. */
+    /** The mirror's interpreter ({@link MirrorPython}): skipped without one, failed without one in CI. */
     @BeforeAll
-    static void needsPyTorch() throws Exception {
-        List<String> candidates = new java.util.ArrayList<>();
-        if (System.getenv("DNA_PYTHON") != null) {
-            candidates.add(System.getenv("DNA_PYTHON"));
-        }
-        candidates.addAll(List.of("python3", "/usr/bin/python3"));
-        for (String c : candidates) {
-            try {
-                Process p = new ProcessBuilder(c, "-c", "import torch, numpy").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    python = c;
-                    break;
-                }
-            } catch (IOException e) {
-                // not installed: try the next
-            }
-        }
-        String why = "a python3 with torch and numpy (" + candidates + "), and " + SCRIPT + ", are needed";
-        if ("1".equals(System.getenv("DNA_REQUIRE_MIRROR"))) {
-            // CI (.ci/run) installs python3-torch and sets this: there the parity must run, never skip
-            org.junit.jupiter.api.Assertions.assertTrue(python != null && Files.exists(SCRIPT), why + " (DNA_REQUIRE_MIRROR=1)");
-        }
-        assumeTrue(python != null && Files.exists(SCRIPT), why);
+    static void needsPyTorch() {
+        python = MirrorPython.require(SCRIPT);
     }
 
     /** A small plan with every part the mirror has: a depth-2 UNet, EpsNet with attention, dropout and GroupNorm. */

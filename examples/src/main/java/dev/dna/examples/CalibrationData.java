@@ -3,7 +3,9 @@ package dev.dna.examples;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dna.api.AdaptationPlan;
+import dev.dna.api.data.ImagePairs;
 import dev.dna.api.data.ImageSet;
+import dev.dna.api.data.PolyU;
 import dev.dna.api.data.Realizations;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.Degradation;
@@ -50,13 +52,8 @@ final class CalibrationData {
                 }
             }
         }
-        for (int i = 0; i < testClean.size(); i++) {
-            rounding = Math.max(rounding, writeNpy(dir.resolve("test_clean_" + i + ".npy"), testClean.get(i)));
-            rounding = Math.max(rounding, writeNpy(dir.resolve("test_real_" + i + ".npy"), testReal.get(i)));
-        }
-        for (Map.Entry<String, AdaptationPlan> e : plans.entrySet()) {
-            Files.writeString(dir.resolve("plan-" + e.getKey() + ".json"), e.getValue().toJson());
-        }
+        rounding = Math.max(rounding, writePairs(dir, "test", ImageSet.of(names(testClean.size()), testClean),
+                ImageSet.of(names(testReal.size()), testReal)));
         ObjectMapper json = new ObjectMapper();
         ObjectNode meta = json.createObjectNode();
         meta.put("train", train.size());
@@ -68,10 +65,72 @@ final class CalibrationData {
         } else {
             meta.put("synthetic_realizations", realizations);
         }
-        meta.put("max_rounding", rounding);
         meta.put("synthetic", synthetic.describe());
         meta.put("real", real.describe());
-        Files.writeString(dir.resolve("data.json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+        finish(dir, meta, rounding, plans);
+    }
+
+    private static List<String> names(int n) {
+        return java.util.stream.IntStream.range(0, n).mapToObj(Integer::toString).toList();
+    }
+
+    /**
+     * PolyU's real camera noise for the mirror: the synthetic domain's clean photos ({@code syn_clean_J}, AWGN drawn by
+     * the mirror), the train scenes' real shots ({@code train_real_I_0}, one realization each: they are real) with their
+     * means ({@code train_clean_I}, for the oracle only), the validation scenes' central {@code valCrop} crops
+     * ({@code test_*}: what the mirror validates on, so that the recipe is calibrated on them) and the test scenes' whole
+     * crops ({@code heldout_*}: scored once, at the end). {@code data.json} adds {@code synthetic_clean} and
+     * {@code heldout} counts.
+     */
+    static void writePolyU(Path dir, ImageSet syntheticClean, PolyU.Split split, int valCrop, Degradation synthetic,
+            Map<String, AdaptationPlan> plans) throws IOException {
+        if (!(synthetic instanceof Awgn awgn)) {
+            throw new IllegalArgumentException("PolyU's synthetic domain for the mirror must be AWGN, got " + synthetic.describe());
+        }
+        Files.createDirectories(dir);
+        double rounding = 0;
+        for (int j = 0; j < syntheticClean.size(); j++) {
+            rounding = Math.max(rounding, writeNpy(dir.resolve("syn_clean_" + j + ".npy"), syntheticClean.get(j)));
+        }
+        ImagePairs train = split.train();
+        for (int i = 0; i < train.size(); i++) {
+            rounding = Math.max(rounding, writeNpy(dir.resolve("train_clean_" + i + ".npy"), train.clean().get(i)));
+            rounding = Math.max(rounding, writeNpy(dir.resolve("train_real_" + i + "_0.npy"), train.degraded().get(i)));
+        }
+        rounding = Math.max(rounding, writePairs(dir, "test", split.validation().clean().centerCrops(valCrop),
+                split.validation().degraded().centerCrops(valCrop)));
+        rounding = Math.max(rounding, writePairs(dir, "heldout", split.test().clean(), split.test().degraded()));
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode meta = json.createObjectNode();
+        meta.put("train", train.size());
+        meta.put("realizations", 1);
+        meta.put("test", split.validation().size());
+        meta.put("synthetic_clean", syntheticClean.size());
+        meta.put("heldout", split.test().size());
+        meta.putArray("awgn_sigma").add(awgn.sigmaMin()).add(awgn.sigmaMax());
+        meta.put("awgn_clip", awgn.clip());
+        meta.put("synthetic", synthetic.describe() + " on " + syntheticClean.size() + " photos");
+        meta.put("real", "PolyU Canon: " + split.describe() + "; test_* are the validation scenes' central " + valCrop + "x"
+                + valCrop + ", heldout_* the test scenes' whole crops");
+        finish(dir, meta, rounding, plans);
+    }
+
+    private static double writePairs(Path dir, String prefix, ImageSet clean, ImageSet degraded) throws IOException {
+        double rounding = 0;
+        for (int i = 0; i < clean.size(); i++) {
+            rounding = Math.max(rounding, writeNpy(dir.resolve(prefix + "_clean_" + i + ".npy"), clean.get(i)));
+            rounding = Math.max(rounding, writeNpy(dir.resolve(prefix + "_real_" + i + ".npy"), degraded.get(i)));
+        }
+        return rounding;
+    }
+
+    /** The plans and {@code data.json} (with {@code max_rounding}). */
+    private static void finish(Path dir, ObjectNode meta, double rounding, Map<String, AdaptationPlan> plans) throws IOException {
+        for (Map.Entry<String, AdaptationPlan> e : plans.entrySet()) {
+            Files.writeString(dir.resolve("plan-" + e.getKey() + ".json"), e.getValue().toJson());
+        }
+        meta.put("max_rounding", rounding);
+        Files.writeString(dir.resolve("data.json"), new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(meta));
     }
 
     /**

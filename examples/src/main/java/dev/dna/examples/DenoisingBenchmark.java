@@ -252,7 +252,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     @Option(names = "--export-calibration-data", paramLabel = "DIR",
             description = "write the task's training photos, degraded realizations of them, held-out test crops and the plans of the "
                     + "requested variants as .npy/.json for tools/torch_reference.py train (a PyTorch mirror for GPU calibration), "
-                    + "then exit without training")
+                    + "then exit without training; with --polyu DIR PolyU's split (validated on the validation scenes, the test "
+                    + "scenes scored at the end)")
     Path exportDir;
 
     @Option(names = "--realizations", defaultValue = "6",
@@ -352,10 +353,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         if (polyU != null && !task.equals("denoise")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--polyu is real camera noise: it needs --task denoise");
         }
-        if (polyU != null && exportDir != null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--export-calibration-data writes the simulated domains only, "
-                    + "not --polyu");
-        }
         if (polyU == null && !simulated && task.equals("denoise") && exportDir == null) {
             polyU = PolyU.find().orElse(null);
             System.out.println(polyU != null ? "real domain: PolyU's Canon crops in " + polyU + " (--simulated for the simulated one)"
@@ -403,7 +400,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             for (String v : variants) {
                 plans.put(v, variantPlan(full, v));
             }
-            CalibrationData.write(exportDir, train, clean, real, syntheticDomain(), realDomain(), realOfTrain(train), plans);
+            if (polyUSplit != null) {
+                CalibrationData.writePolyU(exportDir, train, polyUSplit, VAL_CROP, syntheticDomain(), plans);
+            } else {
+                CalibrationData.write(exportDir, train, clean, real, syntheticDomain(), realDomain(), realOfTrain(train), plans);
+            }
             System.out.println("wrote calibration data to " + exportDir);
             return 0;
         }
