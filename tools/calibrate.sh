@@ -10,6 +10,8 @@
 #   mvn -q -Pexample -pl examples -am package -DskipTests -Dexample.main=dev.dna.examples.DenoisingBenchmark \
 #       -Dexample.args="--export-calibration-data runs/calib-data --variants vanilla,diffusion,shuffle,full,oracle"
 #   tools/calibrate.sh runs/calib-data runs/calib 10000 vanilla:vanilla full:full "full-w1:full:--noise-weight 1"
+# Real camera noise (PolyU): export with --polyu DIR instead; the runs validate on the validation scenes (choose the
+# recipe there) and their end line scores the test scenes once (heldout_psnr, EMA; heldout_psnr_raw; heldout_input_psnr).
 set -euo pipefail
 data=$1 out=$2 steps=$3
 shift 3
