@@ -131,7 +131,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     double tripletMargin;
 
     @Option(names = "--polyu", paramLabel = "DIR", description = "the PolyU real-noise crops in DIR (*_real with *_mean): the "
-            + "train scenes' real images are the real domain (their means only train the oracle), the validation scenes' whole crops "
+            + "train scenes' real images are the real domain (their means only train the oracle), the validation scenes' central crops "
             + "choose each run's best checkpoint, the test scenes' whole 512x512 crops are the test pairs; split by scene, fixed in "
             + "code (default: the nearest shared/data/polyu-canon above the working directory, or $" + PolyU.ENV + ", when there is "
             + "one and --simulated is not given)")
