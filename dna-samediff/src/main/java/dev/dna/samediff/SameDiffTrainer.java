@@ -14,6 +14,7 @@ import dev.dna.api.data.ImageSet;
 import dev.dna.api.data.PatchDataset;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.ImageBatch;
+import dev.dna.api.io.AtomicFiles;
 import dev.dna.api.metrics.Metrics;
 import dev.dna.samediff.engine.GradientReplay;
 import dev.dna.samediff.engine.NonFiniteOrigin;
@@ -281,7 +282,7 @@ public final class SameDiffTrainer {
         TrainedRestorer validator = validateEvery > 0 ? TrainedRestorer.of(plan, r.resultWeights()) : null;
         double inputPsnr = validator == null ? Double.NaN : inputPsnr();
         long last = Math.min(stopAfter, plan.steps());
-        try (gradients; BufferedWriter csv = csvWriter(r.graph.lossTerms);
+        try (gradients; BufferedWriter csv = csvWriter(r.graph.lossTerms, r.step);
                 ProgressBar pb = progressBar && r.step < last && terminal() ? bar(r.step, last) : null) {
             LineProgress lines = progressBar && r.step < last && pb == null ? new LineProgress(name, r.step, last, System.err) : null;
             while (r.step < last) {
@@ -482,13 +483,18 @@ public final class SameDiffTrainer {
         return new double[] {psnr / valClean.size(), ssim / valClean.size()};
     }
 
-    private BufferedWriter csvWriter(List<String> terms) throws IOException {
+    /**
+     * The CSV log, opened to append the steps after {@code startStep}: rows of later steps (written after the checkpoint a
+     * run resumes from, or by an earlier run of a fresh start) are dropped first, so that every step has one row.
+     */
+    private BufferedWriter csvWriter(List<String> terms, long startStep) throws IOException {
         if (csvFile == null) {
             return null;
         }
         if (csvFile.toAbsolutePath().getParent() != null) {
             Files.createDirectories(csvFile.toAbsolutePath().getParent());
         }
+        truncateLog(csvFile, startStep);
         boolean fresh = !Files.exists(csvFile) || Files.size(csvFile) == 0;
         BufferedWriter w = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
@@ -518,6 +524,30 @@ public final class SameDiffTrainer {
     }
 
     /** The mutable state of one run: graph weights, Adam moments, EMA, random streams, step. */
+    /** Drops the rows of {@code csv} whose step (first cell) is after {@code lastKept}; the file is rewritten atomically. */
+    static void truncateLog(Path csv, long lastKept) throws IOException {
+        if (!Files.exists(csv) || Files.size(csv) == 0) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> kept = new java.util.ArrayList<>(lines.subList(0, 1));
+        int cells = lines.get(0).split(",", -1).length;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",", -1);
+            try {
+                // a torn last line of an interrupted write has fewer cells: dropped
+                if (c.length == cells && Long.parseLong(c[0]) <= lastKept) {
+                    kept.add(line);
+                }
+            } catch (NumberFormatException e) {
+                // not a step: dropped
+            }
+        }
+        if (kept.size() < lines.size()) {
+            AtomicFiles.write(csv, out -> out.write((String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     private static final class Run {
         final AdaptationPlan plan;
         final JointGraph graph;

@@ -99,6 +99,43 @@ public class TrainerTest {
     }
 
     @Test
+    void aResumedRunsLogHoldsEachStepOnceWithTheRowsOfAnUninterruptedRun() throws IOException {
+        AdaptationPlan p = plan(4);
+        Path straightCsv = tmp.resolve("straight.csv");
+        SameDiffTrainer.create(p).progressBar(false).logCsv(straightCsv).fit(synthetic(p), real(p));
+        // interrupted after step 3, the last checkpoint at step 2: the log holds step 3, which the resumed run redoes
+        Path csv = tmp.resolve("resumed.csv");
+        Path ckpt = tmp.resolve("every2.ckpt");
+        SameDiffTrainer t = SameDiffTrainer.create(p).progressBar(false).logCsv(csv).checkpointEvery(2, ckpt);
+        t.stopAfter(3).fit(synthetic(p), real(p));
+        assertEquals(4, Files.readAllLines(csv).size(), "header and steps 1-3");
+        t.resume(ckpt, synthetic(p), real(p));
+        List<String> got = Files.readAllLines(csv);
+        List<String> want = Files.readAllLines(straightCsv);
+        assertEquals(want.size(), got.size(), String.join("\n", got));
+        for (int i = 0; i < want.size(); i++) {
+            String[] w = want.get(i).split(",", -1);
+            String[] g = got.get(i).split(",", -1);
+            int seconds = java.util.Arrays.asList(want.get(0).split(",")).indexOf("seconds");
+            w[seconds] = g[seconds] = "";
+            assertEquals(String.join(",", w), String.join(",", g), "row " + i + " (all but the time)");
+        }
+    }
+
+    @Test
+    void truncatingALogKeepsTheHeaderAndWholeRowsUpToTheStep() throws IOException {
+        Path csv = tmp.resolve("torn.csv");
+        Files.writeString(csv, "step,lambda,loss,seconds\n1,0,0.5,0.1\n2,0,0.4,0.1\n3,0,0.3,0.1\n4,0,0.2");
+        SameDiffTrainer.truncateLog(csv, 3);
+        assertEquals(List.of("step,lambda,loss,seconds", "1,0,0.5,0.1", "2,0,0.4,0.1", "3,0,0.3,0.1"), Files.readAllLines(csv),
+                "the torn last row (3 of 4 cells) is dropped");
+        SameDiffTrainer.truncateLog(csv, 1);
+        assertEquals(List.of("step,lambda,loss,seconds", "1,0,0.5,0.1"), Files.readAllLines(csv));
+        SameDiffTrainer.truncateLog(csv, 0);
+        assertEquals(List.of("step,lambda,loss,seconds"), Files.readAllLines(csv), "a fresh start keeps the header only");
+    }
+
+    @Test
     void badCheckpointsAreRefusedAndTheGoodOneIsKept() throws IOException {
         AdaptationPlan p = plan(2);
         Path ckpt = tmp.resolve("good.ckpt");

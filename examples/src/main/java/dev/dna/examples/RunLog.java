@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * A run's {@code log.csv} as the trainer writes it ({@code step,lambda,<loss terms>,seconds,val_psnr,val_ssim,
  * grad_res,grad_noise}), read back for the benchmark's charts, so that the curves of a resumed run cover all of it.
- * A resumed run appends the steps after its checkpoint again; for a step logged twice, the later row wins.
+ * The trainer drops a log's rows after the checkpoint it resumes from; a log written before it did may hold a step twice,
+ * and then the later row wins.
  */
 final class RunLog {
     private final List<String> columns;
