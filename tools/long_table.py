@@ -117,7 +117,10 @@ def logs(dirs):
             plan = os.path.join(os.path.dirname(p), "plan.json")
             seed = json.load(open(plan)).get("seed", 0) if os.path.exists(plan) else 0
             with open(p) as f:
-                out[(variant, seed)] = list(csv.DictReader(f))
+                by_step = {}  # a log resumed by an older trainer may hold a step twice: the later row wins
+                for r in csv.DictReader(f):
+                    by_step[int(r["step"])] = r
+                out[(variant, seed)] = [by_step[k] for k in sorted(by_step)]
     return out
 
 
