@@ -62,6 +62,17 @@ final class RestoreCommand implements Callable<Integer> {
             checkExtension(Files.isDirectory(out) ? out.resolve(stem(in) + ".png") : out);
         }
         List<Path> files = folder ? ImageSet.imageFiles(in) : List.of(in);
+        if (folder) {
+            // a.png and a.jpg would both become out/a.<format>: refuse before writing anything, rather than overwrite one
+            java.util.Map<String, Path> byTarget = new java.util.HashMap<>();
+            for (Path f : files) {
+                Path before = byTarget.putIfAbsent(stem(f) + "." + format, f);
+                if (before != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), before.getFileName() + " and " + f.getFileName()
+                            + " would both be written to " + out.resolve(stem(f) + "." + format) + ": rename one of them");
+                }
+            }
+        }
         try (RestorerFiles.Opened r = RestorerFiles.open(model, cuda)) {
             o.printf(Locale.ROOT, "model %s (%s)%n", model, r.engine());
             if (folder) {

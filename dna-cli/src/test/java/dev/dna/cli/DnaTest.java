@@ -98,6 +98,12 @@ class DnaTest {
         assertEquals(0, skipping.code(), skipping.toString());
         assertTrue(skipping.out().contains("[3/3] skipped: cannot read image") && skipping.out().contains("restored 2 images")
                 && skipping.out().contains("skipped 1 unreadable"), skipping.out());
+        // two inputs with one output name: refused before anything is written
+        Files.copy(photo, in.resolve("a.jpg"));
+        Path out2 = tmp.resolve("out2");
+        assertOneLineError(dna("restore", "--model", onnxModel.toString(), "--in", in.toString(), "--out", out2.toString(),
+                "--skip-unreadable"), 2, "a.jpg and a.png would both be written to");
+        assertFalse(Files.exists(out2));
     }
 
     @Test
