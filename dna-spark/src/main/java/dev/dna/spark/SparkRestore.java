@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -107,12 +108,30 @@ public final class SparkRestore {
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
-        List<String> files = imageFiles(inFs, in);
+        List<String> listed = imageFiles(inFs, in);
+        String root = inFs.makeQualified(in).toUri().getPath();
+        // inputs whose output another input already claims (a.png and a.jpg -> a.<format>): a failed row each, never restored,
+        // so that neither overwrites nor "skips" the other's output
+        List<String> files = new ArrayList<>();
+        List<Row> collisions = new ArrayList<>();
+        Map<Path, String> claimed = new HashMap<>();
+        for (String f : listed) {
+            Path target = outputOf(f, root, job);
+            String first = claimed.putIfAbsent(target, f);
+            if (first == null) {
+                files.add(f);
+            } else {
+                collisions.add(row(f, null, null, System.nanoTime(), FAILED, "same output " + target + " as "
+                        + new Path(first).getName() + ": rename one of them"));
+            }
+        }
         int slices = job.partitions() > 0 ? job.partitions() : Math.max(1, Math.min(files.size(), jsc.defaultParallelism()));
         Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(conf));
-        String root = inFs.makeQualified(in).toUri().getPath();
         JavaRDD<Row> rows = jsc.parallelize(files, slices).mapPartitions(paths -> restoreAll(paths, modelName, root, job,
                 hadoop.value().value()));
+        if (!collisions.isEmpty()) {
+            rows = rows.union(jsc.parallelize(collisions, 1));
+        }
         Dataset<Row> manifest = spark.createDataFrame(rows, MANIFEST).cache();
         manifest.count(); // restore now, once
         return manifest;

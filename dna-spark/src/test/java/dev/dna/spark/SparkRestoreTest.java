@@ -106,6 +106,24 @@ class SparkRestoreTest {
     }
 
     @Test
+    void twoInputsWithOneOutputNameAreOneRestoredAndOneFailedRow() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("same"));
+        Image photo = EmbeddedImages.load().get(0).crop(0, 0, 32, 32);
+        Images.writeJpeg(photo, in.resolve("x.jpg"), 90);
+        Images.writePng(photo, in.resolve("x.png"));
+        Path out = tmp.resolve("same-out");
+        Map<String, Row> rows = byName(SparkRestore.run(spark, new SparkRestore.Job(MODEL.toAbsolutePath().toString(),
+                in.toString(), out.toString(), "png", 2)));
+        assertEquals(SparkRestore.RESTORED, rows.get("x.jpg").getString(5), rows.toString());
+        assertEquals(SparkRestore.FAILED, rows.get("x.png").getString(5), rows.toString());
+        assertTrue(rows.get("x.png").getString(6).contains("as x.jpg: rename one"), rows.get("x.png").getString(6));
+        try (OnnxRestorer local = OnnxRestorer.load(MODEL)) {
+            assertArrayEquals(Images.encode(local.restore(Images.readRgb(in.resolve("x.jpg"))), "x.png"),
+                    Files.readAllBytes(out.resolve("x.png")), "the output is x.jpg's");
+        }
+    }
+
+    @Test
     void aMissingModelOrInputIsAnErrorBeforeAnyTask() {
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> SparkRestore.run(spark,
                 new SparkRestore.Job(tmp.resolve("none.onnx").toString(), tmp.toString(), tmp.resolve("o").toString(), "png", 0)));
