@@ -153,7 +153,7 @@ def plots(curves, prefix):
             steps = [int(r["step"]) for r in rows]
             pos = [float(r["mse_pos"]) for r in rows]
             neg = [float(r["mse_neg"]) for r in rows]
-            hinge = [2 * float(r["l_noise"]) - p for r, p in zip(rows, pos)]
+            hinge = [max(0.0, 2 * float(r["l_noise"]) - p) for r, p in zip(rows, pos)]  # float error aside
             for series, name, c in ((pos, "mse_pos", "tab:red"), (neg, "mse_neg", "tab:blue"), (hinge, "hinge", "k")):
                 sm = [sum(series[max(0, i - w + 1):i + 1]) / len(series[max(0, i - w + 1):i + 1]) for i in range(len(series))]
                 axes[0].plot(steps, sm, styles.get(s, "-"), color=c, label="%s s%d" % (name, s))
@@ -162,6 +162,7 @@ def plots(curves, prefix):
             axes[1].plot([int(r["step"]) for r in val], [float(r["grad_noise"]) / float(r["grad_res"]) for r in val],
                          styles.get(s, "-"), color=colors.get(v, "k"), label="%s s%d" % (v, s))
     axes[0].set_yscale("log")
+    axes[0].set_ylim(1e-5, 3)
     axes[0].set_title("full: triplet terms (mean over %d steps); hinge = max(0, margin + mse_pos - mse_neg)" % w, fontsize=9)
     axes[0].set_xlabel("step")
     axes[0].legend(fontsize=7)
