@@ -420,11 +420,7 @@ public final class SameDiffTrainer {
     }
 
     private double inputPsnr() {
-        double s = 0;
-        for (int i = 0; i < valClean.size(); i++) {
-            s += Metrics.psnr(valClean.get(i), valDegraded.get(i).clip());
-        }
-        return s / valClean.size();
+        return Metrics.meanPsnr(valClean, valDegraded.map(Image::clip));
     }
 
     /**
@@ -473,14 +469,8 @@ public final class SameDiffTrainer {
 
     /** Mean PSNR and SSIM of {@code restorer} on the validation pairs. */
     private double[] quality(TrainedRestorer restorer) {
-        double psnr = 0;
-        double ssim = 0;
-        for (int i = 0; i < valClean.size(); i++) {
-            Image y = restorer.restore(valDegraded.get(i));
-            psnr += Metrics.psnr(valClean.get(i), y);
-            ssim += Metrics.ssim(valClean.get(i), y);
-        }
-        return new double[] {psnr / valClean.size(), ssim / valClean.size()};
+        ImageSet restored = restorer.restoreAll(valDegraded);
+        return new double[] {Metrics.meanPsnr(valClean, restored), Metrics.meanSsim(valClean, restored)};
     }
 
     /**
@@ -523,7 +513,6 @@ public final class SameDiffTrainer {
         return String.format(Locale.ROOT, "%.8g", x);
     }
 
-    /** The mutable state of one run: graph weights, Adam moments, EMA, random streams, step. */
     /** Drops the rows of {@code csv} whose step (first cell) is after {@code lastKept}; the file is rewritten atomically. */
     static void truncateLog(Path csv, long lastKept) throws IOException {
         if (!Files.exists(csv) || Files.size(csv) == 0) {
@@ -548,6 +537,7 @@ public final class SameDiffTrainer {
         }
     }
 
+    /** The mutable state of one run: graph weights, Adam moments, EMA, random streams, step. */
     private static final class Run {
         final AdaptationPlan plan;
         final JointGraph graph;
