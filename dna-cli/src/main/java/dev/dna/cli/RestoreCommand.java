@@ -59,17 +59,17 @@ final class RestoreCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--in is a folder, so --out must be one: " + out);
             }
         } else {
-            checkExtension(Files.isDirectory(out) ? out.resolve(stem(in) + ".png") : out);
+            checkExtension(target(in, false));
         }
         List<Path> files = folder ? ImageSet.imageFiles(in) : List.of(in);
         if (folder) {
             // a.png and a.jpg would both become out/a.<format>: refuse before writing anything, rather than overwrite one
-            java.util.Map<String, Path> byTarget = new java.util.HashMap<>();
+            java.util.Map<Path, Path> byTarget = new java.util.HashMap<>();
             for (Path f : files) {
-                Path before = byTarget.putIfAbsent(stem(f) + "." + format, f);
+                Path before = byTarget.putIfAbsent(target(f, true), f);
                 if (before != null) {
                     throw new CommandLine.ParameterException(spec.commandLine(), before.getFileName() + " and " + f.getFileName()
-                            + " would both be written to " + out.resolve(stem(f) + "." + format) + ": rename one of them");
+                            + " would both be written to " + target(f, true) + ": rename one of them");
                 }
             }
         }
@@ -82,7 +82,7 @@ final class RestoreCommand implements Callable<Integer> {
             int skipped = 0;
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
-                Path target = folder || Files.isDirectory(out) ? out.resolve(stem(f) + "." + (folder ? format : "png")) : out;
+                Path target = target(f, folder);
                 long t = System.nanoTime();
                 Image x;
                 try {
@@ -107,6 +107,11 @@ final class RestoreCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Where the restoration of {@code f} goes: out/<stem>.<format> for a folder, out/<stem>.png into a folder, else out. */
+    private Path target(Path f, boolean folder) {
+        return folder || Files.isDirectory(out) ? out.resolve(stem(f) + "." + (folder ? format : "png")) : out;
     }
 
     private void checkExtension(Path target) {

@@ -123,7 +123,7 @@ public final class AdaptOnnxModel implements Callable<Integer> {
     /** The embedded photos degraded once each by the main example's hard real domain (seeds 3,000,000 + i). */
     static ImageSet simulatedReal(ImageSet photos) {
         Degradation d = CommandLine.populateCommand(new DenoisingBenchmark()).realDomain();
-        return ImagePairs.degrade(photos, d, 3_000_000L).degraded();
+        return ImagePairs.degrade(photos, d, DenoisingBenchmark.REAL_REALIZATION_SEED).degraded();
     }
 
     /** {@code relative} under the working directory or the nearest ancestor that has it. */

@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +34,7 @@ import java.util.Map;
 final class CalibrationData {
     private CalibrationData() {}
 
-    static void write(Path dir, ImageSet train, List<Image> testClean, List<Image> testReal, Degradation synthetic,
+    static void write(Path dir, ImageSet train, ImageSet testClean, ImageSet testReal, Degradation synthetic,
             Degradation real, Realizations realOfTrain, Map<String, AdaptationPlan> plans) throws IOException {
         Files.createDirectories(dir);
         int realizations = realOfTrain.perImage();
@@ -52,8 +51,7 @@ final class CalibrationData {
                 }
             }
         }
-        rounding = Math.max(rounding, writePairs(dir, "test", ImageSet.of(names(testClean.size()), testClean),
-                ImageSet.of(names(testReal.size()), testReal)));
+        rounding = Math.max(rounding, writePairs(dir, "test", testClean, testReal));
         ObjectMapper json = new ObjectMapper();
         ObjectNode meta = json.createObjectNode();
         meta.put("train", train.size());
@@ -68,10 +66,6 @@ final class CalibrationData {
         meta.put("synthetic", synthetic.describe());
         meta.put("real", real.describe());
         finish(dir, meta, rounding, plans);
-    }
-
-    private static List<String> names(int n) {
-        return java.util.stream.IntStream.range(0, n).mapToObj(Integer::toString).toList();
     }
 
     /**

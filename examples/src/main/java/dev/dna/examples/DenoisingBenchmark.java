@@ -389,8 +389,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         ImageSet testClean = test.clean();
         ImageSet testReal = test.real();
         ImageSet testSyn = test.synthetic();
-        List<Image> clean = testClean.images();
-        List<Image> real = testReal.images();
         // validation: PolyU's validation scenes; in the simulated domain the held-out photos (curves only: no checkpoint is
         // chosen on them)
         ImageSet valReal = polyUSplit != null ? polyUSplit.validation().degraded().centerCrops(VAL_CROP) : testReal;
@@ -403,7 +401,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             if (polyUSplit != null) {
                 CalibrationData.writePolyU(exportDir, train, polyUSplit, VAL_CROP, syntheticDomain(), plans);
             } else {
-                CalibrationData.write(exportDir, train, clean, real, syntheticDomain(), realDomain(), realOfTrain(train), plans);
+                CalibrationData.write(exportDir, train, testClean, testReal, syntheticDomain(), realDomain(), realOfTrain(train), plans);
             }
             System.out.println("wrote calibration data to " + exportDir);
             return 0;
