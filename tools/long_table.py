@@ -27,16 +27,20 @@ PAIRS = [("diffusion loss (diffusion - vanilla)", "diffusion", "vanilla"),
          ("shuffle - vanilla", "shuffle", "vanilla"),
          ("swap, hinge per sample (full-tg4 - shuffle)", "full-tg4", "shuffle"),
          ("hinge per sample vs per batch (full-tg4 - full)", "full-tg4", "full"),
+         ("swap, margin 0.5 (full-m0.5 - shuffle)", "full-m0.5", "shuffle"),
+         ("margin 0.5 vs 0.1 (full-m0.5 - full)", "full-m0.5", "full"),
          ("full - vanilla at its best validation checkpoint", "full", "vanilla@best")]
 
 
 def label(d, variant):
-    """The variant's name in the tables: its own, with -tgN when its plan takes the hinge over N groups of the batch."""
+    """The variant's name in the tables: its own, with -tgN when its plan takes the hinge over N groups of the batch and
+    (full only) -mM when its triplet margin is M instead of the authors' 0.1."""
     import json
     for plan in (os.path.join(d, variant, "plan.json"), *glob.glob(os.path.join(d, variant, "seed-*", "plan.json"))):
         if os.path.exists(plan):
-            g = json.load(open(plan)).get("loss", {}).get("tripletGroups", 1)
-            return variant + ("-tg%d" % g if g > 1 else "")
+            loss = json.load(open(plan)).get("loss", {})
+            g, m = loss.get("tripletGroups", 1), loss.get("tripletMargin", 0.1)
+            return variant + ("-tg%d" % g if g > 1 else "") + ("-m%g" % m if variant == "full" and m != 0.1 else "")
     return variant
 
 
