@@ -36,7 +36,8 @@ def label(d, variant):
     """The variant's name in the tables: its own, with -tgN when its plan takes the hinge over N groups of the batch and
     (full only) -mM when its triplet margin is M instead of the authors' 0.1."""
     import json
-    for plan in (os.path.join(d, variant, "plan.json"), *glob.glob(os.path.join(d, variant, "seed-*", "plan.json"))):
+    for plan in (os.path.join(d, variant, "plan.json"), os.path.join(d, variant + "-plan.json"),  # docs/data/long-runs
+                 *glob.glob(os.path.join(d, variant, "seed-*", "plan.json"))):
         if os.path.exists(plan):
             loss = json.load(open(plan)).get("loss", {})
             g, m = loss.get("tripletGroups", 1), loss.get("tripletMargin", 0.1)
