@@ -140,7 +140,10 @@ def plots(curves, prefix):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     colors = dict(vanilla="tab:gray", diffusion="tab:blue", shuffle="tab:green", full="tab:red", oracle="tab:purple")
+    for v, c in zip(sorted({v for (v, _) in curves} - set(colors)), ["tab:orange", "tab:brown", "tab:cyan", "tab:olive", "k"]):
+        colors[v] = c  # remedies (full-tg4, full-m0.5, ...): a colour each
     styles = {0: "-", 1: "--", 2: ":"}
+    fulls = [k for k in sorted(curves) if k[0].startswith("full")]  # the hinge panel: one line style per full run
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
     for (v, s), rows in sorted(curves.items()):
         val = [r for r in rows if r.get("val_psnr")]
@@ -165,9 +168,10 @@ def plots(curves, prefix):
             pos = [float(r["mse_pos"]) for r in rows]
             neg = [float(r["mse_neg"]) for r in rows]
             hinge = [max(0.0, 2 * float(r["l_noise"]) - p) for r, p in zip(rows, pos)]  # float error aside
+            style = ["-", "--", ":", "-."][fulls.index((v, s)) % 4]
             for series, name, c in ((pos, "mse_pos", "tab:red"), (neg, "mse_neg", "tab:blue"), (hinge, "hinge", "k")):
                 sm = [sum(series[max(0, i - w + 1):i + 1]) / len(series[max(0, i - w + 1):i + 1]) for i in range(len(series))]
-                axes[0].plot(steps, sm, styles.get(s, "-"), color=c, label="%s s%d" % (name, s))
+                axes[0].plot(steps, sm, style, color=c, label="%s %s s%d" % (name, v, s))
         val = [r for r in rows if r.get("grad_res")]
         if val and v != "vanilla" and v != "oracle":
             axes[1].plot([int(r["step"]) for r in val], [float(r["grad_noise"]) / float(r["grad_res"]) for r in val],
