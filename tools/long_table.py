@@ -2,14 +2,16 @@
 """Tabulates a long ablation spread over run folders (one variant and seed each, or any mix) and printed figures.
 
 Usage: long_table.py [--printed FILE.csv] [--plots PREFIX] RUN_DIR...
-  RUN_DIR: a DenoisingBenchmark --out folder (results.csv, <variant>/log.csv for its seeds' curves).
+  RUN_DIR: a DenoisingBenchmark --out folder (results.csv, <variant>/log.csv for its seeds' curves), or a folder that
+           tools/keep_run.sh kept in docs/data/long-runs (<variant>-log.csv.gz where it kept the whole log).
   --printed: variant,seed,real_psnr,real_ssim,synthetic_psnr rows ('#' comments) of runs without a folder; a folder's
              result for the same variant and seed takes precedence.
   A PolyU folder's vanilla row also gives "vanilla@best": the test PSNR of its checkpoint best on the validation scenes.
   --plots: writes PREFIX-validation.png (EMA and raw validation PSNR) and PREFIX-hinge.png (the swap's triplet terms and
            the gradient each loss sends into the restorer) from the folders' log.csv files.
 Prints markdown: mean ± sample sd over seeds per variant, the paired differences that isolate each trick (per seed and
-mean ± sd over the seeds where both variants ran), and the share of the oracle's gap each variant recovers.
+mean ± sd over the seeds where both variants ran), the share of the oracle's gap each variant recovers, and, for runs
+with the swap whose whole log.csv is there, how often and how much its triplet hinge is active by range of steps.
 """
 import argparse
 import csv
@@ -65,9 +67,10 @@ def read_results(printed, dirs):
             for r in csv.DictReader(f):
                 res[(label(d, r["variant"]), int(r["seed"]))] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
                                                                       syn=num(r["synthetic_psnr"]), source=d)
-                if r["variant"] == "vanilla" and num(r.get("best_real_psnr")) == num(r.get("best_real_psnr")):
+                best = num(r.get("best_real_psnr"))
+                if r["variant"] == "vanilla" and best == best:  # not NaN
                     # PolyU runs keep the checkpoint best on the validation scenes: vanilla's is the strong baseline
-                    res[("vanilla@best", int(r["seed"]))] = dict(psnr=num(r["best_real_psnr"]), ssim=float("nan"),
+                    res[("vanilla@best", int(r["seed"]))] = dict(psnr=best, ssim=float("nan"),
                                                                  syn=float("nan"), source=d + " (step %s)" % r["best_val_step"])
     return res
 
@@ -118,21 +121,60 @@ def table(res):
 
 
 def logs(dirs):
-    """(variant, seed) -> rows of log.csv, for folders that hold one per variant (seed from results.csv or plan.json)."""
+    """(variant, seed) -> rows of log.csv, for run folders (<variant>/log.csv, seed from its plan.json) and for the kept
+    folders of docs/data/long-runs (<variant>-log.csv.gz beside <variant>-plan.json, written by tools/keep_run.sh)."""
+    import gzip
     import json
     out = {}
     for d in dirs:
-        for p in glob.glob(os.path.join(d, "*", "log.csv")) + glob.glob(os.path.join(d, "*", "seed-*", "log.csv")):
-            parts = p.split(os.sep)
-            variant = label(d, parts[-2] if not parts[-2].startswith("seed-") else parts[-3])
-            plan = os.path.join(os.path.dirname(p), "plan.json")
+        found = [(p, os.path.join(os.path.dirname(p), "plan.json"), open)
+                 for p in glob.glob(os.path.join(d, "*", "log.csv")) + glob.glob(os.path.join(d, "*", "seed-*", "log.csv"))]
+        found += [(p, p[:-len("-log.csv.gz")] + "-plan.json", lambda q: gzip.open(q, "rt"))
+                  for p in glob.glob(os.path.join(d, "*-log.csv.gz"))]
+        for p, plan, opener in found:
+            if p.endswith(".gz"):
+                variant = label(d, os.path.basename(p)[:-len("-log.csv.gz")])
+            else:
+                parts = p.split(os.sep)
+                variant = label(d, parts[-2] if not parts[-2].startswith("seed-") else parts[-3])
             seed = json.load(open(plan)).get("seed", 0) if os.path.exists(plan) else 0
-            with open(p) as f:
+            with opener(p) as f:
                 by_step = {}  # a log resumed by an older trainer may hold a step twice: the later row wins
                 for r in csv.DictReader(f):
                     by_step[int(r["step"])] = r
                 out[(variant, seed)] = [by_step[k] for k in sorted(by_step)]
     return out
+
+
+def hinge_of(r):
+    """The triplet hinge of one log row: L_noise = 0.5 (mse_pos + hinge) (LossSpec.NOISE_LOSS_SCALE); 0 below float error."""
+    h = 2 * float(r["l_noise"]) - float(r["mse_pos"])
+    return h if h > 1e-6 else 0.0
+
+
+HINGE_BINS = [(1, 500), (501, 1000), (1001, 2000), (2001, 5000), (5001, 10 ** 9)]
+
+
+def hinge_table(curves):
+    """Per run with the swap: in each range of steps, the share of steps whose hinge is active, its mean, mean mse_neg."""
+    out = ["| run | " + " | ".join("steps {:,}-{}".format(a, "end" if b > 10 ** 8 else "{:,}".format(b)) for a, b in HINGE_BINS)
+           + " |", "|---|" + "---|" * len(HINGE_BINS),
+           ]
+    for (v, s), rows in sorted(curves.items()):
+        if not rows or "mse_neg" not in rows[0]:
+            continue
+        cells = []
+        for a, b in HINGE_BINS:
+            rs = [r for r in rows if a <= int(r["step"]) <= b]
+            if not rs:
+                cells.append("-")
+                continue
+            hs = [hinge_of(r) for r in rs]
+            cells.append("%.1f%% active, mean %.5f, mse_neg %.3f" % (100 * sum(h > 0 for h in hs) / len(hs),
+                                                                     sum(hs) / len(hs),
+                                                                     sum(float(r["mse_neg"]) for r in rs) / len(rs)))
+        out.append("| %s s%d | %s |" % (v, s, " | ".join(cells)))
+    return "\n".join(out) if len(out) > 2 else ""
 
 
 def plots(curves, prefix):
@@ -167,7 +209,7 @@ def plots(curves, prefix):
             steps = [int(r["step"]) for r in rows]
             pos = [float(r["mse_pos"]) for r in rows]
             neg = [float(r["mse_neg"]) for r in rows]
-            hinge = [max(0.0, 2 * float(r["l_noise"]) - p) for r, p in zip(rows, pos)]  # float error aside
+            hinge = [hinge_of(r) for r in rows]
             style = ["-", "--", ":", "-."][fulls.index((v, s)) % 4]
             for series, name, c in ((pos, "mse_pos", "tab:red"), (neg, "mse_neg", "tab:blue"), (hinge, "hinge", "k")):
                 sm = [sum(series[max(0, i - w + 1):i + 1]) / len(series[max(0, i - w + 1):i + 1]) for i in range(len(series))]
@@ -203,8 +245,14 @@ def main():
     print(table(res))
     print()
     print("Sources: " + "; ".join("%s s%d: %s" % (v, s, r["source"]) for (v, s), r in sorted(res.items())))
+    curves = logs(a.dirs)
+    hinges = hinge_table(curves)
+    if hinges:
+        print()
+        print("The swap's triplet hinge, max(0, margin + mse_pos - mse_neg), from the folders' log.csv:")
+        print(hinges)
     if a.plots:
-        plots(logs(a.dirs), a.plots)
+        plots(curves, a.plots)
 
 
 if __name__ == "__main__":
