@@ -147,7 +147,10 @@ def logs(dirs):
 
 
 def hinge_of(r):
-    """The triplet hinge of one log row: L_noise = 0.5 (mse_pos + hinge) (LossSpec.NOISE_LOSS_SCALE); 0 below float error."""
+    """The triplet hinge of one log row: its own column where the trainer logs it (since 2026-12-04), else derived from
+    L_noise = 0.5 (mse_pos + hinge) (LossSpec.NOISE_LOSS_SCALE); 0 below float error."""
+    if r.get("hinge") not in (None, ""):
+        return float(r["hinge"])
     h = 2 * float(r["l_noise"]) - float(r["mse_pos"])
     return h if h > 1e-6 else 0.0
 

@@ -276,7 +276,7 @@ def joint_loss(G, D, xs, ys, xr, eps, level, keep1, keep2, lam, variant, margin=
             neg_g = ((eps - e[b:]) ** 2).reshape(groups, -1).mean(1)
             hinge = F.relu(pos_g - neg_g + margin).mean()
         lnoise = 0.5 * (mse_pos + hinge)
-        terms = {"l_res": lres, "mse_pos": mse_pos, "mse_neg": mse_neg}
+        terms = {"l_res": lres, "mse_pos": mse_pos, "mse_neg": mse_neg, "hinge": hinge}
     else:
         mse_pos = ((eps - D(pos, level)) ** 2).mean()
         lnoise = 0.5 * mse_pos  # LossSpec: one normalisation, the hinge absent without swap

@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.CheckReturnValue;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +26,7 @@ import dev.dna.samediff.training.Feeder;
 import dev.dna.samediff.training.FlatParameters;
 import dev.dna.samediff.training.GradientStep;
 import dev.dna.samediff.training.TrainingStreams;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -484,12 +486,24 @@ public final class SameDiffTrainer {
         if (csvFile.toAbsolutePath().getParent() != null) {
             Files.createDirectories(csvFile.toAbsolutePath().getParent());
         }
+        String header = "step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw";
+        if (startStep == 0 && Files.exists(csvFile)) {
+            // a fresh start drops every row of an earlier run, and its header with them (it may name other columns)
+            AtomicFiles.write(csvFile, out -> out.write((header + "\n").getBytes(StandardCharsets.UTF_8)));
+        } else if (Files.exists(csvFile) && Files.size(csvFile) > 0) {
+            String old;
+            try (BufferedReader in = Files.newBufferedReader(csvFile, StandardCharsets.UTF_8)) {
+                old = in.readLine();
+            }
+            checkState(header.equals(old), "cannot append to %s: its columns are %s, this run writes %s (a log of an "
+                    + "older version or of another plan; move it away to resume)", csvFile, old, header);
+        }
         truncateLog(csvFile, startStep);
         boolean fresh = !Files.exists(csvFile) || Files.size(csvFile) == 0;
         BufferedWriter w = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         if (fresh) {
-            w.write("step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw\n");
+            w.write(header + "\n");
         }
         return w;
     }

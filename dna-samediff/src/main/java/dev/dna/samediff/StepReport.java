@@ -8,7 +8,8 @@ import java.util.Map;
  * @param step 1-based index of the step just taken
  * @param totalSteps the plan's steps
  * @param lambda weight of the diffusion loss at this step
- * @param losses every loss term by name ({@code loss, l_res, mse_pos, mse_neg, l_noise}; vanilla:
+ * @param losses every loss term by name ({@code loss, l_res, mse_pos, mse_neg, hinge, l_noise} with the residual swap,
+ *     {@code hinge} its triplet hinge; without it {@code loss, l_res, mse_pos, l_noise}; vanilla:
  *     {@code loss, l_res}), in graph order
  * @param seconds wall time of the step, everything included
  * @param dataSeconds the part of {@code seconds} spent drawing the step's patches from the datasets (cropping

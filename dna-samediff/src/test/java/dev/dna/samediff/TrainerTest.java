@@ -75,7 +75,7 @@ public class TrainerTest {
         List<Map<String, Double>> a = record(SameDiffTrainer.create(p), p);
         List<Map<String, Double>> b = record(SameDiffTrainer.create(p), p);
         assertEquals(3, a.size());
-        assertEquals(List.of("loss", "l_res", "mse_pos", "mse_neg", "l_noise"), List.copyOf(a.get(0).keySet()));
+        assertEquals(List.of("loss", "l_res", "mse_pos", "mse_neg", "hinge", "l_noise"), List.copyOf(a.get(0).keySet()));
         assertEquals(a, b);
         AdaptationPlan other = Adaptation.from(p).seed(12).build();
         assertNotEquals(a, record(SameDiffTrainer.create(other), other));
@@ -120,6 +120,38 @@ public class TrainerTest {
             w[seconds] = g[seconds] = "";
             assertEquals(String.join(",", w), String.join(",", g), "row " + i + " (all but the time)");
         }
+    }
+
+    @Test
+    void theLogCarriesTheHingeAndALogOfOtherColumnsIsReplacedOnAFreshStartAndRefusedOnResume() throws IOException {
+        AdaptationPlan p = plan(3);
+        Path csv = tmp.resolve("older.csv");
+        String older = "step,lambda,loss,l_res,mse_pos,mse_neg,l_noise,seconds,val_psnr,val_ssim,grad_res,grad_noise,"
+                + "val_psnr_raw,val_ssim_raw";
+        Files.writeString(csv, older + "\n1,0,0.5,0.4,0.1,0.2,0.05,0.1,,,,,,\n");
+        Path ckpt = tmp.resolve("hinge.ckpt");
+        SameDiffTrainer t = SameDiffTrainer.create(p).progressBar(false).logCsv(csv).checkpointEvery(1, ckpt);
+        t.stopAfter(2).fit(synthetic(p), real(p));
+        List<String> lines = Files.readAllLines(csv);
+        List<String> cols = List.of(lines.get(0).split(","));
+        assertEquals(List.of("step", "lambda", "loss", "l_res", "mse_pos", "mse_neg", "hinge", "l_noise"), cols.subList(0, 8),
+                "a fresh start writes its own header");
+        assertEquals(3, lines.size(), "header and steps 1-2: the older run's row is gone");
+        for (String line : lines.subList(1, 3)) {
+            String[] c = line.split(",", -1);
+            double pos = Double.parseDouble(c[4]), neg = Double.parseDouble(c[5]), hinge = Double.parseDouble(c[6]);
+            double lnoise = Double.parseDouble(c[7]);
+            assertEquals(Math.max(0, p.loss().tripletMargin() + pos - neg), hinge, 1e-6, line);
+            assertEquals(0.5 * (pos + hinge), lnoise, 1e-6, line);
+        }
+        // the same log under an older header: resuming would misalign its columns, so it is refused and left as it is
+        List<String> relabelled = new ArrayList<>(lines);
+        relabelled.set(0, older);
+        Files.write(csv, relabelled);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> t.resume(ckpt, synthetic(p), real(p)));
+        assertTrue(e.getMessage().startsWith("cannot append to " + csv) && e.getMessage().contains("hinge"), e.getMessage());
+        assertEquals(relabelled, Files.readAllLines(csv), "the refused log is kept");
     }
 
     @Test

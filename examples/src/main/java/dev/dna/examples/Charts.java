@@ -13,18 +13,22 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class Charts {
     private Charts() {}
 
-    /** One line per series; each series is a list of (x, y) points. */
+    /**
+     * One line per series; each series is a list of (x, y) points. On a logarithmic y axis the points with y <= 0 (the
+     * swap's hinge where it is inactive) cannot be drawn and are left out; a series with none left is not drawn.
+     */
     static void lines(Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series, boolean logY)
             throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         for (var e : series.entrySet()) {
-            if (e.getValue().isEmpty()) {
+            List<double[]> points = logY ? e.getValue().stream().filter(p -> p[1] > 0).toList() : e.getValue();
+            if (points.isEmpty()) {
                 continue;
             }
-            double[] x = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
-            double[] y = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
+            double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
+            double[] y = points.stream().mapToDouble(p -> p[1]).toArray();
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
         }
         String file = png.toString();

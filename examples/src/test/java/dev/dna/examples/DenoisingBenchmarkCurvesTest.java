@@ -3,9 +3,15 @@ package dev.dna.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DenoisingBenchmarkCurvesTest {
 
@@ -41,5 +47,16 @@ class DenoisingBenchmarkCurvesTest {
         assertEquals(List.of("full EMA", "vanilla EMA", "full raw"), List.copyOf(m.keySet()));
         assertEquals(25.0, m.get("full EMA").get(0)[1], 1e-12);
         assertEquals(22.5, m.get("full raw").get(0)[1], 1e-12);
+    }
+
+    @Test
+    void aLogChartLeavesOutTheInactiveHingesZerosInsteadOfFailing(@TempDir Path dir) throws Exception {
+        Map<String, List<double[]>> series = new LinkedHashMap<>();
+        series.put("l_res", List.of(new double[] {1, 0.5}, new double[] {2, 0.25}));
+        series.put("hinge", List.of(new double[] {1, 0.06}, new double[] {2, 0.0})); // inactive at step 2
+        series.put("never active", List.of(new double[] {1, 0.0}));
+        Path png = dir.resolve("losses.png");
+        Charts.lines(png, "losses", "step", "loss", series, true); // XChart refuses y <= 0 on a log axis
+        assertTrue(Files.size(png) > 0);
     }
 }

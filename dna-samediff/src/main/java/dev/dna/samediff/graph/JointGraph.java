@@ -51,6 +51,8 @@ public final class JointGraph {
     static final String L_RES = "l_res";
     static final String MSE_POS = "mse_pos";
     static final String MSE_NEG = "mse_neg";
+    /** The residual swap's triplet hinge (its mean over groups with {@code tripletGroups > 1}); {@code L_noise = 0.5 (mse_pos + hinge)}. */
+    static final String HINGE = "hinge";
     public static final String L_NOISE = "l_noise";
     static final String RESTORED_SYNTHETIC = "restored_synthetic";
     static final String RESTORED_REAL = "restored_real";
@@ -182,8 +184,10 @@ public final class JointGraph {
                 SDVariable negG = sd.reshape(sqNeg, groups, per).mean(1);
                 triplet = sd.nn().relu(posG.sub(negG).add(ls.tripletMargin()), 0).mean();
             }
+            triplet = sd.identity(HINGE, triplet);
             lnoise = msePos.add(triplet).mul(LossSpec.NOISE_LOSS_SCALE);
             terms.add(MSE_NEG);
+            terms.add(HINGE);
         } else {
             lnoise = msePos.mul(LossSpec.NOISE_LOSS_SCALE); // the same weight on mse_pos in every variant
         }
