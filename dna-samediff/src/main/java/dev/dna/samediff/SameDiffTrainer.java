@@ -495,8 +495,9 @@ public final class SameDiffTrainer {
             try (BufferedReader in = Files.newBufferedReader(csvFile, StandardCharsets.UTF_8)) {
                 old = in.readLine();
             }
-            checkState(header.equals(old), "cannot append to %s: its columns are %s, this run writes %s (a log of an "
-                    + "older version or of another plan; move it away to resume)", csvFile, old, header);
+            if (!header.equals(old)) {
+                widenLog(csvFile, header);
+            }
         }
         truncateLog(csvFile, startStep);
         boolean fresh = !Files.exists(csvFile) || Files.size(csvFile) == 0;
@@ -525,6 +526,45 @@ public final class SameDiffTrainer {
 
     private static String fmt(double x) {
         return String.format(Locale.ROOT, "%.8g", x);
+    }
+
+    /**
+     * Rewrites a log of an older version under {@code header}, atomically: its columns must be {@code header}'s in the same
+     * order with some left out (e.g. {@code hinge}, logged since 2026-12-04), and those are left empty in its rows.
+     *
+     * @throws IllegalStateException naming both headers if the log has a column {@code header} lacks, its columns in
+     *     another order, or a row (but a torn last one) whose cells do not match its header; the log is then left as it is
+     */
+    static void widenLog(Path csv, String header) throws IOException {
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> oldCols = List.of(lines.get(0).split(",", -1));
+        List<String> newCols = List.of(header.split(",", -1));
+        int[] at = new int[newCols.size()]; // at[i]: the old column of new column i, -1 where it is new
+        int next = 0;
+        for (int i = 0; i < newCols.size(); i++) {
+            at[i] = next < oldCols.size() && oldCols.get(next).equals(newCols.get(i)) ? next++ : -1;
+        }
+        checkState(next == oldCols.size(), "cannot append to %s: its columns are %s, this run writes %s (a log of another "
+                + "plan; move it away to resume)", csv, lines.get(0), header);
+        List<String> out = new java.util.ArrayList<>(List.of(header));
+        for (int r = 1; r < lines.size(); r++) {
+            String line = lines.get(r);
+            String[] c = line.split(",", -1);
+            if (r == lines.size() - 1 && c.length < oldCols.size()) {
+                break; // the torn last row of an interrupted write (truncateLog drops it too)
+            }
+            checkState(c.length == oldCols.size(), "cannot append to %s: a row has %s cells under a header of %s: %s", csv,
+                    c.length, oldCols.size(), line);
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < at.length; i++) {
+                sb.append(i == 0 ? "" : ",").append(at[i] < 0 ? "" : c[at[i]]);
+            }
+            out.add(sb.toString());
+        }
+        AtomicFiles.write(csv, o -> o.write((String.join("\n", out) + "\n").getBytes(StandardCharsets.UTF_8)));
+        List<String> added = newCols.stream().filter(col -> !oldCols.contains(col)).toList();
+        System.err.println(csv + ": a log of an older version; added the columns " + added + ", empty in its "
+                + (out.size() - 1) + " rows");
     }
 
     /** Drops the rows of {@code csv} whose step (first cell) is after {@code lastKept}; the file is rewritten atomically. */

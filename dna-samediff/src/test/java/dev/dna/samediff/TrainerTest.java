@@ -123,7 +123,7 @@ public class TrainerTest {
     }
 
     @Test
-    void theLogCarriesTheHingeAndALogOfOtherColumnsIsReplacedOnAFreshStartAndRefusedOnResume() throws IOException {
+    void theLogCarriesTheHingeAnOlderLogIsReplacedOnAFreshStartAndWidenedOnResumeAndAnotherPlansIsRefused() throws IOException {
         AdaptationPlan p = plan(3);
         Path csv = tmp.resolve("older.csv");
         String older = "step,lambda,loss,l_res,mse_pos,mse_neg,l_noise,seconds,val_psnr,val_ssim,grad_res,grad_noise,"
@@ -144,14 +144,39 @@ public class TrainerTest {
             assertEquals(Math.max(0, p.loss().tripletMargin() + pos - neg), hinge, 1e-6, line);
             assertEquals(0.5 * (pos + hinge), lnoise, 1e-6, line);
         }
-        // the same log under an older header: resuming would misalign its columns, so it is refused and left as it is
+        // a log whose header and rows disagree, or of another plan's columns, would misalign: refused and left as it is
         List<String> relabelled = new ArrayList<>(lines);
         relabelled.set(0, older);
-        Files.write(csv, relabelled);
-        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> t.resume(ckpt, synthetic(p), real(p)));
-        assertTrue(e.getMessage().startsWith("cannot append to " + csv) && e.getMessage().contains("hinge"), e.getMessage());
-        assertEquals(relabelled, Files.readAllLines(csv), "the refused log is kept");
+        List<String> otherPlan = new ArrayList<>(lines);
+        otherPlan.set(0, lines.get(0).replace("hinge", "foo"));
+        for (List<String> refused : List.of(relabelled, otherPlan)) {
+            Files.write(csv, refused);
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> t.resume(ckpt, synthetic(p), real(p)));
+            assertTrue(e.getMessage().startsWith("cannot append to " + csv), e.getMessage());
+            assertEquals(refused, Files.readAllLines(csv), "the refused log is kept");
+        }
+        // the older version's log of the same run (no hinge column): widened, its rows kept with the hinge left empty
+        List<String> olderLog = new ArrayList<>();
+        for (String line : lines) {
+            List<String> c = new ArrayList<>(List.of(line.split(",", -1)));
+            c.remove(6);
+            olderLog.add(String.join(",", c));
+        }
+        Files.write(csv, olderLog);
+        t.resume(ckpt, synthetic(p), real(p));
+        List<String> widened = Files.readAllLines(csv);
+        assertEquals(lines.get(0), widened.get(0));
+        assertEquals(4, widened.size(), "header, steps 1-2 of the older log, step 3");
+        for (int r = 1; r <= 2; r++) {
+            List<String> c = new ArrayList<>(List.of(lines.get(r).split(",", -1)));
+            c.set(6, "");
+            assertEquals(String.join(",", c), widened.get(r), "an older row keeps its values, the hinge empty");
+        }
+        String[] step3 = widened.get(3).split(",", -1);
+        assertEquals("3", step3[0]);
+        assertEquals(Math.max(0, p.loss().tripletMargin() + Double.parseDouble(step3[4]) - Double.parseDouble(step3[5])),
+                Double.parseDouble(step3[6]), 1e-6);
     }
 
     @Test
