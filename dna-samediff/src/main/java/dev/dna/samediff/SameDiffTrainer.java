@@ -139,7 +139,12 @@ public final class SameDiffTrainer {
                 valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData, init);
     }
 
-    /** Appends every step's figures (and validation, when measured) to a CSV file. */
+    /**
+     * Appends every step's figures (and validation, when measured) to a CSV file: {@code step, lambda}, the loss terms of
+     * {@link StepReport#losses}, {@code seconds, val_psnr, val_ssim, grad_res, grad_noise, val_psnr_raw, val_ssim_raw}.
+     * A fresh run replaces the file; a resumed one keeps its rows up to the checkpoint's step (a log of an older version,
+     * without the {@code hinge} column, is widened with that column empty; one of other columns is refused).
+     */
     public SameDiffTrainer logCsv(Path file) {
         return new SameDiffTrainer(plan, listeners, progressBar, checkpointEvery, checkpointFile, checkNotNull(file, "file"),
                 validateEvery, valDegraded, valClean, stopAfter, name, replayOps, bestFile, acceptOtherData, init);
