@@ -572,7 +572,14 @@ public final class SameDiffTrainer {
                 + (out.size() - 1) + " rows");
     }
 
-    /** Drops the rows of {@code csv} whose step (first cell) is after {@code lastKept}; the file is rewritten atomically. */
+    /**
+     * Drops the rows of {@code csv} whose step (first cell) is after {@code lastKept}, and a torn last row (fewer cells than
+     * the header: an interrupted write); the file is rewritten atomically.
+     *
+     * @throws IllegalStateException naming the file and the row if a row has another number of cells than the header
+     *     (more, or fewer before the last row) or no step in its first cell: a damaged log, whose rows are not dropped
+     *     unseen; the log is then left as it is
+     */
     static void truncateLog(Path csv, long lastKept) throws IOException {
         if (!Files.exists(csv) || Files.size(csv) == 0) {
             return;
@@ -580,19 +587,33 @@ public final class SameDiffTrainer {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         List<String> kept = new java.util.ArrayList<>(lines.subList(0, 1));
         int cells = lines.get(0).split(",", -1).length;
-        for (String line : lines.subList(1, lines.size())) {
+        for (int r = 1; r < lines.size(); r++) {
+            String line = lines.get(r);
             String[] c = line.split(",", -1);
-            try {
-                // a torn last line of an interrupted write has fewer cells: dropped
-                if (c.length == cells && Long.parseLong(c[0]) <= lastKept) {
-                    kept.add(line);
-                }
-            } catch (NumberFormatException e) {
-                // not a step: dropped
+            long step = c.length == cells ? parseStep(c[0]) : -1;
+            if (r == lines.size() - 1 && c.length < cells) {
+                break; // the torn last row of an interrupted write
+            }
+            checkState(c.length == cells, "cannot resume the log %s: its row %s has %s cells under a header of %s: %s (a "
+                    + "damaged log; repair it or move it away to resume)", csv, r, c.length, cells, line);
+            checkState(step >= 0, "cannot resume the log %s: its row %s has no step in its first cell: %s (a damaged log; "
+                    + "repair it or move it away to resume)", csv, r, line);
+            if (step <= lastKept) {
+                kept.add(line);
             }
         }
         if (kept.size() < lines.size()) {
             AtomicFiles.write(csv, out -> out.write((String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** The step of a log row's first cell, or -1 if it is not a non-negative whole number. */
+    private static long parseStep(String cell) {
+        try {
+            long step = Long.parseLong(cell);
+            return step >= 0 ? step : -1;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 

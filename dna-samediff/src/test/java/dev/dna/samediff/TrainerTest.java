@@ -193,6 +193,22 @@ public class TrainerTest {
     }
 
     @Test
+    void aLogWithADamagedRowBeforeItsLastIsRefusedAndKeptAsItIs() throws IOException {
+        Path csv = tmp.resolve("damaged.csv");
+        String shortRow = "step,lambda,loss,seconds\n1,0,0.5,0.1\n2,0,0.4\n3,0,0.3,0.1\n";
+        Files.writeString(csv, shortRow);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SameDiffTrainer.truncateLog(csv, 1));
+        assertTrue(e.getMessage().contains(csv.toString()) && e.getMessage().contains("row 2") && e.getMessage().contains("2,0,0.4"),
+                e.getMessage());
+        assertEquals(shortRow, Files.readString(csv), "the damaged log is kept as it was");
+
+        String noStep = "step,lambda,loss,seconds\n1,0,0.5,0.1\nx,0,0.4,0.1\n3,0,0.3,0.1\n";
+        Files.writeString(csv, noStep);
+        assertThrows(IllegalStateException.class, () -> SameDiffTrainer.truncateLog(csv, 3));
+        assertEquals(noStep, Files.readString(csv));
+    }
+
+    @Test
     void badCheckpointsAreRefusedAndTheGoodOneIsKept() throws IOException {
         AdaptationPlan p = plan(2);
         Path ckpt = tmp.resolve("good.ckpt");
