@@ -31,19 +31,26 @@ PAIRS = [("diffusion loss (diffusion - vanilla)", "diffusion", "vanilla"),
          ("hinge per sample vs per batch (full-tg4 - full)", "full-tg4", "full"),
          ("swap, margin 0.5 (full-m0.5 - shuffle)", "full-m0.5", "shuffle"),
          ("margin 0.5 vs 0.1 (full-m0.5 - full)", "full-m0.5", "full"),
+         ("lambda 2 vs 1 (shuffle-lw2 - shuffle)", "shuffle-lw2", "shuffle"),
+         ("lambda 2 vs 1 (full-lw2 - full)", "full-lw2", "full"),
+         ("swap at lambda 2 (full-lw2 - shuffle-lw2)", "full-lw2", "shuffle-lw2"),
+         ("shuffle-lw2 - vanilla", "shuffle-lw2", "vanilla"),
+         ("full-lw2 - vanilla", "full-lw2", "vanilla"),
          ("full - vanilla at its best validation checkpoint", "full", "vanilla@best")]
 
 
 def label(d, variant):
-    """The variant's name in the tables: its own, with -tgN when its plan takes the hinge over N groups of the batch and
-    (full only) -mM when its triplet margin is M instead of the authors' 0.1."""
+    """The variant's name in the tables: its own, with -tgN when its plan takes the hinge over N groups of the batch,
+    (full only) -mM when its triplet margin is M instead of the authors' 0.1, and (the variants with a diffusion loss)
+    -lwW when its noise weight lambda is W instead of 1."""
     import json
     for plan in (os.path.join(d, variant, "plan.json"), os.path.join(d, variant + "-plan.json"),  # docs/data/long-runs
                  *glob.glob(os.path.join(d, variant, "seed-*", "plan.json"))):
         if os.path.exists(plan):
             loss = json.load(open(plan)).get("loss", {})
-            g, m = loss.get("tripletGroups", 1), loss.get("tripletMargin", 0.1)
-            return variant + ("-tg%d" % g if g > 1 else "") + ("-m%g" % m if variant == "full" and m != 0.1 else "")
+            g, m, w = loss.get("tripletGroups", 1), loss.get("tripletMargin", 0.1), loss.get("noiseWeight", 1.0)
+            return (variant + ("-tg%d" % g if g > 1 else "") + ("-m%g" % m if variant == "full" and m != 0.1 else "")
+                    + ("-lw%g" % w if variant in ("diffusion", "shuffle", "full") and w != 1.0 else ""))
     return variant
 
 
@@ -65,7 +72,10 @@ def read_results(printed, dirs):
             continue
         with open(p) as f:
             for r in csv.DictReader(f):
-                res[(label(d, r["variant"]), int(r["seed"]))] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
+                key = (label(d, r["variant"]), int(r["seed"]))
+                if key in res and res[key]["source"] != "printed":
+                    sys.exit("%s and %s both hold %s seed %d: give one of them" % (res[key]["source"], d, *key))
+                res[key] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
                                                                       syn=num(r["synthetic_psnr"]), source=d)
                 best = num(r.get("best_real_psnr"))
                 if r["variant"] == "vanilla" and best == best:  # not NaN
