@@ -75,8 +75,8 @@ def read_results(printed, dirs):
                 key = (label(d, r["variant"]), int(r["seed"]))
                 if key in res and res[key]["source"] != "printed":
                     sys.exit("%s and %s both hold %s seed %d: give one of them" % (res[key]["source"], d, *key))
-                res[key] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
-                                                                      syn=num(r["synthetic_psnr"]), source=d)
+                res[key] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]), syn=num(r["synthetic_psnr"]),
+                                source=d)
                 best = num(r.get("best_real_psnr"))
                 if r["variant"] == "vanilla" and best == best:  # not NaN
                     # PolyU runs keep the checkpoint best on the validation scenes: vanilla's is the strong baseline
