@@ -36,21 +36,31 @@ PAIRS = [("diffusion loss (diffusion - vanilla)", "diffusion", "vanilla"),
          ("swap at lambda 2 (full-lw2 - shuffle-lw2)", "full-lw2", "shuffle-lw2"),
          ("shuffle-lw2 - vanilla", "shuffle-lw2", "vanilla"),
          ("full-lw2 - vanilla", "full-lw2", "vanilla"),
-         ("full - vanilla at its best validation checkpoint", "full", "vanilla@best")]
+         ("full - vanilla at its best validation checkpoint", "full", "vanilla@best"),
+         ("the oracle's gap at width 32 (oracle-w32 - vanilla-w32)", "oracle-w32", "vanilla-w32"),
+         ("the method at width 32 (full-w32 - vanilla-w32)", "full-w32", "vanilla-w32"),
+         ("full-w32 - vanilla-w32 at its best validation checkpoint", "full-w32", "vanilla-w32@best"),
+         ("width 32 vs 16, vanilla (vanilla-w32 - vanilla)", "vanilla-w32", "vanilla"),
+         ("width 32 vs 16, oracle (oracle-w32 - oracle)", "oracle-w32", "oracle"),
+         ("width 32 vs 16, full (full-w32 - full)", "full-w32", "full")]
 
 
 def label(d, variant):
     """The variant's name in the tables: its own, with -tgN when its plan takes the hinge over N groups of the batch,
-    (full only) -mM when its triplet margin is M instead of the authors' 0.1, and (the variants with a diffusion loss)
-    -lwW when its noise weight lambda is W instead of 1."""
+    (full only) -mM when its triplet margin is M instead of the authors' 0.1, (the variants with a diffusion loss)
+    -lwW when its noise weight lambda is W instead of 1, and (any variant) -wN when its restorer's width is N instead of
+    the example's 16 and -pP when its training patches are P pixels instead of 48: another scale, its own rows."""
     import json
     for plan in (os.path.join(d, variant, "plan.json"), os.path.join(d, variant + "-plan.json"),  # docs/data/long-runs
                  *glob.glob(os.path.join(d, variant, "seed-*", "plan.json"))):
         if os.path.exists(plan):
-            loss = json.load(open(plan)).get("loss", {})
+            spec = json.load(open(plan))
+            loss = spec.get("loss", {})
             g, m, w = loss.get("tripletGroups", 1), loss.get("tripletMargin", 0.1), loss.get("noiseWeight", 1.0)
+            width, patch = (spec.get("restorer") or {}).get("width", 16), spec.get("patchSize", 48)
             return (variant + ("-tg%d" % g if g > 1 else "") + ("-m%g" % m if variant == "full" and m != 0.1 else "")
-                    + ("-lw%g" % w if variant in ("diffusion", "shuffle", "full") and w != 1.0 else ""))
+                    + ("-lw%g" % w if variant in ("diffusion", "shuffle", "full") and w != 1.0 else "")
+                    + ("-w%d" % width if width != 16 else "") + ("-p%d" % patch if patch != 48 else ""))
     return variant
 
 
@@ -80,7 +90,7 @@ def read_results(printed, dirs):
                 best = num(r.get("best_real_psnr"))
                 if r["variant"] == "vanilla" and best == best:  # not NaN
                     # PolyU runs keep the checkpoint best on the validation scenes: vanilla's is the strong baseline
-                    res[("vanilla@best", int(r["seed"]))] = dict(psnr=best, ssim=float("nan"),
+                    res[(label(d, "vanilla") + "@best", int(r["seed"]))] = dict(psnr=best, ssim=float("nan"),
                                                                  syn=float("nan"), source=d + " (step %s)" % r["best_val_step"])
     return res
 
@@ -118,15 +128,15 @@ def table(res):
             continue
         out.append("| %s | %s | %s | %d |" % (name, ", ".join("%+.2f" % d for _, d in ds), ms([d for _, d in ds], sign=True),
                                              len(ds)))
-    gaps = []
-    for s in seeds:
-        if ("oracle", s) in res and ("vanilla", s) in res and ("full", s) in res:
-            o, va, f = res[("oracle", s)]["psnr"], res[("vanilla", s)]["psnr"], res[("full", s)]["psnr"]
-            gaps.append((s, (f - va) / (o - va)))
-    if gaps:
-        out.append("")
-        out.append("Share of the oracle's gap (oracle - vanilla) that full recovers, per seed: "
-                   + ", ".join("seed %d %.0f%%" % (s, 100 * g) for s, g in gaps))
+    # one line per scale (the suffix -wN/-pP that oracle, vanilla and full share)
+    for sfx in sorted({v[len("oracle"):] for (v, _) in res if v.startswith("oracle")}):
+        o, va, f = "oracle" + sfx, "vanilla" + sfx, "full" + sfx
+        gaps = [(s, (res[(f, s)]["psnr"] - res[(va, s)]["psnr"]) / (res[(o, s)]["psnr"] - res[(va, s)]["psnr"]))
+                for s in seeds if (o, s) in res and (va, s) in res and (f, s) in res]
+        if gaps:
+            out.append("")
+            out.append("Share of the oracle's gap (%s - %s) that %s recovers, per seed: " % (o, va, f)
+                       + ", ".join("seed %d %.0f%%" % (s, 100 * g) for s, g in gaps))
     return "\n".join(out)
 
 
