@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tabulates a long ablation spread over run folders (one variant and seed each, or any mix) and printed figures.
 
-Usage: long_table.py [--printed FILE.csv] [--plots PREFIX] RUN_DIR...
+Usage: long_table.py [--printed FILE.csv] [--plots PREFIX] [--validation] RUN_DIR...
   RUN_DIR: a DenoisingBenchmark --out folder (results.csv, <variant>/log.csv for its seeds' curves), or a folder that
            tools/keep_run.sh kept in docs/data/long-runs (<variant>-log.csv.gz where it kept the whole log).
   --printed: variant,seed,real_psnr,real_ssim,synthetic_psnr rows ('#' comments) of runs without a folder; a folder's
@@ -9,6 +9,8 @@ Usage: long_table.py [--printed FILE.csv] [--plots PREFIX] RUN_DIR...
   A PolyU folder's vanilla row also gives "vanilla@best": the test PSNR of its checkpoint best on the validation scenes.
   --plots: writes PREFIX-validation.png (EMA and raw validation PSNR) and PREFIX-hinge.png (the swap's triplet terms and
            the gradient each loss sends into the restorer) from the folders' log.csv files.
+  --validation: also prints each run's validation PSNR (EMA / raw weights) at a few steps, its peak over every validation
+           and the drift from that peak to the end (from <variant>-validation.csv or <variant>/log.csv).
 Prints markdown: mean ± sample sd over seeds per variant, the paired differences that isolate each trick (per seed and
 mean ± sd over the seeds where both variants ran), the share of the oracle's gap each variant recovers, and, for runs
 with the swap whose whole log.csv is there, how often and how much its triplet hinge is active by range of steps.
@@ -178,6 +180,51 @@ def hinge_of(r):
 HINGE_BINS = [(1, 500), (501, 1000), (1001, 2000), (2001, 5000), (5001, 10 ** 9)]
 
 
+VALIDATION_STEPS = [500, 2000, 4000, 6000, 8000, 10000]
+
+
+def validation_rows(dirs):
+    """(variant, seed) -> the log rows that carry a validation, from kept folders (<variant>-validation.csv) or run
+    folders (<variant>/log.csv, <variant>/seed-*/log.csv)."""
+    import json
+    out = {}
+    for d in dirs:
+        found = [(p, p[:-len("-validation.csv")] + "-plan.json", os.path.basename(p)[:-len("-validation.csv")])
+                 for p in glob.glob(os.path.join(d, "*-validation.csv"))]
+        for p in glob.glob(os.path.join(d, "*", "log.csv")) + glob.glob(os.path.join(d, "*", "seed-*", "log.csv")):
+            parts = p.split(os.sep)
+            found.append((p, os.path.join(os.path.dirname(p), "plan.json"),
+                          parts[-2] if not parts[-2].startswith("seed-") else parts[-3]))
+        for p, plan, v in found:
+            seed = json.load(open(plan)).get("seed", 0) if os.path.exists(plan) else 0
+            by_step = {}
+            with open(p) as f:
+                for r in csv.DictReader(f):
+                    if r.get("val_psnr"):
+                        by_step[int(r["step"])] = r
+            if by_step:
+                out[(label(d, v), seed)] = [by_step[k] for k in sorted(by_step)]
+    return out
+
+
+def validation_table(val):
+    """Per run: validation PSNR, EMA / raw, at VALIDATION_STEPS; the peak of the EMA (step); end minus peak."""
+    out = ["| run | " + " | ".join("{:,}".format(s) for s in VALIDATION_STEPS) + " | peak (step) | end - peak |",
+           "|---|" + "---|" * (len(VALIDATION_STEPS) + 2)]
+    for (v, s), rows in sorted(val.items()):
+        at = {int(r["step"]): r for r in rows}
+        cells = []
+        for st in VALIDATION_STEPS:
+            r = at.get(st)
+            cells.append("-" if r is None else "%.2f / %s" % (float(r["val_psnr"]),
+                                                                "%.2f" % float(r["val_psnr_raw"]) if r.get("val_psnr_raw") else "-"))
+        peak = max(rows, key=lambda r: float(r["val_psnr"]))
+        out.append("| %s s%d | %s | %.2f (%s) | %+.2f |" % (v, s, " | ".join(cells), float(peak["val_psnr"]),
+                                                            "{:,}".format(int(peak["step"])),
+                                                            float(rows[-1]["val_psnr"]) - float(peak["val_psnr"])))
+    return "\n".join(out) if len(out) > 2 else ""
+
+
 def hinge_table(curves):
     """Per run with the swap: in each range of steps, the share of steps whose hinge is active, its mean, mean mse_neg."""
     out = ["| run | " + " | ".join("steps {:,}-{}".format(a, "end" if b > 10 ** 8 else "{:,}".format(b)) for a, b in HINGE_BINS)
@@ -260,6 +307,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--printed")
     ap.add_argument("--plots")
+    ap.add_argument("--validation", action="store_true")
     ap.add_argument("dirs", nargs="*")
     a = ap.parse_args()
     res = read_results(a.printed, a.dirs)
@@ -274,6 +322,12 @@ def main():
         print()
         print("The swap's triplet hinge, max(0, margin + mse_pos - mse_neg), from the folders' log.csv:")
         print(hinges)
+    if a.validation:
+        vt = validation_table(validation_rows(a.dirs))
+        if vt:
+            print()
+            print("Validation PSNR (dB), EMA / raw weights, the peak of the EMA over every validation, and the end's drift from it:")
+            print(vt)
     if a.plots:
         plots(curves, a.plots)
 
