@@ -42,9 +42,12 @@ PAIRS = [("diffusion loss (diffusion - vanilla)", "diffusion", "vanilla"),
          ("the oracle's gap at width 32 (oracle-w32 - vanilla-w32)", "oracle-w32", "vanilla-w32"),
          ("the method at width 32 (full-w32 - vanilla-w32)", "full-w32", "vanilla-w32"),
          ("full-w32 - vanilla-w32 at its best validation checkpoint", "full-w32", "vanilla-w32@best"),
+         ("shuffle at width 32 (shuffle-w32 - vanilla-w32)", "shuffle-w32", "vanilla-w32"),
+         ("residual swap at width 32 (full-w32 - shuffle-w32)", "full-w32", "shuffle-w32"),
          ("width 32 vs 16, vanilla (vanilla-w32 - vanilla)", "vanilla-w32", "vanilla"),
          ("width 32 vs 16, oracle (oracle-w32 - oracle)", "oracle-w32", "oracle"),
-         ("width 32 vs 16, full (full-w32 - full)", "full-w32", "full")]
+         ("width 32 vs 16, full (full-w32 - full)", "full-w32", "full"),
+         ("width 32 vs 16, shuffle (shuffle-w32 - shuffle)", "shuffle-w32", "shuffle")]
 
 
 def label(d, variant):
