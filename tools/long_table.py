@@ -6,7 +6,8 @@ Usage: long_table.py [--printed FILE.csv] [--plots PREFIX] [--validation] RUN_DI
            tools/keep_run.sh kept in docs/data/long-runs (<variant>-log.csv.gz where it kept the whole log).
   --printed: variant,seed,real_psnr,real_ssim,synthetic_psnr rows ('#' comments) of runs without a folder; a folder's
              result for the same variant and seed takes precedence.
-  A PolyU folder's vanilla row also gives "vanilla@best": the test PSNR of its checkpoint best on the validation scenes.
+  A PolyU folder's vanilla, shuffle and full rows also give "<variant>@best": the test PSNR of its checkpoint best on
+  the validation scenes (the checkpoint a user who selects by validation would keep).
   --plots: writes PREFIX-validation.png (EMA and raw validation PSNR) and PREFIX-hinge.png (the swap's triplet terms and
            the gradient each loss sends into the restorer) from the folders' log.csv files.
   --validation: also prints each run's validation PSNR (EMA / raw weights) at a few steps, its peak over every validation
@@ -22,7 +23,7 @@ import os
 import statistics
 import sys
 
-VARIANTS = ["vanilla", "vanilla@best", "diffusion", "shuffle", "full", "oracle"]
+VARIANTS = ["vanilla", "vanilla@best", "diffusion", "shuffle", "shuffle@best", "full", "full@best", "oracle"]
 # (name, a, b): a - b, paired by seed; each isolates one trick
 PAIRS = [("diffusion loss (diffusion - vanilla)", "diffusion", "vanilla"),
          ("channel shuffle (shuffle - diffusion)", "shuffle", "diffusion"),
@@ -39,9 +40,13 @@ PAIRS = [("diffusion loss (diffusion - vanilla)", "diffusion", "vanilla"),
          ("shuffle-lw2 - vanilla", "shuffle-lw2", "vanilla"),
          ("full-lw2 - vanilla", "full-lw2", "vanilla"),
          ("full - vanilla at its best validation checkpoint", "full", "vanilla@best"),
+         ("full - vanilla, both at their best validation checkpoint", "full@best", "vanilla@best"),
+         ("shuffle - vanilla, both at their best validation checkpoint", "shuffle@best", "vanilla@best"),
          ("the oracle's gap at width 32 (oracle-w32 - vanilla-w32)", "oracle-w32", "vanilla-w32"),
          ("the method at width 32 (full-w32 - vanilla-w32)", "full-w32", "vanilla-w32"),
          ("full-w32 - vanilla-w32 at its best validation checkpoint", "full-w32", "vanilla-w32@best"),
+         ("full-w32 - vanilla-w32, both at their best validation checkpoint", "full-w32@best", "vanilla-w32@best"),
+         ("shuffle-w32 - vanilla-w32, both at their best validation checkpoint", "shuffle-w32@best", "vanilla-w32@best"),
          ("shuffle at width 32 (shuffle-w32 - vanilla-w32)", "shuffle-w32", "vanilla-w32"),
          ("residual swap at width 32 (full-w32 - shuffle-w32)", "full-w32", "shuffle-w32"),
          ("width 32 vs 16, vanilla (vanilla-w32 - vanilla)", "vanilla-w32", "vanilla"),
@@ -93,9 +98,9 @@ def read_results(printed, dirs):
                 res[key] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]), syn=num(r["synthetic_psnr"]),
                                 source=d)
                 best = num(r.get("best_real_psnr"))
-                if r["variant"] == "vanilla" and best == best:  # not NaN
+                if r["variant"] in ("vanilla", "shuffle", "full") and best == best:  # not NaN
                     # PolyU runs keep the checkpoint best on the validation scenes: vanilla's is the strong baseline
-                    res[(label(d, "vanilla") + "@best", int(r["seed"]))] = dict(psnr=best, ssim=float("nan"),
+                    res[(label(d, r["variant"]) + "@best", int(r["seed"]))] = dict(psnr=best, ssim=float("nan"),
                                                                  syn=float("nan"), source=d + " (step %s)" % r["best_val_step"])
     return res
 
