@@ -101,8 +101,9 @@ def read_results(printed, dirs):
                                 source=d)
                 best = num(r.get("best_real_psnr"))
                 if r["variant"] in ("vanilla", "shuffle", "full") and best == best:  # not NaN
-                    # PolyU runs keep the checkpoint best on the validation scenes: vanilla's is the strong baseline
-                    res[(label(d, r["variant"]) + "@best", int(r["seed"]))] = dict(psnr=best, ssim=float("nan"),
+                    # PolyU runs keep the checkpoint best on the validation scenes: vanilla's is the strong baseline,
+                    # the others' say what early stopping on validation would give
+                    res[(key[0] + "@best", key[1])] = dict(psnr=best, ssim=float("nan"),
                                                                  syn=float("nan"), source=d + " (step %s)" % r["best_val_step"])
     return res
 
