@@ -56,7 +56,8 @@ final class PlanJson {
                         + "continued or reloaded by this version; build the plan again");
             }
             checkTopLevelFields(tree);
-            doc = MAPPER.readValue(json, Doc.class);
+            addLaterOptimizerFields(tree);
+            doc = MAPPER.treeToValue(tree, Doc.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("plan JSON has an unknown field '" + e.getPropertyName() + "' at "
                     + e.getPathReference() + "; known fields: " + e.getKnownPropertyIds(), e);
@@ -87,6 +88,28 @@ final class PlanJson {
         d.valueRange = doc.valueRange();
         d.seed = doc.seed();
         return d;
+    }
+
+    /**
+     * The optimizer fields added to dna-plan/2 after its first plans were written (issue 38: the learning-rate schedule
+     * and gradient clipping), filled in where a plan lacks them with the values that mean what such a plan meant: a
+     * constant rate, no warm-up, no clipping. So older plans, and the checkpoints and restorers that carry them, still read.
+     */
+    private static void addLaterOptimizerFields(com.fasterxml.jackson.databind.JsonNode tree) {
+        if (tree.get("optimizer") instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            if (!o.has("schedule")) {
+                o.put("schedule", OptimizerSpec.LearningRateSchedule.CONSTANT.name());
+            }
+            if (!o.has("warmupSteps")) {
+                o.put("warmupSteps", 0);
+            }
+            if (!o.has("minLearningRate")) {
+                o.put("minLearningRate", 0.0);
+            }
+            if (!o.has("clipGradNorm")) {
+                o.put("clipGradNorm", 0.0);
+            }
+        }
     }
 
     /** Names every unknown and every missing top-level field at once (typos usually come as a pair). */

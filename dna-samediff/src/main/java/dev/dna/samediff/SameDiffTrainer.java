@@ -141,7 +141,8 @@ public final class SameDiffTrainer {
 
     /**
      * Appends every step's figures (and validation, when measured) to a CSV file: {@code step, lambda}, the loss terms of
-     * {@link StepReport#losses}, {@code seconds, val_psnr, val_ssim, grad_res, grad_noise, val_psnr_raw, val_ssim_raw}.
+     * {@link StepReport#losses}, {@code seconds, val_psnr, val_ssim, grad_res, grad_noise, val_psnr_raw, val_ssim_raw, lr, grad_norm} ({@code lr} the
+     * step's learning rate, {@code grad_norm} the global gradient norm before clipping).
      * A fresh run replaces the file; a resumed one keeps its rows up to the checkpoint's step (a log of an older version,
      * without the {@code hinge} column, is widened with that column empty; one of other columns is refused).
      */
@@ -317,11 +318,17 @@ public final class SameDiffTrainer {
                 if (badGradient != null) {
                     throw TrainingDivergedException.gradient(step, badGradient, losses.toString(), nonFiniteOrigin(r, feed));
                 }
-                r.apply();
+                double gradNorm = r.flat.gradientNorm();
+                double clip = plan.optimizer().clipGradNorm();
+                if (clip > 0 && gradNorm > clip) {
+                    r.flat.scaleGradients(clip / gradNorm);
+                }
+                double lr = plan.optimizer().learningRateAt(step, plan.steps());
+                r.apply(lr);
                 // outputs and gradients are consumed; the feed is read again by the validation's gradient norms
                 gradients.release(feed.values());
                 StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9,
-                        dataNanos / 1e9);
+                        dataNanos / 1e9, lr, gradNorm);
                 listeners.forEach(l -> l.onStep(report));
                 ValidationReport val = null;
                 if (validator != null && (step % validateEvery == 0 || step == last)) {
@@ -491,7 +498,7 @@ public final class SameDiffTrainer {
         if (csvFile.toAbsolutePath().getParent() != null) {
             Files.createDirectories(csvFile.toAbsolutePath().getParent());
         }
-        String header = "step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw";
+        String header = "step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw,lr,grad_norm";
         if (startStep == 0 && Files.exists(csvFile)) {
             // a fresh start drops every row of an earlier run, and its header with them (it may name other columns)
             AtomicFiles.write(csvFile, out -> out.write((header + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -525,6 +532,7 @@ public final class SameDiffTrainer {
         sb.append(',').append(v == null || Double.isNaN(v.noiseGradNorm()) ? "" : fmt(v.noiseGradNorm()));
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.4f", v.rawPsnr()));
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.5f", v.rawSsim()));
+        sb.append(',').append(fmt(r.learningRate())).append(',').append(fmt(r.gradNorm()));
         w.write(sb.append('\n').toString());
         w.flush();
     }
@@ -689,10 +697,10 @@ public final class SameDiffTrainer {
             flat.pullWeights();
         }
 
-        /** One optimizer step from the gradients already gathered into {@code flat.g}, then the EMA. */
-        void apply() {
+        /** One optimizer step at rate {@code lr} from the gradients already gathered into {@code flat.g}, then the EMA. */
+        void apply(double lr) {
             step++;
-            flat.adam(plan.optimizer(), step);
+            flat.adam(plan.optimizer(), lr, step);
             if (plan.emaDecay() > 0) {
                 double d = Math.min(plan.emaDecay(), (1.0 + step) / (10.0 + step));
                 if (emaFlat != null) {

@@ -15,9 +15,12 @@ import java.util.Map;
  * @param dataSeconds the part of {@code seconds} spent drawing the step's patches from the datasets (cropping
  *     and, for a synthetic dataset, degrading them in Java); the rest is the step proper: the random draws of
  *     the feed, the forward and backward pass, Adam and the EMA
+ * @param learningRate the optimizer's rate at this step (its schedule's, see
+ *     {@link dev.dna.api.spec.OptimizerSpec#learningRateAt})
+ * @param gradNorm the global L2 norm of the gradient over every trained parameter, before any clipping
  */
 public record StepReport(long step, long totalSteps, double lambda, Map<String, Double> losses, double seconds,
-        double dataSeconds) {
+        double dataSeconds, double learningRate, double gradNorm) {
     public StepReport {
         losses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(losses));
     }

@@ -330,13 +330,15 @@ public class TrainerTest {
         double lastAvg = loss.subList(35, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         assertTrue(lastAvg < 0.8 * first, "loss did not fall: " + first + " -> " + lastAvg);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw",
+        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw,lr,grad_norm",
                 lines.get(0));
         assertEquals(41, lines.size());
         assertEquals(2, vals.size());
         String[] row = lines.get(20).split(",", -1);
-        assertEquals(11, row.length, lines.get(20));
+        assertEquals(13, row.length, lines.get(20));
         assertEquals("", row[8], "grad_noise empty: no diffusion");
+        assertEquals(p.optimizer().learningRate(), Double.parseDouble(row[11]), 1e-12, "lr: the plan's constant rate");
+        assertTrue(Double.parseDouble(row[12]) > 0, "grad_norm: " + lines.get(20));
         // the raw weights are validated beside the EMA (the authors validate the raw ones)
         assertEquals(String.format(java.util.Locale.ROOT, "%.4f", vals.get(0).rawPsnr()), row[9]);
         assertTrue(vals.get(0).rawPsnr() > vals.get(0).inputPsnr() - 10 && Double.isFinite(vals.get(1).rawSsim()), vals.toString());

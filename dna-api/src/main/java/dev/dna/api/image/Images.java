@@ -305,6 +305,85 @@ public final class Images {
         return Image.wrap(image.channels(), image.height(), image.width(), v);
     }
 
+    /**
+     * {@code image} scaled down so that its longer side is at most {@code maxSide} pixels, by area averaging (each output
+     * pixel the mean of the input area it covers, OpenCV's {@code INTER_AREA}); the aspect ratio is kept (each side
+     * rounded, at least 1 pixel). An image already small enough is returned as it is.
+     *
+     * <p>For training data made from large photographs: averaging {@code k x k} pixels divides the camera's noise and
+     * JPEG's blocking by about {@code k}, so the downscaled photo is a cleaner target.
+     */
+    public static Image downscale(Image image, int maxSide) {
+        com.google.common.base.Preconditions.checkArgument(maxSide >= 1, "maxSide must be >= 1, got %s", maxSide);
+        int h = image.height();
+        int w = image.width();
+        if (Math.max(h, w) <= maxSide) {
+            return image;
+        }
+        double scale = (double) maxSide / Math.max(h, w);
+        int oh = Math.max(1, (int) Math.round(h * scale));
+        int ow = Math.max(1, (int) Math.round(w * scale));
+        float[] v = image.toArray();
+        int c = image.channels();
+        float[] rows = new float[c * oh * w]; // [C, oh, w]: the rows averaged first
+        AreaWeights wy = AreaWeights.of(h, oh);
+        for (int ch = 0; ch < c; ch++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int dst = (ch * oh + oy) * w;
+                for (int k = wy.start[oy]; k < wy.start[oy + 1]; k++) {
+                    int src = (ch * h + wy.index[k]) * w;
+                    float wt = wy.weight[k];
+                    for (int x = 0; x < w; x++) {
+                        rows[dst + x] += wt * v[src + x];
+                    }
+                }
+            }
+        }
+        float[] out = new float[c * oh * ow];
+        AreaWeights wx = AreaWeights.of(w, ow);
+        for (int r = 0; r < c * oh; r++) {
+            int src = r * w;
+            int dst = r * ow;
+            for (int ox = 0; ox < ow; ox++) {
+                float acc = 0f;
+                for (int k = wx.start[ox]; k < wx.start[ox + 1]; k++) {
+                    acc += wx.weight[k] * rows[src + wx.index[k]];
+                }
+                out[dst + ox] = acc;
+            }
+        }
+        return Image.wrap(c, oh, ow, out);
+    }
+
+    /** Per output pixel, the input pixels it covers and their shares (summing to 1): CSR-like arrays. */
+    private record AreaWeights(int[] start, int[] index, float[] weight) {
+        static AreaWeights of(int in, int out) {
+            double step = (double) in / out;
+            int[] start = new int[out + 1];
+            java.util.List<Integer> idx = new java.util.ArrayList<>();
+            java.util.List<Float> wts = new java.util.ArrayList<>();
+            for (int o = 0; o < out; o++) {
+                double a = o * step;
+                double b = Math.min(in, (o + 1) * step);
+                start[o] = idx.size();
+                for (int i = (int) Math.floor(a); i < Math.ceil(b) && i < in; i++) {
+                    double overlap = Math.min(b, i + 1) - Math.max(a, i);
+                    if (overlap > 1e-12) {
+                        idx.add(i);
+                        wts.add((float) (overlap / (b - a)));
+                    }
+                }
+            }
+            start[out] = idx.size();
+            int[] index = idx.stream().mapToInt(Integer::intValue).toArray();
+            float[] weight = new float[wts.size()];
+            for (int i = 0; i < weight.length; i++) {
+                weight[i] = wts.get(i);
+            }
+            return new AreaWeights(start, index, weight);
+        }
+    }
+
     private static void writePng(BufferedImage bi, Path file) throws IOException {
         AtomicFiles.write(file, out -> {
             if (!ImageIO.write(bi, "png", out)) {

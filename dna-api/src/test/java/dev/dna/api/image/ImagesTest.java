@@ -175,4 +175,56 @@ class ImagesTest {
         Image astronaut = EmbeddedImages.get("astronaut.png");
         assertTrue(Metrics.psnr(astronaut, Image.filled(3, 512, 512, 0.5f)) < 15);
     }
+
+    @Test
+    void downscaleByAWholeFactorIsTheBlockMean() {
+        Image x = ramp(3, 12, 18);
+        Image y = Images.downscale(x, 6); // 18 -> 6 wide: factor 3, 12 -> 4 high
+        assertEquals(4, y.height());
+        assertEquals(6, y.width());
+        for (int c = 0; c < 3; c++) {
+            for (int oy = 0; oy < 4; oy++) {
+                for (int ox = 0; ox < 6; ox++) {
+                    double sum = 0;
+                    for (int dy = 0; dy < 3; dy++) {
+                        for (int dx = 0; dx < 3; dx++) {
+                            sum += x.get(c, 3 * oy + dy, 3 * ox + dx);
+                        }
+                    }
+                    assertEquals(sum / 9, y.get(c, oy, ox), 1e-6);
+                }
+            }
+        }
+    }
+
+    @Test
+    void downscaleByAnyFactorAveragesTheCoveredArea() {
+        Image x = ramp(3, 37, 53);
+        Image y = Images.downscale(x, 20); // 53 -> 20, 37 -> round(37 * 20 / 53) = 14
+        assertEquals(14, y.height());
+        assertEquals(20, y.width());
+        double sy = 37.0 / 14;
+        double sx = 53.0 / 20;
+        for (int c = 0; c < 3; c++) {
+            for (int oy = 0; oy < 14; oy++) {
+                for (int ox = 0; ox < 20; ox++) {
+                    // the integral over the output pixel's footprint, pixel by pixel in 2-D
+                    double sum = 0;
+                    for (int iy = 0; iy < 37; iy++) {
+                        double hy = Math.max(0, Math.min((oy + 1) * sy, iy + 1) - Math.max(oy * sy, iy));
+                        for (int ix = 0; ix < 53 && hy > 0; ix++) {
+                            double hx = Math.max(0, Math.min((ox + 1) * sx, ix + 1) - Math.max(ox * sx, ix));
+                            sum += hy * hx * x.get(c, iy, ix);
+                        }
+                    }
+                    assertEquals(sum / (sx * sy), y.get(c, oy, ox), 1e-5);
+                }
+            }
+        }
+        assertEquals(x, Images.downscale(x, 53)); // already small enough: unchanged
+        for (float v : Images.downscale(Image.filled(3, 50, 70, 0.25f), 7).toArray()) { // weights sum to 1
+            assertEquals(0.25f, v, 1e-6f);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Images.downscale(x, 0));
+    }
 }

@@ -19,10 +19,17 @@ public final class AdamUpdate {
     private AdamUpdate() {}
 
     /**
-     * One step {@code t >= 1} on parameter {@code w} with gradient {@code g}; {@code m}, {@code v} and
-     * {@code w} are updated in place, {@code scratch} (same shape) is overwritten, {@code g} is read only.
+     * One step {@code t >= 1} on parameter {@code w} with gradient {@code g} at the optimizer's base learning rate;
+     * {@code m}, {@code v} and {@code w} are updated in place, {@code scratch} (same shape) is overwritten, {@code g} is
+     * read only.
      */
     public static void apply(OptimizerSpec o, long t, INDArray w, INDArray g, INDArray m, INDArray v, INDArray scratch) {
+        apply(o, o.learningRate(), t, w, g, m, v, scratch);
+    }
+
+    /** {@link #apply(OptimizerSpec, long, INDArray, INDArray, INDArray, INDArray, INDArray)} at learning rate {@code lr}. */
+    public static void apply(OptimizerSpec o, double lr, long t, INDArray w, INDArray g, INDArray m, INDArray v,
+            INDArray scratch) {
         double bc1 = 1 - Math.pow(o.beta1(), t);
         double bc2 = 1 - Math.pow(o.beta2(), t);
         INDArray s = scratch;
@@ -33,6 +40,6 @@ public final class AdamUpdate {
         v.muli(o.beta2()).addi(s.assign(g).muli(g).muli(1 - o.beta2()));
         Nd4j.getExecutioner().exec(new Sqrt(v, s));
         s.divi(Math.sqrt(bc2)).addi(o.epsilon());
-        w.subi(s.rdivi(m).muli(o.learningRate() / bc1));
+        w.subi(s.rdivi(m).muli(lr / bc1));
     }
 }

@@ -77,8 +77,28 @@ public final class FlatParameters {
 
     /** One Adam step {@code t} over all parameters from the gradient in {@code g}; the graph's arrays get the result. */
     public void adam(OptimizerSpec o, long t) {
-        AdamUpdate.apply(o, t, w, g, m, v, scratch);
+        adam(o, o.learningRate(), t);
+    }
+
+    /** {@link #adam(OptimizerSpec, long)} at learning rate {@code lr} (a schedule's rate of this step). */
+    public void adam(OptimizerSpec o, double lr, long t) {
+        AdamUpdate.apply(o, lr, t, w, g, m, v, scratch);
         views.forEach((name, x) -> sd.getVariable(name).getArr().assign(x[0]));
+    }
+
+    /** The global L2 norm of the gradient in {@code g}, over every trained parameter. */
+    public double gradientNorm() {
+        return g.norm2Number().doubleValue();
+    }
+
+    /** The L2 norm of the leading parameters' part of {@code g} (the restorer's, in the trainer). */
+    public double leadingGradientNorm() {
+        return leadingLength == 0 ? 0.0 : leading(g).norm2Number().doubleValue();
+    }
+
+    /** Multiplies the gradient in {@code g} by {@code factor} (gradient clipping). */
+    public void scaleGradients(double factor) {
+        g.muli(factor);
     }
 
     /** Copies the graph's current parameter values into {@code w}. */

@@ -88,7 +88,7 @@ public class SpeedupsKeepNumericsTest {
 
     @Test
     void inPlaceAdamEqualsTheTextbookFormulaInDoublePrecision() {
-        OptimizerSpec o = new OptimizerSpec(1e-2, 0.9, 0.999, 1e-8, 1e-3);
+        OptimizerSpec o = OptimizerSpec.adam(1e-2).withWeightDecay(1e-3);
         int n = 50;
         INDArray w = LayersGradientTest.random(1, n);
         INDArray m = Nd4j.zeros(DataType.DOUBLE, n);
