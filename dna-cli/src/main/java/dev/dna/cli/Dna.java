@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "dna", mixinStandardHelpOptions = true, version = "dna 0.1.0-SNAPSHOT",
         description = "Denoising as Adaptation: adapt an image restorer trained on synthetic degradations to real images.",
-        subcommands = {AdaptCommand.class, RestoreCommand.class, ExportCommand.class, InspectCommand.class,
+        subcommands = {AdaptCommand.class, RestoreCommand.class, ExportCommand.class, InspectCommand.class, AwgnBenchmarkCommand.class,
             CommandLine.HelpCommand.class})
 public final class Dna {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "print the stack trace of an error")
