@@ -7,6 +7,7 @@ import dev.dna.api.spec.DiffusionSpec;
 import dev.dna.api.spec.LossSpec;
 import dev.dna.api.spec.OptimizerSpec;
 import dev.dna.api.spec.RestorerSpec;
+import dev.dna.api.spec.SpikeGuardSpec;
 import dev.dna.api.spec.ValueRange;
 import java.util.EnumMap;
 import java.util.Map;
@@ -28,6 +29,7 @@ public final class AdaptationPlan {
     private final LossSpec loss;
     private final OptimizerSpec optimizer;
     private final double emaDecay;
+    private final SpikeGuardSpec spikeGuard;
     private final int steps;
     private final int batchSize;
     private final int patchSize;
@@ -44,6 +46,7 @@ public final class AdaptationPlan {
         this.loss = d.loss;
         this.optimizer = d.optimizer;
         this.emaDecay = d.emaDecay;
+        this.spikeGuard = d.spikeGuard;
         this.steps = d.steps;
         this.batchSize = d.batchSize;
         this.patchSize = d.patchSize;
@@ -58,6 +61,7 @@ public final class AdaptationPlan {
         checkArgument(d.loss != null, "loss must be set");
         checkArgument(d.optimizer != null, "optimizer must be set");
         checkArgument(d.valueRange != null, "valueRange must be set");
+        checkArgument(d.spikeGuard != null, "spikeGuard must be set");
         checkArgument(d.valueRange != ValueRange.ZERO_255, "valueRange must be ZERO_ONE or MINUS_ONE_ONE: plans train in "
                 + "[0, 1] or [-1, 1]; a 0-255 model says so in its restorer spec (Restorers.fromOnnx(...).withValueRange)");
         checkArgument(d.steps >= 1, "steps must be >= 1, got %s", d.steps);
@@ -124,6 +128,11 @@ public final class AdaptationPlan {
 
     public double emaDecay() {
         return emaDecay;
+    }
+
+    /** What training does when a step spikes (see {@link SpikeGuardSpec}). */
+    public SpikeGuardSpec spikeGuard() {
+        return spikeGuard;
     }
 
     public int steps() {

@@ -4,6 +4,7 @@ import dev.dna.api.spec.DiffusionSpec;
 import dev.dna.api.spec.LossSpec;
 import dev.dna.api.spec.OptimizerSpec;
 import dev.dna.api.spec.RestorerSpec;
+import dev.dna.api.spec.SpikeGuardSpec;
 import dev.dna.api.spec.ValueRange;
 
 /**
@@ -19,6 +20,7 @@ final class PlanDraft implements Cloneable {
     LossSpec loss = LossSpec.reference();
     OptimizerSpec optimizer = OptimizerSpec.adam(1e-4);
     double emaDecay = 0.9999;
+    SpikeGuardSpec spikeGuard = SpikeGuardSpec.rollback();
     int steps = 10_000;
     int batchSize = 8;
     int patchSize = 128;
@@ -44,6 +46,7 @@ final class PlanDraft implements Cloneable {
         d.loss = p.loss();
         d.optimizer = p.optimizer();
         d.emaDecay = p.emaDecay();
+        d.spikeGuard = p.spikeGuard();
         d.steps = p.steps();
         d.batchSize = p.batchSize();
         d.patchSize = p.patchSize();

@@ -12,6 +12,7 @@ import dev.dna.api.spec.DiffusionSpec;
 import dev.dna.api.spec.LossSpec;
 import dev.dna.api.spec.OptimizerSpec;
 import dev.dna.api.spec.RestorerSpec;
+import dev.dna.api.spec.SpikeGuardSpec;
 import dev.dna.api.spec.ValueRange;
 
 /** The JSON form of a plan: one record mirroring the plan's fields, plus a format tag. */
@@ -28,16 +29,16 @@ final class PlanJson {
             .build();
 
     @JsonPropertyOrder({"format", "restorer", "diffusion", "channelShuffle", "residualSwap", "detachConditions", "loss",
-        "optimizer", "emaDecay", "steps", "batchSize", "patchSize", "augment", "valueRange", "seed"})
+        "optimizer", "emaDecay", "spikeGuard", "steps", "batchSize", "patchSize", "augment", "valueRange", "seed"})
     record Doc(String format, RestorerSpec restorer, DiffusionSpec diffusion, boolean channelShuffle,
             boolean residualSwap, boolean detachConditions, LossSpec loss, OptimizerSpec optimizer, double emaDecay,
-            int steps, int batchSize, int patchSize, boolean augment, ValueRange valueRange, long seed) {}
+            SpikeGuardSpec spikeGuard, int steps, int batchSize, int patchSize, boolean augment, ValueRange valueRange, long seed) {}
 
     private PlanJson() {}
 
     static String write(AdaptationPlan p) {
         Doc doc = new Doc(FORMAT, p.restorer(), p.diffusion().orElse(null), p.channelShuffle(), p.residualSwap(),
-                p.detachConditions(), p.loss(), p.optimizer(), p.emaDecay(), p.steps(), p.batchSize(), p.patchSize(),
+                p.detachConditions(), p.loss(), p.optimizer(), p.emaDecay(), p.spikeGuard(), p.steps(), p.batchSize(), p.patchSize(),
                 p.augment(), p.valueRange(), p.seed());
         try {
             return MAPPER.writeValueAsString(doc);
@@ -55,8 +56,8 @@ final class PlanJson {
                         + "(restorer, noise predictor, L_noise without swap and the lambda ramp changed): its runs cannot be "
                         + "continued or reloaded by this version; build the plan again");
             }
+            addLaterFields(tree);
             checkTopLevelFields(tree);
-            addLaterOptimizerFields(tree);
             doc = MAPPER.treeToValue(tree, Doc.class);
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException("plan JSON has an unknown field '" + e.getPropertyName() + "' at "
@@ -81,6 +82,7 @@ final class PlanJson {
         d.loss = doc.loss();
         d.optimizer = doc.optimizer();
         d.emaDecay = doc.emaDecay();
+        d.spikeGuard = doc.spikeGuard();
         d.steps = doc.steps();
         d.batchSize = doc.batchSize();
         d.patchSize = doc.patchSize();
@@ -91,12 +93,19 @@ final class PlanJson {
     }
 
     /**
-     * The optimizer fields added to dna-plan/2 after its first plans were written (issue 38: the learning-rate schedule
-     * and gradient clipping), filled in where a plan lacks them with the values that mean what such a plan meant: a
-     * constant rate, no warm-up, no clipping. So older plans, and the checkpoints and restorers that carry them, still read.
+     * The fields added to dna-plan/2 after its first plans were written, filled in where a plan lacks them with the
+     * values that mean what such a plan meant: the optimizer's learning-rate schedule and clipping (issue 38: a constant
+     * rate, no warm-up, no clipping) and the spike guard (issue 44: off). So older plans, and the checkpoints and restorers
+     * that carry them, still read, and train as they did.
      */
-    private static void addLaterOptimizerFields(com.fasterxml.jackson.databind.JsonNode tree) {
-        if (tree.get("optimizer") instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+    private static void addLaterFields(com.fasterxml.jackson.databind.JsonNode tree) {
+        if (!(tree instanceof com.fasterxml.jackson.databind.node.ObjectNode root)) {
+            return;
+        }
+        if (!root.has("spikeGuard") && root.has("format")) {
+            root.set("spikeGuard", MAPPER.valueToTree(SpikeGuardSpec.off()));
+        }
+        if (root.get("optimizer") instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
             if (!o.has("schedule")) {
                 o.put("schedule", OptimizerSpec.LearningRateSchedule.CONSTANT.name());
             }

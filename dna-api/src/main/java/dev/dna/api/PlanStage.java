@@ -78,6 +78,14 @@ public abstract sealed class PlanStage<S extends PlanStage<S>> permits Synthetic
         return with(d -> d.emaDecay = emaDecay);
     }
 
+    /**
+     * What training does when a step's loss or gradient spikes far above its running level. Default
+     * {@link dev.dna.api.spec.SpikeGuardSpec#rollback()}; {@code SpikeGuardSpec.off()} is the authors' behaviour.
+     */
+    public S spikeGuard(dev.dna.api.spec.SpikeGuardSpec spikeGuard) {
+        return with(d -> d.spikeGuard = spikeGuard);
+    }
+
     /** Pixel range the networks see. Default [0, 1] (denoising); the reference uses [-1, 1] otherwise. */
     public S valueRange(ValueRange valueRange) {
         return with(d -> d.valueRange = valueRange);

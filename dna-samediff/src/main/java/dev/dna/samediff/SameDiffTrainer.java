@@ -25,6 +25,7 @@ import dev.dna.samediff.training.Checkpoints;
 import dev.dna.samediff.training.Feeder;
 import dev.dna.samediff.training.FlatParameters;
 import dev.dna.samediff.training.GradientStep;
+import dev.dna.samediff.training.SpikeGuard;
 import dev.dna.samediff.training.TrainingStreams;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -141,8 +142,9 @@ public final class SameDiffTrainer {
 
     /**
      * Appends every step's figures (and validation, when measured) to a CSV file: {@code step, lambda}, the loss terms of
-     * {@link StepReport#losses}, {@code seconds, val_psnr, val_ssim, grad_res, grad_noise, val_psnr_raw, val_ssim_raw, lr, grad_norm} ({@code lr} the
-     * step's learning rate, {@code grad_norm} the global gradient norm before clipping).
+     * {@link StepReport#losses}, {@code seconds, val_psnr, val_ssim, grad_res, grad_noise, val_psnr_raw, val_ssim_raw, lr, grad_norm, spike} ({@code lr}
+     * the step's learning rate, {@code grad_norm} the global gradient norm before clipping, {@code spike} what the spike
+     * guard did at the step, empty when nothing: {@code skip:SIGNAL} or {@code rollback:SIGNAL:STEP}).
      * A fresh run replaces the file; a resumed one keeps its rows up to the checkpoint's step (a log of an older version,
      * without the {@code hinge} column, is widened with that column empty; one of other columns is refused).
      */
@@ -319,21 +321,26 @@ public final class SameDiffTrainer {
                     throw TrainingDivergedException.gradient(step, badGradient, losses.toString(), nonFiniteOrigin(r, feed));
                 }
                 double gradNorm = r.flat.gradientNorm();
-                double clip = plan.optimizer().clipGradNorm();
-                if (clip > 0 && gradNorm > clip) {
-                    r.flat.scaleGradients(clip / gradNorm);
-                }
                 double lr = plan.optimizer().learningRateAt(step, plan.steps());
-                r.apply(lr);
+                SpikeEvent spike = guardedUpdate(r, step, losses.get(JointGraph.L_RES), gradNorm, lr);
                 // outputs and gradients are consumed; the feed is read again by the validation's gradient norms
                 gradients.release(feed.values());
                 StepReport report = new StepReport(step, plan.steps(), lambda, losses, (System.nanoTime() - t0) / 1e9,
                         dataNanos / 1e9, lr, gradNorm);
+                if (spike != null) {
+                    r.spikes.add(spike);
+                    System.err.println(name + ": spike at " + spike.describe());
+                    listeners.forEach(l -> l.onSpike(spike));
+                    if (r.guard.exhausted()) {
+                        throw TrainingDivergedException.spikes(step, r.spikes.size(), spike.describe());
+                    }
+                }
                 listeners.forEach(l -> l.onStep(report));
                 ValidationReport val = null;
                 if (validator != null && (step % validateEvery == 0 || step == last)) {
                     double[] norms = restorerGradNorms(r, gradients, feed, lambda);
                     val = validate(validator, r, step, inputPsnr, norms);
+                    r.lastPsnr = val.psnr();
                     ValidationReport v = val;
                     listeners.forEach(l -> l.onValidation(v));
                     if (bestFile != null && val.psnr() > r.bestPsnr) { // a NaN never wins; the first finite one does
@@ -345,7 +352,7 @@ public final class SameDiffTrainer {
                 }
                 SessionMemory.close(feed.values());
                 if (csv != null) {
-                    writeCsv(csv, report, val);
+                    writeCsv(csv, report, val, spike);
                 }
                 if (lines != null) {
                     lines.step(step, progressMessage(report, val), val != null);
@@ -362,7 +369,35 @@ public final class SameDiffTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        TrainingSummary summary = new TrainingSummary(r.step, r.spikes, r.lastPsnr, validator == null ? Double.NaN : r.bestPsnr,
+                r.bestStep);
+        summary.warning().ifPresent(w -> System.err.println(name + ": WARNING: " + w));
+        listeners.forEach(l -> l.onFinish(summary));
         return TrainedRestorer.of(plan, r.resultWeights());
+    }
+
+    /**
+     * Applies step {@code step}'s gathered gradient unless the spike guard objects: clipped to the plan's norm, at rate
+     * {@code lr}, then the EMA. Returns the guard's event (the update skipped, or the run rolled back) or null.
+     */
+    private SpikeEvent guardedUpdate(Run r, long step, Double lossRes, double gradNorm, double lr) {
+        double restorerGrad = r.guard.enabled() ? r.flat.leadingGradientNorm() : Double.NaN;
+        double lres = lossRes == null ? Double.NaN : lossRes;
+        SpikeEvent spike = r.guard.judge(step, lres, restorerGrad);
+        if (spike == null) {
+            double clip = plan.optimizer().clipGradNorm();
+            if (clip > 0 && gradNorm > clip) {
+                r.flat.scaleGradients(clip / gradNorm);
+            }
+            r.apply(lr);
+            r.guard.accepted(step, lres, restorerGrad, r::snapshot);
+            return spike;
+        }
+        if (spike.action() == SpikeEvent.Action.ROLLBACK) {
+            r.restore(r.guard.goodState());
+        }
+        r.step++; // the step is spent: the plan's budget counts it, and its random draws are not repeated
+        return spike;
     }
 
     /** {@link NonFiniteOrigin#describe}, or why it could not tell. */
@@ -498,7 +533,7 @@ public final class SameDiffTrainer {
         if (csvFile.toAbsolutePath().getParent() != null) {
             Files.createDirectories(csvFile.toAbsolutePath().getParent());
         }
-        String header = "step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw,lr,grad_norm";
+        String header = "step,lambda," + String.join(",", terms) + ",seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw,lr,grad_norm,spike";
         if (startStep == 0 && Files.exists(csvFile)) {
             // a fresh start drops every row of an earlier run, and its header with them (it may name other columns)
             AtomicFiles.write(csvFile, out -> out.write((header + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -521,7 +556,7 @@ public final class SameDiffTrainer {
         return w;
     }
 
-    private static void writeCsv(BufferedWriter w, StepReport r, ValidationReport v) throws IOException {
+    private static void writeCsv(BufferedWriter w, StepReport r, ValidationReport v, SpikeEvent spike) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append(r.step()).append(',').append(fmt(r.lambda()));
         r.losses().values().forEach(x -> sb.append(',').append(fmt(x)));
@@ -533,6 +568,8 @@ public final class SameDiffTrainer {
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.4f", v.rawPsnr()));
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.5f", v.rawSsim()));
         sb.append(',').append(fmt(r.learningRate())).append(',').append(fmt(r.gradNorm()));
+        sb.append(',').append(spike == null ? "" : spike.action() == SpikeEvent.Action.SKIP ? "skip:" + spike.signal()
+                : "rollback:" + spike.signal() + ":" + spike.restoredStep());
         w.write(sb.append('\n').toString());
         w.flush();
     }
@@ -641,6 +678,11 @@ public final class SameDiffTrainer {
         long bestStep;
         /** The data trained on ({@link PatchDataset#describe}, with digests), as checkpoints record it; null if unknown. */
         String data;
+        /** The returned weights' last validation PSNR; NaN before any. */
+        double lastPsnr = Double.NaN;
+        /** The spike guard and the events it met (those since a resume: the checkpoint keeps their count). */
+        final SpikeGuard<INDArray[]> guard;
+        final List<SpikeEvent> spikes = new ArrayList<>();
 
         /** Parameters that get a gradient, restorer first, in flat buffers; Adam and the EMA run once over them. */
         final FlatParameters flat;
@@ -681,6 +723,21 @@ public final class SameDiffTrainer {
                 ema.put(p, flat.contains(p) ? flat.viewOf(emaFlat, p) : graph.sd.getVariable(p).getArr().dup());
             }
             this.streams = new TrainingStreams(plan.seed());
+            this.guard = new SpikeGuard<>(plan.spikeGuard());
+        }
+
+        /** A copy of what a rollback restores: weights, Adam's moments, the EMA. */
+        INDArray[] snapshot() {
+            INDArray[] f = flat.copyState();
+            return new INDArray[] {f[0], f[1], f[2], emaFlat == null ? null : emaFlat.dup()};
+        }
+
+        /** Puts back a {@link #snapshot}. */
+        void restore(INDArray[] state) {
+            flat.restore(new INDArray[] {state[0], state[1], state[2]});
+            if (emaFlat != null) {
+                emaFlat.assign(state[3]);
+            }
         }
 
         /** Sets the restorer's weights and their EMA to {@code weights} (every restorer parameter, shapes checked). */
@@ -741,6 +798,13 @@ public final class SameDiffTrainer {
             if (bestStep > 0) {
                 meta.put("best_step", bestStep);
                 meta.put("best_psnr", bestPsnr);
+            }
+            if (guard.enabled()) {
+                ObjectNode g = meta.putObject("spike_guard");
+                g.put("events", guard.events());
+                double[][] w = guard.windows();
+                g.putPOJO("l_res", w[0]);
+                g.putPOJO("grad_restorer", w[1]);
             }
             ObjectNode st = meta.putObject("streams");
             streams.save().forEach((k, v) -> st.put(k, Base64.getEncoder().encodeToString(v)));
@@ -817,6 +881,12 @@ public final class SameDiffTrainer {
                     bestStep = meta.path("best_step").asLong();
                     bestPsnr = meta.path("best_psnr").asDouble();
                 }
+                JsonNode g = meta.path("spike_guard");
+                if (g.isObject()) {
+                    guard.restore(new double[][] {doubles(g.path("l_res")), doubles(g.path("grad_restorer"))},
+                            g.path("events").asInt());
+                }
+                guard.startFrom(step, snapshot());
             } catch (IllegalArgumentException e) {
                 throw new IOException("checkpoint " + file + " is inconsistent: " + e.getMessage(), e);
             }
@@ -849,6 +919,14 @@ public final class SameDiffTrainer {
                 }
             }
             return null;
+        }
+
+        private static double[] doubles(JsonNode array) {
+            double[] out = new double[array.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = array.get(i).asDouble();
+            }
+            return out;
         }
 
         private static String firstDifference(String a, String b) {

@@ -26,6 +26,11 @@ public final class TrainingDivergedException extends RuntimeException {
                 + "' is not finite, though every loss term is", losses, origin);
     }
 
+    static TrainingDivergedException spikes(long step, int count, String last) {
+        return new TrainingDivergedException(step, "spikes", count + " loss or gradient spikes, more than the plan's "
+                + "spikeGuard.maxEvents; the last: " + last, "see the log's spike column", "the spike guard's events");
+    }
+
     /** The step that diverged (1-based); the weights are those after the step before it. */
     public long step() {
         return step;

@@ -11,4 +11,10 @@ public interface TrainingListener {
 
     /** After every checkpoint written. */
     default void onCheckpoint(long step, java.nio.file.Path file) {}
+
+    /** When a step spiked and its update was skipped or the run rolled back ({@link dev.dna.api.spec.SpikeGuardSpec}). */
+    default void onSpike(SpikeEvent event) {}
+
+    /** Once, after the last step: how the run ended (spikes; the last validation beside the best). */
+    default void onFinish(TrainingSummary summary) {}
 }

@@ -48,7 +48,7 @@ public final class JointGraph {
     public static final String RES_WEIGHT = "res_weight";
 
     public static final String LOSS = "loss";
-    static final String L_RES = "l_res";
+    public static final String L_RES = "l_res";
     static final String MSE_POS = "mse_pos";
     static final String MSE_NEG = "mse_neg";
     /** The residual swap's triplet hinge (its mean over groups with {@code tripletGroups > 1}); {@code L_noise = 0.5 (mse_pos + hinge)}. */

@@ -101,6 +101,24 @@ public final class FlatParameters {
         g.muli(factor);
     }
 
+    /** Copies {@code w} into the graph's parameter arrays (after {@code w} was written directly, as by a rollback). */
+    public void pushWeights() {
+        views.forEach((name, x) -> sd.getVariable(name).getArr().assign(x[0]));
+    }
+
+    /** Copies of the weights and Adam's two moments, for {@link #restore}. */
+    public INDArray[] copyState() {
+        return new INDArray[] {w.dup(), m.dup(), v.dup()};
+    }
+
+    /** Puts back the state of {@link #copyState} (weights, moments), and the weights into the graph. */
+    public void restore(INDArray[] state) {
+        w.assign(state[0]);
+        m.assign(state[1]);
+        v.assign(state[2]);
+        pushWeights();
+    }
+
     /** Copies the graph's current parameter values into {@code w}. */
     public void pullWeights() {
         views.forEach((name, x) -> x[0].assign(sd.getVariable(name).getArr()));
