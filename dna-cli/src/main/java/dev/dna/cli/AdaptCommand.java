@@ -2,6 +2,7 @@ package dev.dna.cli;
 
 import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Recipes;
 import dev.dna.api.Restorers;
 import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.data.ImagePairs;
@@ -14,11 +15,13 @@ import dev.dna.api.io.AtomicFiles;
 import dev.dna.api.spec.OnnxRestorerSpec;
 import dev.dna.api.spec.Prediction;
 import dev.dna.api.spec.ValueRange;
-import dev.dna.examples.DenoisingBenchmark;
 import dev.dna.onnx.OnnxExporter;
 import dev.dna.onnx.PredictionCheck;
+import dev.dna.samediff.ModelZoo;
 import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.TrainedRestorer;
+import dev.dna.samediff.TrainingListener;
+import dev.dna.samediff.TrainingSummary;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,11 +60,12 @@ final class AdaptCommand implements Callable<Integer> {
             + "validated every --validate-every steps (PSNR/SSIM in log.csv)")
     Path test;
 
-    @Option(names = "--plan", paramLabel = "FILE", description = "a plan file (plan.toJson()); default: the main example's recipe "
-            + "at a CPU scale (UNet 16 wide, 2 levels; 48-pixel patches, batch 4)")
+    @Option(names = "--plan", paramLabel = "FILE", description = "a plan file (plan.toJson()); default: the library's CPU-scale "
+            + "recipe (Recipes): fine-tuning the --init restorer, or from scratch with --init none (UNet 16 wide, 2 levels)")
     Path planFile;
 
-    @Option(names = "--steps", description = "training steps (default: the plan's, or 2000)")
+    @Option(names = "--steps", description = "training steps (default: the plan's; " + Recipes.FINE_TUNE_STEPS + " fine-tuning, "
+            + "2000 from scratch)")
     Integer steps;
 
     @Option(names = "--seed", defaultValue = "0", description = "the plan's seed, without --plan (default: ${DEFAULT-VALUE})")
@@ -87,10 +91,12 @@ final class AdaptCommand implements Callable<Integer> {
             + "than the checkpoint was trained on (refused by default)")
     boolean acceptOtherData;
 
-    @Option(names = "--init", paramLabel = "FILE", description = "start from a restorer of one's own: a restorer.dna (warm "
-            + "start: its network and weights) or an ONNX model (imported as a trainable graph: its weights; the export keeps "
-            + "its input and output names, shape, value range and prediction)")
-    Path init;
+    @Option(names = "--init", paramLabel = "MODEL", defaultValue = ModelZoo.PREFIX + ModelZoo.DENOISER, description = "the "
+            + "restorer to adapt: pretrained:NAME from dna's model zoo (dna inspect --pretrained lists them), a restorer.dna (its "
+            + "network and weights), an ONNX model (imported as a trainable graph: its weights; the export keeps its input and "
+            + "output names, shape, value range and prediction), or none (from scratch, the paper's protocol) (default: "
+            + "${DEFAULT-VALUE})")
+    String init;
 
     @Option(names = "--predicts", paramLabel = "WHAT", description = "with --init MODEL.onnx: what the model outputs, RESTORED "
             + "(the image), RESIDUAL (y - x) or NOISE (x - y) (default: ${DEFAULT-VALUE})", defaultValue = "RESTORED")
@@ -109,16 +115,24 @@ final class AdaptCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         TrainedRestorer warm = null;
         OnnxRestorerSpec imported = null;
-        if (init != null && !resume) {
-            if (!Files.isRegularFile(init)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--init: no such file " + init);
-            }
-            if (init.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-                imported = Restorers.fromOnnx(init).withPredicts(predicts).withValueRange(valueRange);
+        boolean scratch = init.equals("none");
+        if (!scratch && !resume) {
+            java.util.Optional<String> pretrained = ModelZoo.nameOf(init);
+            if (pretrained.isPresent()) {
+                try {
+                    warm = ModelZoo.builtIn().load(pretrained.get());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--init: " + e.getMessage());
+                }
+            } else if (!Files.isRegularFile(Path.of(init))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--init: no such file " + init
+                        + " (pretrained:NAME names a model of dna's zoo; none trains from scratch)");
+            } else if (init.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+                imported = Restorers.fromOnnx(Path.of(init)).withPredicts(predicts).withValueRange(valueRange);
             } else {
-                warm = TrainedRestorer.load(init);
+                warm = TrainedRestorer.load(Path.of(init));
             }
-        } else if (init != null) {
+        } else if (resume && !scratch && !init.equals(spec.findOption("--init").defaultValue())) {
             o.println("--init " + init + " is ignored with --resume: the checkpoint holds the weights the run reached");
         }
         AdaptationPlan plan = withInit(plan(), warm, imported);
@@ -165,19 +179,54 @@ final class AdaptCommand implements Callable<Integer> {
         if (checkpointEvery > 0) {
             trainer = trainer.checkpointEvery(checkpointEvery, checkpoint);
         }
+        ImagePairs pairs;
         if (test != null) {
-            ImagePairs pairs = ImagePairs.fromFolders(test.resolve("noisy"), test.resolve("clean"));
-            trainer = trainer.validateEvery(validateEvery != null ? validateEvery : (int) Math.max(1, plan.steps() / 10),
-                    pairs.degraded(), pairs.clean());
+            pairs = ImagePairs.fromFolders(test.resolve("noisy"), test.resolve("clean"));
             o.printf(Locale.ROOT, "validation:       %d pairs in %s%n", pairs.size(), test);
+        } else {
+            pairs = syntheticGuard(cleanPhotos, syn);
+            o.printf(Locale.ROOT, "validation:       %d synthetic pairs, central crops of the clean photos degraded once (no --test: "
+                    + "a guard against a collapsed restorer, not a measure of quality on the real images)%n", pairs.size());
         }
+        Path best = out.resolve("restorer-best.dna");
+        trainer = trainer.validateEvery(validateEvery != null ? validateEvery : (int) Math.max(1, plan.steps() / 10),
+                pairs.degraded(), pairs.clean()).keepBest(best);
+        TrainingSummary[] summary = new TrainingSummary[1];
+        trainer = trainer.listener(new TrainingListener() {
+            @Override
+            public void onFinish(TrainingSummary s) {
+                summary[0] = s;
+            }
+        });
         PatchDataset synthetic = PatchDataset.synthetic(cleanPhotos, syn, sampler);
         PatchDataset realPatches = PatchDataset.unpaired(realImages, sampler);
         TrainedRestorer r = resume ? trainer.resume(checkpoint, synthetic, realPatches) : trainer.fit(synthetic, realPatches);
         r.save(out.resolve("restorer.dna"));
         OnnxExporter.Verification v = OnnxExporter.export(r, out.resolve("restorer.onnx"));
         o.println("wrote " + out.resolve("restorer.dna") + " and " + out.resolve("restorer.onnx") + " (" + v + ")");
+        if (Files.exists(best)) {
+            TrainedRestorer b = TrainedRestorer.load(best);
+            OnnxExporter.export(b, out.resolve("restorer-best.onnx"));
+            o.printf(Locale.ROOT, "wrote %s and %s: the best validated restorer (%.2f dB at step %d; the final one: %.2f dB)%n", best,
+                    out.resolve("restorer-best.onnx"), summary[0].bestPsnr(), summary[0].bestStep(), summary[0].finalPsnr());
+        }
+        if (!summary[0].spikes().isEmpty()) {
+            o.printf(Locale.ROOT, "%d spike(s) caught (log.csv's spike column); the last: %s%n", summary[0].spikes().size(),
+                    summary[0].spikes().get(summary[0].spikes().size() - 1).describe());
+        }
+        summary[0].warning().ifPresent(w -> o.println("WARNING: " + w));
         return 0;
+    }
+
+    /** Synthetic pairs for the collapse guard: central crops of up to 8 clean photos, degraded once with fixed seeds. */
+    static ImagePairs syntheticGuard(ImageSet cleanPhotos, Degradation syn) {
+        int n = Math.min(8, cleanPhotos.size());
+        int side = 128;
+        for (int i = 0; i < n; i++) {
+            side = Math.min(side, Math.min(cleanPhotos.get(i).height(), cleanPhotos.get(i).width()));
+        }
+        ImageSet crops = cleanPhotos.select(java.util.stream.IntStream.range(0, n).toArray()).centerCrops(side);
+        return ImagePairs.degrade(crops, syn, 7_000_000L);
     }
 
     /** The images in {@code dir}; with --skip-unreadable, the readable ones, the others counted and named. */
@@ -237,8 +286,10 @@ final class AdaptCommand implements Callable<Integer> {
         if (steps != null && steps < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be >= 1, got " + steps);
         }
-        DenoisingBenchmark recipe = CommandLine.populateCommand(new DenoisingBenchmark(), "--steps",
-                Integer.toString(steps != null ? steps : 2000));
-        return recipe.fullPlan(seed);
+        if (init.equals("none")) {
+            return Recipes.fromScratch(steps != null ? steps : 2000, seed);
+        }
+        // fine-tuning: withInit puts the --init restorer's network in; until then the recipe holds a placeholder UNet
+        return Recipes.fineTuning(Restorers.unet(16, 2), steps != null ? steps : Recipes.FINE_TUNE_STEPS, seed);
     }
 }

@@ -2,6 +2,7 @@ package dev.dna.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dna.api.AdaptationPlan;
+import dev.dna.samediff.ModelZoo;
 import dev.dna.samediff.TrainedRestorer;
 import dev.dna.samediff.training.Checkpoints;
 import java.io.IOException;
@@ -29,12 +30,38 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "restorer.onnx, restorer.dna, checkpoint.dna or plan.json")
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "restorer.onnx, restorer.dna, checkpoint.dna, plan.json, "
+            + "or pretrained:NAME")
     Path file;
+
+    @picocli.CommandLine.Option(names = "--pretrained", description = "list dna's pretrained models (the names that "
+            + "pretrained:NAME takes)")
+    boolean pretrained;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        if (pretrained || file == null) {
+            if (file != null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give FILE or --pretrained, not both");
+            }
+            if (!pretrained) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "FILE is missing (or --pretrained lists "
+                        + "dna's pretrained models)");
+            }
+            listPretrained(o);
+            return 0;
+        }
+        java.util.Optional<String> name = ModelZoo.nameOf(file.toString());
+        if (name.isPresent()) {
+            ModelZoo zoo = ModelZoo.builtIn();
+            ModelZoo.Entry e = zoo.entry(name.get());
+            TrainedRestorer r = zoo.load(e.name());
+            long params = r.weights().values().stream().mapToLong(INDArray::length).sum();
+            o.printf(Locale.ROOT, "%s: pretrained dna restorer %s, %,d parameters, SHA-256 %s%n  %s%n", file, r.spec().describe(),
+                    params, e.sha256(), e.description());
+            return 0;
+        }
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString());
         }
@@ -49,6 +76,16 @@ final class InspectCommand implements Callable<Integer> {
             dna(o);
         }
         return 0;
+    }
+
+    private static void listPretrained(PrintWriter o) {
+        ModelZoo zoo = ModelZoo.builtIn();
+        if (zoo.entries().isEmpty()) {
+            o.println("no pretrained models in this build");
+        }
+        for (ModelZoo.Entry e : zoo.entries()) {
+            o.printf(Locale.ROOT, "pretrained:%s  (%,d bytes)%n  %s%n", e.name(), e.bytes(), e.description());
+        }
     }
 
     private static AdaptationPlan plan(String json, String where) throws IOException {

@@ -153,7 +153,7 @@ class DnaTest {
             Images.writePng(Awgn.sigma255(15, 15).apply(c, 20L + i).clip(), testDir.resolve("noisy").resolve("t" + i + ".png"));
         }
         Path run = tmp.resolve("run");
-        String[] args = {"adapt", "--real", real.toString(), "--test", testDir.toString(), "--degradation", "awgn:0-30",
+        String[] args = {"adapt", "--init", "none", "--real", real.toString(), "--test", testDir.toString(), "--degradation", "awgn:0-30",
             "--steps", "2", "--checkpoint-every", "1", "--no-progress", "--out", run.toString()};
         Result r = dna(args);
         assertEquals(0, r.code(), r.toString());
@@ -166,7 +166,7 @@ class DnaTest {
         Result again = dna(args);
         assertOneLineError(again, 2, "already holds a run");
         // the finished run, extended by 1 step from its last checkpoint
-        Result more = dna("adapt", "--real", real.toString(), "--degradation", "awgn:0-30", "--steps", "3", "--checkpoint-every",
+        Result more = dna("adapt", "--init", "none", "--real", real.toString(), "--degradation", "awgn:0-30", "--steps", "3", "--checkpoint-every",
                 "1", "--no-progress", "--resume", "--out", run.toString());
         assertEquals(0, more.code(), more.toString());
         assertTrue(Files.readString(run.resolve("plan.json")).contains("\"steps\" : 3"), Files.readString(run.resolve("plan.json")));
@@ -177,11 +177,11 @@ class DnaTest {
         Result ex = dna("export", "--model", run.resolve("checkpoint.dna").toString(), "--out", exported.toString());
         assertEquals(0, ex.code(), ex.toString());
         assertTrue(Files.size(exported) > 1000);
-        assertOneLineError(dna("adapt", "--real", real.toString(), "--degradation", "gauss:1", "--steps", "1", "--out",
+        assertOneLineError(dna("adapt", "--init", "none", "--real", real.toString(), "--degradation", "gauss:1", "--steps", "1", "--out",
                 tmp.resolve("run2").toString()), 2, "unknown degradation term 'gauss:1'");
         // resumed with a folder that gained an image: refused, unless accepted
         Images.writePng(EmbeddedImages.load().get(4).crop(0, 0, 64, 64), real.resolve("r9.png"));
-        String[] extend = {"adapt", "--real", real.toString(), "--degradation", "awgn:0-30", "--steps", "4", "--checkpoint-every",
+        String[] extend = {"adapt", "--init", "none", "--real", real.toString(), "--degradation", "awgn:0-30", "--steps", "4", "--checkpoint-every",
             "1", "--no-progress", "--resume", "--out", run.toString()};
         assertOneLineError(dna(extend), 1, "was trained on other data");
         String[] accepting = java.util.Arrays.copyOf(extend, extend.length + 1);
@@ -191,9 +191,9 @@ class DnaTest {
         // a truncated JPEG among the real images: named and refused, or skipped with --skip-unreadable
         byte[] jpeg = Images.encodeJpeg(EmbeddedImages.load().get(3).crop(0, 0, 64, 64), 90);
         Files.write(real.resolve("cut.jpg"), java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
-        assertOneLineError(dna("adapt", "--real", real.toString(), "--steps", "1", "--no-progress", "--out",
+        assertOneLineError(dna("adapt", "--init", "none", "--real", real.toString(), "--steps", "1", "--no-progress", "--out",
                 tmp.resolve("run3").toString()), 1, "cut.jpg: truncated JPEG", "(--skip-unreadable skips such files)");
-        Result skipped = dna("adapt", "--real", real.toString(), "--steps", "1", "--no-progress", "--skip-unreadable",
+        Result skipped = dna("adapt", "--init", "none", "--real", real.toString(), "--steps", "1", "--no-progress", "--skip-unreadable",
                 "--checkpoint-every", "0", "--out", tmp.resolve("run4").toString());
         assertEquals(0, skipped.code(), skipped.toString());
         assertTrue(skipped.out().contains("skipped 1 unreadable file(s) in ") && skipped.out().contains("cut.jpg: cannot read image")

@@ -4,6 +4,7 @@ import dev.dna.api.Ablation;
 import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.Diffusion;
+import dev.dna.api.Recipes;
 import dev.dna.api.Restorers;
 import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.data.ImagePairs;
@@ -28,6 +29,7 @@ import dev.dna.onnx.OnnxRestorer;
 import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.TrainingDivergedException;
 import dev.dna.samediff.TrainingListener;
+import dev.dna.samediff.ModelZoo;
 import dev.dna.samediff.TrainedRestorer;
 import dev.dna.api.io.AtomicFiles;
 import java.io.IOException;
@@ -95,8 +97,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "with tools/calibrate.sh); these override --variants, --seeds, --steps and --validate-every")
     boolean fullMode;
 
-    @Option(names = "--steps", description = "training steps per variant (default: " + POLYU_STEPS + " on PolyU, "
-            + SIMULATED_STEPS + " on the simulated domain)")
+    @Option(names = "--steps", description = "training steps per variant (default: " + Recipes.FINE_TUNE_STEPS + " from the "
+            + "pretrained denoiser; from scratch " + POLYU_STEPS + " on PolyU, " + SIMULATED_STEPS + " on the simulated domain)")
     Integer steps;
 
     static final int POLYU_STEPS = 500;
@@ -118,9 +120,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "4", description = "images per domain per step (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "5e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE}; 1e-3 made the "
-            + "full method diverge now and then in the calibration, docs/BENCHMARKS.md)")
-    double learningRate;
+    @Option(names = "--lr", description = "Adam's (peak) learning rate (default: " + Recipes.FINE_TUNE_LEARNING_RATE + " from the "
+            + "pretrained denoiser, with warm-up and cosine decay; " + Recipes.SCRATCH_LEARNING_RATE + " from scratch, constant: 1e-3 "
+            + "made the full method diverge now and then in the calibration)")
+    Double learningRate;
 
     @Option(names = "--noise-weight", defaultValue = "1.0", description = "final weight lambda of the diffusion loss (default: "
             + "${DEFAULT-VALUE}, calibrated at this scale: the paper's 0.2 left the method no better than vanilla here)")
@@ -130,15 +133,17 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/BENCHMARKS.md)")
     double tripletMargin;
 
-    @Option(names = "--polyu", paramLabel = "DIR", description = "the PolyU real-noise crops in DIR (*_real with *_mean): the "
-            + "train scenes' real images are the real domain (their means only train the oracle), the validation scenes' central crops "
-            + "choose each run's best checkpoint, the test scenes' whole 512x512 crops are the test pairs; split by scene, fixed in "
-            + "code (default: the nearest shared/data/polyu-canon above the working directory, or $" + PolyU.ENV + ", when there is "
-            + "one and --simulated is not given)")
+    @Option(names = "--polyu", paramLabel = "DIR", arity = "0..1", fallbackValue = "", description = "real camera noise: the "
+            + "PolyU real-noise crops in DIR (*_real with *_mean): the train scenes' real images are the real domain (their means "
+            + "only train the oracle), the validation scenes' central crops choose each run's best checkpoint, the test scenes' whole "
+            + "512x512 crops are the test pairs; split by scene, fixed in code. Without DIR: $" + PolyU.ENV + ", or the nearest "
+            + "shared/data/polyu-canon above the working directory (default: the simulated real domain)")
+    String polyUOption;
+
+    /** The PolyU folder chosen, or null for the simulated domain. */
     Path polyU;
 
-    @Option(names = "--simulated", description = "the simulated real domain (--domain) on the embedded photos, even when PolyU's "
-            + "real camera noise is there")
+    @Option(names = "--simulated", description = "the simulated real domain (--domain) on the embedded photos (the default)")
     boolean simulated;
 
     @Option(names = "--awgn", defaultValue = "0-50", paramLabel = "LO-HI", description = "denoising's synthetic domain: AWGN with "
@@ -148,9 +153,40 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     /** Test crops shown in grid.png (the first ones), each at full resolution. */
     static final int GRID_ROWS = 4;
 
-    @Option(names = "--init", paramLabel = "FILE", description = "warm start: every variant starts its restorer from this "
-            + "restorer.dna or checkpoint (its network and value range must be the recipe's; see docs/BENCHMARKS.md)")
-    Path init;
+    @Option(names = "--init", paramLabel = "MODEL", description = "where every variant's restorer starts: pretrained:NAME from "
+            + "dna's model zoo, a restorer.dna or checkpoint (its network replaces --width), or none (from scratch, the paper's "
+            + "protocol) (default: pretrained:" + ModelZoo.DENOISER + "; none with --full)")
+    String init;
+
+    /** The restorer every variant starts from, loaded once; null from scratch. */
+    private TrainedRestorer initRestorer;
+    private boolean initLoaded;
+
+    /** Whether the runs start from a pretrained restorer (fine-tuning) rather than from scratch. */
+    boolean warm() {
+        return !"none".equals(initOption());
+    }
+
+    private String initOption() {
+        return init != null ? init : fullMode ? "none" : ModelZoo.PREFIX + ModelZoo.DENOISER;
+    }
+
+    /** The restorer of {@code --init}, loaded on first use; null from scratch. */
+    TrainedRestorer initRestorer() {
+        if (!initLoaded) {
+            initLoaded = true;
+            if (warm()) {
+                String spec = initOption();
+                try {
+                    initRestorer = ModelZoo.nameOf(spec).isPresent() ? ModelZoo.builtIn().load(ModelZoo.nameOf(spec).get())
+                            : TrainedRestorer.load(Path.of(spec));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("--init " + spec + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return initRestorer;
+    }
 
     @Option(names = "--triplet-groups", defaultValue = "1", description = "take the residual swap's triplet hinge over this many "
             + "equal groups of the batch and average (the authors' per-GPU hinge over 8 GPUs); must divide --batch (default: ${DEFAULT-VALUE})")
@@ -302,24 +338,29 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 ImagePairs.degrade(clean, syntheticTest(), SYNTHETIC_TEST_SEED).degraded());
     }
 
-    /** The main example's recipe (the full method) at these options' values; the other variants are its ablations. */
+    /**
+     * The main example's recipe (the full method) at these options' values, the library's {@link Recipes}: fine-tuning the
+     * restorer of {@code --init}, or from scratch; the other variants are its ablations.
+     */
     public AdaptationPlan fullPlan(long seed) {
-        return Adaptation.of(Restorers.unet(width, 2))
-                .withDiffusion(Diffusion.unet(diffusionWidth).multipliers(1, 2).resBlocks(1).middleAttention(false)
-                        .dropout(0.1))
+        AdaptationPlan base = warm() ? Recipes.fineTuning(initRestorer().spec(), steps, seed) : Recipes.fromScratch(steps, seed);
+        var stage = Adaptation.from(base)
+                .withDiffusion(base.diffusion().orElseThrow().width(diffusionWidth))
                 .noiseWeight(noiseWeight)
                 .noiseWeightRamp(5, rampSteps != null ? rampSteps : Math.max(1, steps / 5))
                 .tripletMargin(tripletMargin)
                 .tripletGroups(tripletGroups)
-                .channelShuffle()
-                .residualSwap()
                 .patchSize(patch)
-                .batchSize(batch)
-                .steps(steps)
-                .learningRate(learningRate)
-                .emaDecay(0.999)
-                .seed(seed)
-                .build();
+                .batchSize(batch);
+        if (warm()) {
+            stage = stage.valueRange(initRestorer().valueRange());
+        } else {
+            stage = stage.restorer(Restorers.unet(width, 2));
+        }
+        if (learningRate != null) {
+            stage = stage.optimizer(base.optimizer().withLearningRate(learningRate));
+        }
+        return stage.build();
     }
 
     @Override
@@ -347,20 +388,23 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             steps = 10_000;
             validateEvery = 500;
         }
-        if (polyU != null && simulated) {
+        if (polyUOption != null && simulated) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--polyu and --simulated name two real domains: give one");
         }
-        if (polyU != null && !task.equals("denoise")) {
+        if (polyUOption != null && !task.equals("denoise")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--polyu is real camera noise: it needs --task denoise");
         }
-        if (polyU == null && !simulated && task.equals("denoise") && exportDir == null) {
-            polyU = PolyU.find().orElse(null);
-            System.out.println(polyU != null ? "real domain: PolyU's Canon crops in " + polyU + " (--simulated for the simulated one)"
-                    : "real domain: simulated (no PolyU folder: neither $" + PolyU.ENV + " nor " + PolyU.RELATIVE
-                            + " above the working directory; --polyu DIR names one)");
+        if (polyUOption != null) {
+            polyU = !polyUOption.isEmpty() ? Path.of(polyUOption) : PolyU.find().orElseThrow(() ->
+                    new CommandLine.ParameterException(new CommandLine(this), "--polyu: no PolyU folder found (neither $" + PolyU.ENV
+                            + " nor " + PolyU.RELATIVE + " above the working directory): name it, --polyu DIR"));
+        }
+        if (warm() && !task.equals("denoise")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--task " + task + " has no pretrained restorer: give "
+                    + "--init none (from scratch) or --init FILE");
         }
         if (steps == null) {
-            steps = polyU != null ? POLYU_STEPS : SIMULATED_STEPS;
+            steps = warm() ? Recipes.FINE_TUNE_STEPS : polyU != null ? POLYU_STEPS : SIMULATED_STEPS;
         }
         if (validateEvery == null) {
             validateEvery = Math.max(1, steps / 4);
@@ -381,8 +425,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println("synthetic domain: " + syntheticDomain().describe());
         System.out.println("real domain:      " + (polyU != null ? "real camera noise (PolyU, Canon JPEGs)" : realDomain().describe()));
         System.out.println("full plan:        " + full);
-        if (init != null) {
-            System.out.println("warm start:       every variant's restorer from " + init);
+        if (warm()) {
+            System.out.println("warm start:       every variant's restorer from " + initOption() + " (" + initRestorer().spec().describe()
+                    + ")");
         }
 
         TestSet test = polyUSplit != null ? testSet(polyUSplit.test()) : simulatedTestSet(split.first());
@@ -420,6 +465,17 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
         List<String> rows = new ArrayList<>();
         rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds,best_val_step,best_real_psnr,onnx_real_psnr");
+        double[] start = null; // the pretrained restorer before any step: {real PSNR, real SSIM, synthetic PSNR}
+        List<Image> startImages = null;
+        if (warm() && !report) {
+            ImageSet rr = initRestorer().restoreAll(testReal);
+            start = new double[] {Metrics.meanPsnr(testClean, rr), Metrics.meanSsim(testClean, rr),
+                Metrics.meanPsnr(testClean, initRestorer().restoreAll(testSyn))};
+            startImages = rr.images();
+            rows.add(String.format(Locale.ROOT, "pretrained,,0,%.4f,%.5f,%.4f,0,,,", start[0], start[1], start[2]));
+            System.out.printf(Locale.ROOT, "pretrained, before any step: real %.2f dB / %.4f, synthetic %.2f dB%n", start[0],
+                    start[1], start[2]);
+        }
         // variant -> per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr} (NaN where not measured)
         Map<String, List<double[]>> perVariant = new LinkedHashMap<>();
         boolean keepBest = polyUSplit != null;
@@ -542,13 +598,13 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 curves.add(v, log, firstSeed);
                 if (firstSeed) {
                     grid.add(rr.images());
-                    gridNames.add(v);
+                    gridNames.add(label(v));
                 }
             }
         }
         Files.write(out.resolve("results.csv"), rows);
         StringBuilder md = new StringBuilder(table(perVariant, seeds, keepBest, Metrics.meanPsnr(testClean, testReal),
-                Metrics.meanSsim(testClean, testReal), Metrics.meanPsnr(testClean, testSyn)));
+                Metrics.meanSsim(testClean, testReal), Metrics.meanPsnr(testClean, testSyn), start));
         if (!diverged.isEmpty()) {
             md.append(System.lineSeparator()).append("Diverged (a loss term or a gradient became NaN or infinite), left out of the "
                     + "table: ").append(String.join("; ", diverged)).append('.').append(System.lineSeparator());
@@ -556,6 +612,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         if (!unfinished.isEmpty()) {
             md.append(System.lineSeparator()).append("Not finished, left out of the table: ").append(String.join("; ", unfinished))
                     .append('.').append(System.lineSeparator());
+        }
+        if (warm()) {
+            md.append(System.lineSeparator()).append("Every run starts from the pretrained restorer (" + initOption() + "): vanilla is "
+                    + "continued vanilla, the same start fine-tuned on the synthetic pairs alone for the same steps, the fair baseline "
+                    + "of the adaptation; the oracle is the same start fine-tuned on real pairs.").append(System.lineSeparator());
         }
         Files.writeString(out.resolve("results.md"), md.toString());
         Charts.lines(out.resolve("real_psnr.png"), "Real-domain PSNR on held-out photos during training (seed " + seeds.get(0) + ")",
@@ -570,6 +631,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 "loss", curves.loss, true);
         Charts.lines(out.resolve("grad_norms.png"), "Gradient norm each loss sends into the restorer (seed " + seeds.get(0)
                 + ", at validation steps)", "step", "L2 norm over restorer parameters", curves.grad, true);
+        if (startImages != null) {
+            grid.add(0, startImages);
+            gridNames.add(0, "pretrained");
+        }
         List<Image> cells = new ArrayList<>(); // one row per held-out crop
         for (int i = 0; i < Math.min(testClean.size(), GRID_ROWS); i++) { // a handful, at full resolution
             cells.add(testReal.get(i));
@@ -586,6 +651,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 + (seeds.size() > 1 ? ", real_psnr_mean.png" : "") + ", real_psnr_raw_vs_ema.png, losses.png, grad_norms.png, grid.png (rows: the held-out crops; columns: noisy | "
                 + String.join(" | ", gridNames) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
+    }
+
+    /** How a variant is called in the grid and the tables: from a pretrained start, vanilla is continued vanilla. */
+    String label(String v) {
+        return !warm() ? v : switch (v) {
+            case "vanilla" -> "continued vanilla";
+            case "full" -> "adapted (full)";
+            default -> v;
+        };
     }
 
     /** The trainer of one run, logging to and checkpointing in {@code dir}; its checkpoints record the seconds trained. */
@@ -607,12 +681,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         }
                     }
                 });
-        if (init != null) {
-            try {
-                trainer = trainer.startFrom(TrainedRestorer.load(init));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        if (warm()) {
+            trainer = trainer.startFrom(initRestorer());
         }
         return checkpointEvery > 0 ? trainer.checkpointEvery(checkpointEvery, dir.resolve("checkpoint.dna")) : trainer;
     }
@@ -736,7 +806,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
      * @param perVariant per variant, per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr}
      */
     static String table(Map<String, List<double[]>> perVariant, List<Long> seeds, boolean keepBest, double noisyPsnr,
-            double noisySsim, double noisySynPsnr) {
+            double noisySsim, double noisySynPsnr, double[] start) {
         StringBuilder md = new StringBuilder("| variant | real PSNR (dB)" + (seeds.size() > 1 ? ", mean ± sd over seeds " + seeds : "")
                 + " | vs vanilla (dB, paired by seed) | real SSIM"
                 + (keepBest ? " | at the best validation step: real PSNR (dB) (steps)" : "")
@@ -744,6 +814,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 + (keepBest ? "---|" : "") + "---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| noisy input | %.2f | - | %.4f%s | - | %.2f | - |%n", noisyPsnr, noisySsim,
                 keepBest ? " | -" : "", noisySynPsnr));
+        if (start != null) {
+            md.append(String.format(Locale.ROOT, "| pretrained (the start, no step) | %.2f | - | %.4f%s | - | %.2f | 0 |%n", start[0],
+                    start[1], keepBest ? " | -" : "", start[2]));
+        }
         List<double[]> vanilla = perVariant.get("vanilla");
         perVariant.forEach((v, runs) -> {
             String paired = "-";

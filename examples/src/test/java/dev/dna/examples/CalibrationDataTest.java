@@ -52,7 +52,7 @@ class CalibrationDataTest {
     void polyUIsExportedWithItsSplitAndTheMirrorTrainsOnItAndScoresTheTestScenesAtTheEnd() throws Exception {
         Path polyU = PolyU.find().orElse(null);
         assumeTrue(polyU != null, "no PolyU folder");
-        int rc = new CommandLine(new DenoisingBenchmark()).execute("--polyu", polyU.toString(), "--variants", "vanilla,full",
+        int rc = new CommandLine(new DenoisingBenchmark()).execute("--init", "none", "--polyu", polyU.toString(), "--variants", "vanilla,full",
                 "--export-calibration-data", dir.toString());
         assertEquals(0, rc);
         JsonNode meta = new ObjectMapper().readTree(dir.resolve("data.json").toFile());

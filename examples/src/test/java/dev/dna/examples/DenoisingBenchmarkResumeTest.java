@@ -20,7 +20,7 @@ import picocli.CommandLine;
 
 /** The main example's checkpoints: an interrupted run, resumed, ends where the uninterrupted one does. */
 class DenoisingBenchmarkResumeTest {
-    private static final String[] BASE = {"--simulated", "--steps", "4", "--validate-every", "2", "--checkpoint-every", "2", "--crop", "64",
+    private static final String[] BASE = {"--simulated", "--init", "none", "--steps", "4", "--validate-every", "2", "--checkpoint-every", "2", "--crop", "64",
             "--no-progress"};
 
     @TempDir
