@@ -22,6 +22,15 @@ public final class Dna {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "print the stack trace of an error")
     boolean verbose;
 
+    @Option(names = "--max-pixels", scope = ScopeType.INHERIT, paramLabel = "N", description = "refuse images of more than N "
+            + "pixels, from their header, before decoding (default: 120000000)")
+    void maxPixels(long pixels) {
+        if (pixels < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--max-pixels must be >= 1, got " + pixels);
+        }
+        dev.dna.api.image.Images.setMaxPixels(pixels);
+    }
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }

@@ -145,6 +145,10 @@ final class InspectCommand implements Callable<Integer> {
         g.getNodeList().forEach(nd -> ops.merge(nd.getOpType(), 1, Integer::sum));
         long params = 0;
         for (Onnx.TensorProto t : g.getInitializerList()) {
+            java.util.Optional<String> problem = dev.dna.onnx.OnnxTensors.sizeProblem(t);
+            if (problem.isPresent()) {
+                throw new IOException(file + " is inconsistent: initializer " + problem.get() + " (ONNX Runtime refuses it too)");
+            }
             long k = 1;
             for (long d : t.getDimsList()) {
                 k *= d;

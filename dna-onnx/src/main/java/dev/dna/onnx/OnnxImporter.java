@@ -273,6 +273,10 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
                     + " (re-export with torch.onnx.export(..., opset_version=17))");
         }
         for (Onnx.TensorProto t : g.getInitializerList()) {
+            java.util.Optional<String> size = OnnxTensors.sizeProblem(t);
+            if (size.isPresent()) {
+                throw new IOException(file + " is inconsistent: initializer " + size.get());
+            }
             if (t.getDataLocation() == Onnx.TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
                 throw new IOException(file + ": initializer '" + t.getName() + "' keeps its data in an external file; save the "
                         + "model with its weights inside (onnx.save_model(model, path, save_as_external_data=False))");

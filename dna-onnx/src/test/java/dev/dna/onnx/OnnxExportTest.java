@@ -83,6 +83,34 @@ class OnnxExportTest {
     }
 
     @Test
+    void onnxRuntimeRestorerIsThreadSafe() throws Exception {
+        TrainedRestorer r = restorer(Restorers.unet(4, 2), ValueRange.ZERO_ONE);
+        Path f = tmp.resolve("threads.onnx");
+        OnnxExporter.export(r, f);
+        java.util.List<Image> xs = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            xs.add(EmbeddedImages.get("astronaut.png").crop(i * 9, i * 4, 40 + 4 * i, 48 - 2 * i));
+        }
+        try (OnnxRestorer o = OnnxRestorer.load(f)) {
+            java.util.List<Image> alone = xs.stream().map(o::restore).toList();
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                for (int round = 0; round < 3; round++) {
+                    java.util.List<java.util.concurrent.Future<Image>> together = new java.util.ArrayList<>();
+                    for (Image x : xs) {
+                        together.add(pool.submit(() -> o.restore(x)));
+                    }
+                    for (int i = 0; i < xs.size(); i++) {
+                        assertEquals(alone.get(i), together.get(i).get(), "image " + i + " from 8 threads, round " + round);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void onnxRuntimeRestorerMatchesTheSameDiffPathIncludingPaddingAndTiling() throws IOException {
         TrainedRestorer r = restorer(Restorers.unet(4, 2), ValueRange.MINUS_ONE_ONE);
         Path f = tmp.resolve("r.onnx");

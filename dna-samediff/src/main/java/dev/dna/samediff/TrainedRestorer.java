@@ -38,6 +38,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the tile. Images are RGB [3, H, W] in [0, 1]; the plan's value
  * range is applied on the way in and out. By default the weights are the EMA weights of training.
  *
+ * <p>Thread-safe: calls from several threads give the results of one thread; they take turns on the one graph (for
+ * parallel inference, export to ONNX and use {@code OnnxRestorer}, whose sessions run concurrently).
+ *
  * <p>The graph has one placeholder {@value #INPUT} [N, 3, H, W] and one output {@value #OUTPUT}, both in
  * the network's value range; {@link #sameDiff()} exposes it to exporters.
  */
@@ -187,8 +190,11 @@ public final class TrainedRestorer implements ImageRestorer {
     public ImageBatch predict(ImageBatch x) {
         ImageRestorer.checkBatch(x, spec.downsamplingFactor());
         INDArray in = Feeder.tensor(x, range, DataType.FLOAT);
-        INDArray out = sd.output(Map.of(INPUT, in), OUTPUT).get(OUTPUT);
-        float[] v = range.toUnit(NdArrays.toFloats(out));
+        float[] v;
+        synchronized (sd) { // SameDiff's session is not thread-safe: concurrent callers take turns (withTiling shares sd)
+            INDArray out = sd.output(Map.of(INPUT, in), OUTPUT).get(OUTPUT);
+            v = range.toUnit(NdArrays.toFloats(out));
+        }
         return ImageBatch.of(x.size(), 3, x.height(), x.width(), v);
     }
 
@@ -227,10 +233,18 @@ public final class TrainedRestorer implements ImageRestorer {
                 return fromCheckpoint(zip, file, meta);
             }
             Checkpoints.checkFormat(meta, file, FORMAT);
-            AdaptationPlan plan = AdaptationPlan.fromJson(meta.get("plan").asText());
+            AdaptationPlan plan;
+            try {
+                plan = AdaptationPlan.fromJson(meta.path("plan").asText(""));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("restorer file " + file + " holds a plan that cannot be read: " + e.getMessage(), e);
+            }
+            if (!meta.path("weights").isArray() || meta.path("weights").size() == 0) {
+                throw new IOException("restorer file " + file + " is corrupt: its meta.json lists no weights");
+            }
             Map<String, INDArray> w = new LinkedHashMap<>();
             int i = 0;
-            for (JsonNode n : meta.get("weights")) {
+            for (JsonNode n : meta.path("weights")) {
                 w.put(n.asText(), Checkpoints.getArray(zip, file, "weights/" + (i++)));
             }
             try {

@@ -65,20 +65,68 @@ public final class Images {
         return readRgb(new ByteArrayInputStream(bytes), name);
     }
 
+    /** The default of {@link #maxPixels()}: 120 megapixels (a 100-megapixel photograph passes; 1.4 GB as floats). */
+    public static final long DEFAULT_MAX_PIXELS = 120_000_000L;
+    /** The system property that sets {@link #maxPixels()} at start-up. */
+    public static final String MAX_PIXELS_PROPERTY = "dna.image.maxPixels";
+
+    private static volatile long maxPixels = Long.getLong(MAX_PIXELS_PROPERTY, DEFAULT_MAX_PIXELS);
+
+    /**
+     * The largest image decoded, in pixels (width x height): larger ones are refused from their header, before any pixel is
+     * decoded or allocated, as libpng's user limits do; a compressed file of a few MB can declare billions of pixels.
+     * Default {@link #DEFAULT_MAX_PIXELS}, or the system property {@value #MAX_PIXELS_PROPERTY}.
+     */
+    public static long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Sets {@link #maxPixels()} for this process (the command line's {@code --max-pixels}). */
+    public static void setMaxPixels(long pixels) {
+        com.google.common.base.Preconditions.checkArgument(pixels >= 1, "maxPixels must be >= 1, got %s", pixels);
+        maxPixels = pixels;
+    }
+
     private static BufferedImage decode(InputStream in, String name) throws IOException {
         byte[] bytes = in.readAllBytes();
         checkComplete(bytes, name);
-        BufferedImage bi;
-        try {
-            bi = ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot decode image " + name + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+        try (javax.imageio.stream.ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) {
+                throw new IOException("cannot decode image " + name + ": not a PNG or JPEG file (" + bytes.length
+                        + " bytes, starts with " + hexPrefix(bytes) + ")");
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                long w;
+                long h;
+                try {
+                    w = reader.getWidth(0);
+                    h = reader.getHeight(0);
+                } catch (IOException | RuntimeException e) {
+                    throw new IOException("cannot decode image " + name + " (" + bytes.length + " bytes): its header cannot be "
+                            + "read (" + e.getMessage() + ")", e);
+                }
+                if (w * h > maxPixels) {
+                    throw new IOException(String.format(Locale.ROOT, "image %s declares %d x %d = %,d pixels, more than the limit "
+                            + "of %,d (Images.setMaxPixels, --max-pixels); refused before decoding", name, w, h, w * h,
+                            maxPixels));
+                }
+                BufferedImage bi = reader.read(0);
+                if (bi == null) {
+                    throw new IOException("cannot decode image " + name + ": no image in it");
+                }
+                return bi;
+            } catch (IOException e) {
+                throw e.getMessage() != null && e.getMessage().contains(name) ? e
+                        : new IOException("cannot decode image " + name + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new IOException("cannot decode image " + name + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+            } finally {
+                reader.dispose();
+            }
         }
-        if (bi == null) {
-            throw new IOException("cannot decode image " + name + ": not a PNG or JPEG file (" + bytes.length
-                    + " bytes, starts with " + hexPrefix(bytes) + ")");
-        }
-        return bi;
     }
 
     /**

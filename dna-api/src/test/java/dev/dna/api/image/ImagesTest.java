@@ -227,4 +227,65 @@ class ImagesTest {
         }
         assertThrows(IllegalArgumentException.class, () -> Images.downscale(x, 0));
     }
+
+    /** A PNG whose header declares {@code w x h} pixels of 8-bit RGB, with a small valid stream of zero rows (a bomb). */
+    static byte[] pngBomb(int w, int h, int rows) throws IOException {
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        java.util.zip.DeflaterOutputStream z = new java.util.zip.DeflaterOutputStream(raw);
+        byte[] row = new byte[1 + 3 * w]; // filter byte 0, then zeros
+        for (int i = 0; i < rows; i++) {
+            z.write(row);
+        }
+        z.finish();
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        chunk(png, "IDAT", raw.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+        d.writeInt(data.length);
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        d.write(t);
+        d.write(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        d.writeInt((int) crc.getValue());
+    }
+
+    @Test
+    void anImageDeclaringMorePixelsThanTheLimitIsRefusedBeforeDecoding() throws IOException {
+        byte[] bomb = pngBomb(20_000, 20_000, 64); // 400 megapixels declared, a few KB of file
+        assertTrue(bomb.length < 100_000, "bomb size " + bomb.length);
+        Runtime rt = Runtime.getRuntime();
+        long before = rt.totalMemory() - rt.freeMemory();
+        IOException e = assertThrows(IOException.class, () -> Images.decodeRgb(bomb, "bomb.png"));
+        assertEquals("image bomb.png declares 20000 x 20000 = 400,000,000 pixels, more than the limit of 120,000,000 "
+                + "(Images.setMaxPixels, --max-pixels); refused before decoding", e.getMessage());
+        assertTrue(rt.totalMemory() - rt.freeMemory() - before < 200_000_000L, "no image-sized allocation");
+        assertTrue(assertThrows(IOException.class, () -> Images.decodeRgb(pngBomb(60_000, 60_000, 1), "huge.png"))
+                .getMessage().contains("3,600,000,000 pixels"));
+    }
+
+    @Test
+    void thePixelLimitIsConfigurable() throws IOException {
+        byte[] png = Images.encode(ramp(3, 64, 64), "x.png");
+        long old = Images.maxPixels();
+        try {
+            Images.setMaxPixels(4096);
+            assertEquals(64, Images.decodeRgb(png, "x.png").width());
+            Images.setMaxPixels(4095);
+            assertTrue(assertThrows(IOException.class, () -> Images.decodeRgb(png, "x.png")).getMessage()
+                    .contains("more than the limit of 4,095"));
+            assertThrows(IllegalArgumentException.class, () -> Images.setMaxPixels(0));
+        } finally {
+            Images.setMaxPixels(old);
+        }
+    }
 }

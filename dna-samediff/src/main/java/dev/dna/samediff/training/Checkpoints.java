@@ -21,9 +21,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Zip files of JSON metadata and ND4J arrays (ND4J's binary format, CRC-checked by the zip), written
- * with {@link AtomicFiles}: a crash or a failed write never replaces the previous file.
+ * with {@link AtomicFiles}: a crash or a failed write never replaces the previous file. Arrays are read through
+ * {@link ArrayBytes}, which checks each header against the bytes before ND4J sees them.
  */
 public final class Checkpoints {
+    /** The largest array entry read: {@link ArrayBytes#MAX_ELEMENTS} floats and a header. */
+    static final int MAX_ENTRY_BYTES = (int) Math.min(Integer.MAX_VALUE - 16, ArrayBytes.MAX_ELEMENTS * 4 + 4096);
+    /** The largest meta.json read. */
+    static final int MAX_META_BYTES = 16 << 20;
+
     private Checkpoints() {}
 
     public interface Body {
@@ -65,7 +71,11 @@ public final class Checkpoints {
             if (e.getName().startsWith(OnnxModelStore.ZIP_PREFIX) && e.getName().endsWith(".onnx")) {
                 byte[] b;
                 try (var in = zip.getInputStream(e)) {
-                    b = in.readAllBytes();
+                    b = in.readNBytes(MAX_ENTRY_BYTES + 1);
+                }
+                if (b.length > MAX_ENTRY_BYTES) {
+                    throw new IOException(file + " is corrupt: its embedded ONNX model " + e.getName() + " inflates to more than "
+                            + MAX_ENTRY_BYTES + " bytes");
                 }
                 String named = e.getName().substring(OnnxModelStore.ZIP_PREFIX.length(), e.getName().length() - ".onnx".length());
                 if (!OnnxModelStore.sha256(b).equals(named)) {
@@ -103,7 +113,11 @@ public final class Checkpoints {
         }
         JsonNode meta;
         try (InputStream in = zip.getInputStream(e)) {
-            meta = new ObjectMapper().readTree(in);
+            byte[] b = in.readNBytes(MAX_META_BYTES + 1);
+            if (b.length > MAX_META_BYTES) {
+                throw new IOException("it inflates to more than " + MAX_META_BYTES + " bytes");
+            }
+            meta = new ObjectMapper().readTree(b);
         } catch (IOException ex) {
             throw new IOException(file + " is corrupt: meta.json cannot be read (" + ex.getMessage() + ")", ex);
         }
@@ -126,11 +140,16 @@ public final class Checkpoints {
         if (e == null) {
             throw new IOException(file + " is corrupt: entry " + name + " is missing");
         }
+        byte[] bytes;
         try (InputStream in = zip.getInputStream(e)) {
-            byte[] bytes = in.readAllBytes(); // reading to the end verifies the entry's CRC
-            return Nd4j.read(new DataInputStream(new java.io.ByteArrayInputStream(bytes)));
+            // bounded: a zip entry may inflate to far more than its file; reading to the end verifies the entry's CRC
+            bytes = in.readNBytes(MAX_ENTRY_BYTES + 1);
+            if (bytes.length > MAX_ENTRY_BYTES) {
+                throw new IOException("it inflates to more than " + MAX_ENTRY_BYTES + " bytes");
+            }
         } catch (IOException | RuntimeException ex) {
             throw new IOException(file + " is corrupt: entry " + name + " cannot be read (" + ex.getMessage() + ")", ex);
         }
+        return ArrayBytes.read(bytes, file + ": entry " + name);
     }
 }

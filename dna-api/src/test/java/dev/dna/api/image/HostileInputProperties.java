@@ -1,0 +1,93 @@
+package dev.dna.api.image;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dna.api.Adaptation;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Diffusion;
+import dev.dna.api.Restorers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Mutations of valid files (byte overwrites, truncations, insertions, extreme values) fed to the readers: each input
+ * loads or fails with the library's own exception and a message; never an {@code Error}, never another exception.
+ */
+class HostileInputProperties {
+    static final byte[] PNG;
+    static final byte[] JPEG;
+    static final byte[] PLAN;
+
+    static {
+        try {
+            Image img = ImagesTest.ramp(3, 48, 40);
+            PNG = Images.encode(img, "x.png");
+            JPEG = Images.encode(img, "x.jpg");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        AdaptationPlan p = Adaptation.of(Restorers.unet(8, 2)).withDiffusion(Diffusion.unet(8)).channelShuffle().residualSwap()
+                .patchSize(32).build();
+        PLAN = p.toJson().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] mutate(byte[] b, int at, int value, int how) {
+        return switch (how) {
+            case 0 -> {
+                byte[] x = b.clone();
+                x[at % x.length] = (byte) value;
+                yield x;
+            }
+            case 1 -> java.util.Arrays.copyOf(b, at % b.length);
+            case 2 -> {
+                byte[] x = b.clone();
+                int o = Math.min(at % x.length, x.length - 4);
+                java.nio.ByteBuffer.wrap(x).putInt(o, value % 2 == 0 ? Integer.MAX_VALUE : 0x7fff_fff0 - value);
+                yield x;
+            }
+            default -> {
+                int o = at % b.length;
+                byte[] x = new byte[b.length + 1];
+                System.arraycopy(b, 0, x, 0, o);
+                x[o] = (byte) value;
+                System.arraycopy(b, o, x, o + 1, b.length - o);
+                yield x;
+            }
+        };
+    }
+
+    @Property(tries = 2000)
+    void mutatedPngsDecodeOrFailCleanly(@ForAll @IntRange(max = 1 << 20) int at, @ForAll @IntRange(max = 255) int value,
+            @ForAll @IntRange(max = 3) int how) {
+        decodeOrFail(mutate(PNG, at, value, how));
+    }
+
+    @Property(tries = 2000)
+    void mutatedJpegsDecodeOrFailCleanly(@ForAll @IntRange(max = 1 << 20) int at, @ForAll @IntRange(max = 255) int value,
+            @ForAll @IntRange(max = 3) int how) {
+        decodeOrFail(mutate(JPEG, at, value, how));
+    }
+
+    @Property(tries = 2000)
+    void mutatedPlansReadOrFailCleanly(@ForAll @IntRange(max = 1 << 20) int at, @ForAll @IntRange(max = 255) int value,
+            @ForAll @IntRange(max = 3) int how) {
+        String json = new String(mutate(PLAN, at, value, how), StandardCharsets.UTF_8);
+        try {
+            AdaptationPlan.fromJson(json);
+        } catch (IllegalArgumentException expected) {
+            assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank()); // a JSON error, or the field out of range
+        }
+    }
+
+    private static void decodeOrFail(byte[] bytes) {
+        try {
+            Image im = Images.decodeRgb(bytes, "m");
+            assertTrue(im.channels() == 3 && (long) im.height() * im.width() <= Images.maxPixels());
+        } catch (IOException expected) {
+            assertTrue(expected.getMessage() != null && expected.getMessage().contains("m"), expected.getMessage());
+        }
+    }
+}

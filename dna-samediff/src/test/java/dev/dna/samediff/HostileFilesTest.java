@@ -1,0 +1,180 @@
+package dev.dna.samediff;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dna.api.Adaptation;
+import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Restorers;
+import dev.dna.samediff.training.ArrayBytes;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** dna files from strangers: a lying header is refused by name, never read past its bytes (ND4J's reader crashed the JVM). */
+class HostileFilesTest {
+    @TempDir
+    Path tmp;
+
+    static byte[] write(INDArray a) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        Nd4j.write(a, out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    /** The offset of the data buffer's length field: after the shape buffer (UTF mode, long n, UTF "LONG", n longs). */
+    static int lengthFieldOffset(byte[] b) {
+        ByteBuffer bb = ByteBuffer.wrap(b);
+        int o = 2 + bb.getShort(0);
+        long n = bb.getLong(o);
+        o += 8;
+        o += 2 + bb.getShort(o);
+        o += 8 * (int) n;
+        o += 2 + bb.getShort(o); // the data buffer's allocation mode
+        return o;
+    }
+
+    @Test
+    void arraysRoundTripThroughTheCheckedReader() throws IOException {
+        INDArray c = Nd4j.rand(DataType.FLOAT, 3, 4, 5);
+        assertEquals(c, ArrayBytes.read(write(c), "c"));
+        INDArray f = Nd4j.rand(DataType.FLOAT, 'f', 2, 7);
+        INDArray back = ArrayBytes.read(write(f), "f");
+        assertEquals(f, back);
+        INDArray d = Nd4j.rand(DataType.DOUBLE, 6);
+        assertEquals(d, ArrayBytes.read(write(d), "d"));
+        INDArray s = Nd4j.scalar(2.5f);
+        assertEquals(s, ArrayBytes.read(write(s), "s"));
+    }
+
+    @Test
+    void aLyingLengthFieldIsRefusedByName() throws IOException {
+        byte[] b = write(Nd4j.rand(DataType.FLOAT, 4, 4));
+        ByteBuffer.wrap(b).putLong(lengthFieldOffset(b), 1L << 33);
+        IOException e = assertThrows(IOException.class, () -> ArrayBytes.read(b, "x.dna: entry weights/0"));
+        assertEquals("x.dna: entry weights/0 is not a valid array: its data says 8589934592 values, its shape [4, 4] holds 16",
+                e.getMessage());
+    }
+
+    @Test
+    void aHugeShapeATruncatedEntryAndAForeignTypeAreRefused() throws IOException {
+        byte[] b = write(Nd4j.rand(DataType.FLOAT, 4, 4));
+        ByteBuffer bb = ByteBuffer.wrap(b.clone());
+        int dims = 2 + bb.getShort(0) + 8 + 2 + bb.getShort(2 + bb.getShort(0) + 8) + 8; // after rank
+        bb.putLong(dims, 1L << 40);
+        assertTrue(assertThrows(IOException.class, () -> ArrayBytes.read(bb.array(), "a")).getMessage().contains("dimension 0"));
+        byte[] cut = java.util.Arrays.copyOf(b, b.length - 3);
+        assertTrue(assertThrows(IOException.class, () -> ArrayBytes.read(cut, "b")).getMessage().contains("need 64 bytes"));
+        assertTrue(assertThrows(IOException.class, () -> ArrayBytes.read(new byte[0], "c")).getMessage().contains("ends"));
+        byte[] ints = write(Nd4j.createFromArray(1, 2, 3));
+        assertTrue(assertThrows(IOException.class, () -> ArrayBytes.read(ints, "d")).getMessage().contains("data type 'INT'"));
+    }
+
+    /** Any mutation of a valid array's bytes loads or fails with an IOException: never an Error, never a crash. */
+    @Property(tries = 3000)
+    void mutatedArraysNeverCrash(@ForAll @IntRange(min = 0, max = 200) int at, @ForAll @IntRange(min = 0, max = 255) int value,
+            @ForAll @IntRange(min = 0, max = 3) int how) throws IOException {
+        byte[] b = write(Nd4j.create(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}, new long[] {3, 5}, 'c'));
+        byte[] m = switch (how) {
+            case 0 -> { // overwrite a byte
+                byte[] x = b.clone();
+                x[at % x.length] = (byte) value;
+                yield x;
+            }
+            case 1 -> java.util.Arrays.copyOf(b, at % b.length); // truncate
+            case 2 -> { // overwrite a long with an extreme value
+                byte[] x = b.clone();
+                int o = Math.min(at % x.length, x.length - 8);
+                ByteBuffer.wrap(x).putLong(o, value % 2 == 0 ? Long.MAX_VALUE : -1L - value);
+                yield x;
+            }
+            default -> { // insert a byte
+                int o = at % b.length;
+                byte[] x = new byte[b.length + 1];
+                System.arraycopy(b, 0, x, 0, o);
+                x[o] = (byte) value;
+                System.arraycopy(b, o, x, o + 1, b.length - o);
+                yield x;
+            }
+        };
+        try {
+            INDArray a = ArrayBytes.read(m, "m");
+            assertTrue(a.length() <= ArrayBytes.MAX_ELEMENTS);
+        } catch (IOException expected) {
+            assertTrue(expected.getMessage().startsWith("m "), expected.getMessage());
+        }
+    }
+
+    /** A restorer file whose first weight's length field says 2^33, its zip rebuilt so that every CRC is valid. */
+    @Test
+    void aCraftedRestorerFileIsRefusedWithOneLineNamingItsEntry() throws IOException {
+        AdaptationPlan p = Adaptation.of(Restorers.unet(4, 2)).patchSize(16).build();
+        Path good = tmp.resolve("restorer.dna");
+        TrainedRestorer.initial(p).save(good);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(good.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(z.entries())) {
+                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
+            }
+        }
+        byte[] w0 = entries.get("weights/0");
+        ByteBuffer.wrap(w0).putLong(lengthFieldOffset(w0), 1L << 33);
+        Path bad = tmp.resolve("crafted.dna");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
+            for (var e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        IOException e = assertThrows(IOException.class, () -> TrainedRestorer.load(bad));
+        assertTrue(e.getMessage().startsWith(bad + ": entry weights/0 is not a valid array: its data says 8589934592 values"),
+                e.getMessage());
+        assertTrue(e.getMessage().lines().count() == 1);
+        assertEquals(TrainedRestorer.load(good).spec(), p.restorer()); // the good one still loads
+    }
+
+    /** Bit flips, truncations and byte overwrites of a whole restorer file: each loads or fails with an IOException. */
+    @Property(tries = 150)
+    void mutatedRestorerFilesLoadOrFailCleanly(@ForAll @IntRange(min = 0, max = 1_000_000) int at,
+            @ForAll @IntRange(min = 0, max = 255) int value, @ForAll boolean truncate) throws IOException {
+        Path good = Files.createTempFile("dna-fuzz", ".dna");
+        Path bad = Files.createTempFile("dna-fuzz-bad", ".dna");
+        try {
+            TrainedRestorer.initial(Adaptation.of(Restorers.unet(2, 1)).patchSize(16).build()).save(good);
+            byte[] b = Files.readAllBytes(good);
+            byte[] m = truncate ? java.util.Arrays.copyOf(b, at % b.length) : b.clone();
+            if (!truncate) {
+                m[at % m.length] = (byte) value;
+            }
+            Files.write(bad, m);
+            try {
+                TrainedRestorer.load(bad);
+            } catch (IOException expected) {
+                assertTrue(expected.getMessage().contains(bad.toString()), expected.getMessage());
+            }
+        } finally {
+            Files.deleteIfExists(good);
+            Files.deleteIfExists(bad);
+        }
+    }
+}
