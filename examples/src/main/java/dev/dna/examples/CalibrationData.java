@@ -6,6 +6,7 @@ import dev.dna.api.AdaptationPlan;
 import dev.dna.api.data.ImagePairs;
 import dev.dna.api.data.ImageSet;
 import dev.dna.api.data.PolyU;
+import dev.dna.api.data.SceneSplit;
 import dev.dna.api.data.Realizations;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.Degradation;
@@ -76,7 +77,7 @@ final class CalibrationData {
      * crops ({@code heldout_*}: scored once, at the end). {@code data.json} adds {@code synthetic_clean} and
      * {@code heldout} counts.
      */
-    static void writePolyU(Path dir, ImageSet syntheticClean, PolyU.Split split, int valCrop, Degradation synthetic,
+    static void writePolyU(Path dir, ImageSet syntheticClean, SceneSplit split, int valCrop, Degradation synthetic,
             Map<String, AdaptationPlan> plans) throws IOException {
         if (!(synthetic instanceof Awgn awgn)) {
             throw new IllegalArgumentException("PolyU's synthetic domain for the mirror must be AWGN, got " + synthetic.describe());

@@ -12,6 +12,8 @@ import dev.dna.api.data.ImageSet;
 import dev.dna.api.data.PatchDataset;
 import dev.dna.api.data.PatchSampler;
 import dev.dna.api.data.PolyU;
+import dev.dna.api.data.RealNoise;
+import dev.dna.api.data.SceneSplit;
 import dev.dna.api.data.Realizations;
 import dev.dna.api.degrade.Awgn;
 import dev.dna.api.degrade.Blur;
@@ -140,8 +142,17 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "shared/data/polyu-canon above the working directory (default: the simulated real domain)")
     String polyUOption;
 
-    /** The PolyU folder chosen, or null for the simulated domain. */
-    Path polyU;
+    @Option(names = "--sidd", paramLabel = "DIR", arity = "0..1", fallbackValue = "", description = "real smartphone noise, the "
+            + "paper's domain: SIDD's sRGB samples in DIR (noisy/ and clean/, <scene>__<id>.png), split by scene, fixed in code: "
+            + "test chess (whole images), validation cup and ruler, real domain the other scenes. Without DIR: $DNA_SIDD, or the "
+            + "nearest shared/data/sidd-samples above the working directory")
+    String siddOption;
+
+    /** The real-noise benchmark chosen, or null for the simulated domain. */
+    RealNoise realSet;
+
+    /** Its folder. */
+    Path realDir;
 
     @Option(names = "--simulated", description = "the simulated real domain (--domain) on the embedded photos (the default)")
     boolean simulated;
@@ -388,23 +399,29 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             steps = 10_000;
             validateEvery = 500;
         }
-        if (polyUOption != null && simulated) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--polyu and --simulated name two real domains: give one");
+        if ((polyUOption != null ? 1 : 0) + (siddOption != null ? 1 : 0) + (simulated ? 1 : 0) > 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--polyu, --sidd and --simulated name different real "
+                    + "domains: give one");
         }
-        if (polyUOption != null && !task.equals("denoise")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--polyu is real camera noise: it needs --task denoise");
+        String realOption = polyUOption != null ? polyUOption : siddOption;
+        realSet = polyUOption != null ? RealNoise.POLYU : siddOption != null ? RealNoise.SIDD : null;
+        if (realSet != null && !task.equals("denoise")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--" + realSet.label().toLowerCase(Locale.ROOT)
+                    + " is real camera noise: it needs --task denoise");
         }
-        if (polyUOption != null) {
-            polyU = !polyUOption.isEmpty() ? Path.of(polyUOption) : PolyU.find().orElseThrow(() ->
-                    new CommandLine.ParameterException(new CommandLine(this), "--polyu: no PolyU folder found (neither $" + PolyU.ENV
-                            + " nor " + PolyU.RELATIVE + " above the working directory): name it, --polyu DIR"));
+        if (realSet != null) {
+            RealNoise set = realSet;
+            realDir = !realOption.isEmpty() ? Path.of(realOption) : set.find().orElseThrow(() ->
+                    new CommandLine.ParameterException(new CommandLine(this), "--" + set.label().toLowerCase(Locale.ROOT) + ": no "
+                            + set.label() + " folder found (neither $" + set.env() + " nor " + set.relative() + " above the "
+                            + "working directory): name it"));
         }
         if (warm() && !task.equals("denoise")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--task " + task + " has no pretrained restorer: give "
                     + "--init none (from scratch) or --init FILE");
         }
         if (steps == null) {
-            steps = warm() ? Recipes.FINE_TUNE_STEPS : polyU != null ? POLYU_STEPS : SIMULATED_STEPS;
+            steps = warm() ? Recipes.FINE_TUNE_STEPS : realDir != null ? POLYU_STEPS : SIMULATED_STEPS;
         }
         if (validateEvery == null) {
             validateEvery = Math.max(1, steps / 4);
@@ -412,39 +429,40 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         AdaptationPlan full = fullPlan(seeds.get(0));
         ImageSet embedded = EmbeddedImages.load();
         ImageSet.Split split = embedded.split(HELD_OUT);
-        ImageSet train = polyU == null ? split.rest() : embedded;
-        PolyU.Split polyUSplit = polyU != null ? PolyU.split(polyU) : null; // train (real domain, oracle), validation, test scenes
-        if (polyUSplit != null) {
+        ImageSet train = realDir == null ? split.rest() : embedded;
+        SceneSplit realSplit = realSet != null ? realSet.split(realDir) : null; // train (real domain, oracle), validation, test
+        if (realSplit != null) {
             System.out.printf(Locale.ROOT, "embedded photos: all %d for the synthetic domain%n", train.size());
-            System.out.println("PolyU " + polyU + ", split by scene: " + polyUSplit.describe() + " (validated on their central "
+            System.out.println(realSet.label() + " " + realDir + ", split by scene: " + realSplit.describe() + " (validated on their central "
                     + VAL_CROP + "x" + VAL_CROP + ")");
         } else {
             System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", train.size(),
                     split.first().size(), split.first().names());
         }
         System.out.println("synthetic domain: " + syntheticDomain().describe());
-        System.out.println("real domain:      " + (polyU != null ? "real camera noise (PolyU, Canon JPEGs)" : realDomain().describe()));
+        System.out.println("real domain:      " + (realSet == RealNoise.POLYU ? "real camera noise (PolyU, Canon JPEGs)"
+                : realSet == RealNoise.SIDD ? "real smartphone noise (SIDD sRGB)" : realDomain().describe()));
         System.out.println("full plan:        " + full);
         if (warm()) {
             System.out.println("warm start:       every variant's restorer from " + initOption() + " (" + initRestorer().spec().describe()
                     + ")");
         }
 
-        TestSet test = polyUSplit != null ? testSet(polyUSplit.test()) : simulatedTestSet(split.first());
+        TestSet test = realSplit != null ? testSet(realSplit.test()) : simulatedTestSet(split.first());
         ImageSet testClean = test.clean();
         ImageSet testReal = test.real();
         ImageSet testSyn = test.synthetic();
         // validation: PolyU's validation scenes; in the simulated domain the held-out photos (curves only: no checkpoint is
         // chosen on them)
-        ImageSet valReal = polyUSplit != null ? polyUSplit.validation().degraded().centerCrops(VAL_CROP) : testReal;
-        ImageSet valClean = polyUSplit != null ? polyUSplit.validation().clean().centerCrops(VAL_CROP) : testClean;
+        ImageSet valReal = realSplit != null ? realSplit.validation().degraded().centerCrops(VAL_CROP) : testReal;
+        ImageSet valClean = realSplit != null ? realSplit.validation().clean().centerCrops(VAL_CROP) : testClean;
         if (exportDir != null) {
             Map<String, AdaptationPlan> plans = new LinkedHashMap<>();
             for (String v : variants) {
                 plans.put(v, variantPlan(full, v));
             }
-            if (polyUSplit != null) {
-                CalibrationData.writePolyU(exportDir, train, polyUSplit, VAL_CROP, syntheticDomain(), plans);
+            if (realSplit != null) {
+                CalibrationData.writePolyU(exportDir, train, realSplit, VAL_CROP, syntheticDomain(), plans);
             } else {
                 CalibrationData.write(exportDir, train, testClean, testReal, syntheticDomain(), realDomain(), realOfTrain(train), plans);
             }
@@ -456,8 +474,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         // the real domain as real photographs come: whole images degraded once into fixed realizations, then cropped;
         // or PolyU's train scenes (their means only for the oracle)
         PatchDataset realImages;
-        if (polyUSplit != null) {
-            realImages = PatchDataset.paired(polyUSplit.train().degraded(), polyUSplit.train().clean(), sampler);
+        if (realSplit != null) {
+            realImages = PatchDataset.paired(realSplit.train().degraded(), realSplit.train().clean(), sampler);
         } else {
             Realizations realOfTrain = realOfTrain(train);
             realImages = PatchDataset.paired(realOfTrain.degraded(), realOfTrain.clean(), sampler);
@@ -478,7 +496,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         }
         // variant -> per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr} (NaN where not measured)
         Map<String, List<double[]>> perVariant = new LinkedHashMap<>();
-        boolean keepBest = polyUSplit != null;
+        boolean keepBest = realSplit != null;
         Curves curves = new Curves();
         List<List<Image>> grid = new ArrayList<>(); // per variant of the first seed: its restorations of the test crops
         List<String> gridNames = new ArrayList<>();

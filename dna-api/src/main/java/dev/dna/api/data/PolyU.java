@@ -1,13 +1,10 @@
 package dev.dna.api.data;
 
-import static com.google.common.base.Preconditions.checkNotNull;
-
 import dev.dna.api.io.Ancestors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -45,11 +42,7 @@ public final class PolyU {
      * the working directory or one of its ancestors; empty when there is none.
      */
     public static Optional<Path> find() {
-        String env = System.getenv(ENV);
-        if (env != null && !env.isBlank()) {
-            return Optional.of(Path.of(env));
-        }
-        return findFrom(Path.of(""));
+        return RealNoise.POLYU.find();
     }
 
     /** The nearest {@code shared/data/polyu-canon} under {@code start} or one of its ancestors; empty when there is none. */
@@ -58,41 +51,17 @@ public final class PolyU {
     }
 
     /**
-     * Reads the folder and splits it by scene.
+     * Reads the folder and splits it by scene ({@link RealNoise#POLYU}).
      *
      * @throws IOException as {@link ImagePairs#polyU} (a missing or empty folder, an unmatched or unreadable file, ...)
      * @throws IllegalArgumentException if one of the split's scenes is not in the folder
      */
-    public static Split split(Path dir) throws IOException {
-        return split(ImagePairs.polyU(dir));
+    public static SceneSplit split(Path dir) throws IOException {
+        return RealNoise.POLYU.split(dir);
     }
 
     /** Splits PolyU's pairs by scene: train (the rest), validation and test. */
-    public static Split split(ImagePairs all) {
-        checkNotNull(all, "all");
-        ImagePairs.Split test = all.splitByScene(TEST_SCENES);
-        ImagePairs.Split validation = test.train().splitByScene(VALIDATION_SCENES);
-        return new Split(validation.train(), validation.test(), test.test());
-    }
-
-    /**
-     * The three parts of the benchmark; no scene is in two of them.
-     *
-     * @param train the real domain's images (unpaired for the method; paired for the oracle only)
-     * @param validation the pairs that choose checkpoints and calibrate
-     * @param test the pairs reported on
-     */
-    public record Split(ImagePairs train, ImagePairs validation, ImagePairs test) {
-        public Split {
-            checkNotNull(train, "train");
-            checkNotNull(validation, "validation");
-            checkNotNull(test, "test");
-        }
-
-        /** One line: each part's crop count and scenes. */
-        public String describe() {
-            return String.format(Locale.ROOT, "%d train crops of %s, %d validation crops of %s, %d test crops of %s", train.size(),
-                    train.sceneList(), validation.size(), validation.sceneList(), test.size(), test.sceneList());
-        }
+    public static SceneSplit split(ImagePairs all) {
+        return RealNoise.POLYU.split(all);
     }
 }

@@ -51,7 +51,7 @@ class PolyUTest {
             }
             k++;
         }
-        PolyU.Split split = PolyU.split(d);
+        SceneSplit split = PolyU.split(d);
         assertEquals(Set.copyOf(PolyU.TEST_SCENES), Set.copyOf(split.test().sceneList()));
         assertEquals(Set.copyOf(PolyU.VALIDATION_SCENES), Set.copyOf(split.validation().sceneList()));
         assertEquals(Set.of("Canon5D2_bag", "Canon80D_flower"), Set.copyOf(split.train().sceneList()));
@@ -67,7 +67,7 @@ class PolyUTest {
     void theSharedFolderSplits30Train9Validation16TestCrops() throws IOException {
         Optional<Path> dir = PolyU.findFrom(Path.of(""));
         assumeTrue(dir.isPresent(), "no shared/data/polyu-canon above " + Path.of("").toAbsolutePath());
-        PolyU.Split s = PolyU.split(dir.get());
+        SceneSplit s = PolyU.split(dir.get());
         assertEquals(30, s.train().size());
         assertEquals(9, s.validation().size());
         assertEquals(16, s.test().size());
