@@ -24,6 +24,7 @@ import dev.dna.api.degrade.Jpeg;
 import dev.dna.api.degrade.Degradation;
 import dev.dna.api.degrade.Degradations;
 import dev.dna.api.image.Image;
+import dev.dna.api.spec.SpikeGuardSpec;
 import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
 import dev.dna.onnx.OnnxExporter;
@@ -199,6 +200,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return initRestorer;
     }
 
+    @Option(names = "--spike-guard", defaultValue = "ROLLBACK", description = "what training does when a step's loss or "
+            + "gradient spikes: OFF (the authors'), SKIP the update, or ROLLBACK to the last good state (default: ${DEFAULT-VALUE}; "
+            + "see SpikeGuardSpec)")
+    SpikeGuardSpec.Policy spikeGuard;
+
     @Option(names = "--triplet-groups", defaultValue = "1", description = "take the residual swap's triplet hinge over this many "
             + "equal groups of the batch and average (the authors' per-GPU hinge over 8 GPUs); must divide --batch (default: ${DEFAULT-VALUE})")
     int tripletGroups;
@@ -371,7 +377,12 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         if (learningRate != null) {
             stage = stage.optimizer(base.optimizer().withLearningRate(learningRate));
         }
-        return stage.build();
+        SpikeGuardSpec guard = switch (spikeGuard) {
+            case OFF -> SpikeGuardSpec.off();
+            case SKIP -> SpikeGuardSpec.skip();
+            case ROLLBACK -> SpikeGuardSpec.rollback();
+        };
+        return stage.spikeGuard(guard).build();
     }
 
     @Override
