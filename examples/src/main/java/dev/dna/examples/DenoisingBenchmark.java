@@ -95,7 +95,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             description = "seeds to train each variant with; several give mean and spread (default: ${DEFAULT-VALUE})")
     List<Long> seeds;
 
-    @Option(names = "--full", description = "the long mode, the recipe calibrated in docs/BENCHMARKS.md: all five variants, "
+    @Option(names = "--full", description = "the long mode, the recipe calibrated in docs/lab/benchmarks-2026-11-to-12.md: all five variants, "
             + "seeds 0,1,2, 10000 steps, validation every 500 steps (about 7.5 h on 2 CPU cores; minutes per run on a GPU "
             + "with tools/calibrate.sh); these override --variants, --seeds, --steps and --validate-every")
     boolean fullMode;
@@ -133,7 +133,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     double noiseWeight;
 
     @Option(names = "--triplet-margin", defaultValue = "0.1", description = "margin of the residual swap's triplet term (default: "
-            + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/BENCHMARKS.md)")
+            + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/lab/benchmarks-2026-11-to-12.md)")
     double tripletMargin;
 
     @Option(names = "--polyu", paramLabel = "DIR", arity = "0..1", fallbackValue = "", description = "real camera noise: the "

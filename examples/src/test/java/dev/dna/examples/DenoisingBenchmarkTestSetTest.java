@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The main example's test sets are fixed: the noisy inputs' PSNR and SSIM equal the figures printed in docs/BENCHMARKS.md
+ * The main example's test sets are fixed: the noisy inputs' PSNR and SSIM equal the figures printed in docs/lab/benchmarks-2026-11-to-12.md
  * by runs of earlier commits, so that results of different commits compare (the long runs span several).
  */
 class DenoisingBenchmarkTestSetTest {
@@ -22,7 +22,7 @@ class DenoisingBenchmarkTestSetTest {
         DenoisingBenchmark.TestSet t = b.simulatedTestSet(EmbeddedImages.load().split(DenoisingBenchmark.HELD_OUT).first());
         assertEquals(3, t.clean().size());
         assertEquals(128, t.clean().get(0).height());
-        // docs/BENCHMARKS.md, "Warm start": noisy input 19.98 dB, SSIM 0.3926, synthetic 20.52 dB
+        // docs/lab/benchmarks-2026-11-to-12.md, "Warm start": noisy input 19.98 dB, SSIM 0.3926, synthetic 20.52 dB
         assertEquals(19.98, Metrics.meanPsnr(t.clean(), t.real()), 0.005);
         assertEquals(0.3926, Metrics.meanSsim(t.clean(), t.real()), 0.00005);
         assertEquals(20.52, Metrics.meanPsnr(t.clean(), t.synthetic()), 0.005);
@@ -36,7 +36,7 @@ class DenoisingBenchmarkTestSetTest {
         DenoisingBenchmark.TestSet t = b.testSet(PolyU.split(dir).test());
         assertEquals(16, t.clean().size());
         assertEquals(512, t.real().get(0).width());
-        // docs/BENCHMARKS.md, "the default run": noisy input 35.84 dB, SSIM 0.9278, synthetic 20.62 dB
+        // docs/lab/benchmarks-2026-11-to-12.md, "the default run": noisy input 35.84 dB, SSIM 0.9278, synthetic 20.62 dB
         assertEquals(35.84, Metrics.meanPsnr(t.clean(), t.real()), 0.005);
         assertEquals(0.9278, Metrics.meanSsim(t.clean(), t.real()), 0.00005);
         assertEquals(20.62, Metrics.meanPsnr(t.clean(), t.synthetic()), 0.005);

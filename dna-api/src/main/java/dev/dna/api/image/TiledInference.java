@@ -35,7 +35,7 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
     /**
      * The default tile side for a network of downsampling {@code factor}: 1024 rounded down to a multiple of it.
      * Tiles cost their overlap: a 1024x1024 image in tiles of 512 is 9 overlapping tiles, 2.25x the pixels,
-     * and took ONNX Runtime 1.46 s against 0.56-0.62 s in one pass (docs/BENCHMARKS.md). At 1024 a small
+     * and took ONNX Runtime 1.46 s against 0.56-0.62 s in one pass (docs/lab/benchmarks-2026-11-to-12.md). At 1024 a small
      * restorer's activations take some hundred MB.
      */
     public static int defaultTile(int factor) {

@@ -20,7 +20,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * </ul>
  * Every event is logged (the trainer's log and listeners). Why a factor of 10 on {@code l_res}: over the 33 long PolyU
  * runs of issue 17 (10,000 steps each), {@code l_res} never exceeded 3.2 times its running median of 200 steps, except
- * in the one run that collapsed, where it reached 990 times (docs/BENCHMARKS.md). The diffusion loss itself is not
+ * in the one run that collapsed, where it reached 990 times (docs/lab/benchmarks-2026-11-to-12.md). The diffusion loss itself is not
  * watched: its value depends on the drawn timestep and reached 116 times its median in healthy runs.
  *
  * @param policy what to do on a spike

@@ -47,7 +47,7 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: M2.1's {@code InferenceSession} spends about 400 us of bookkeeping per op (dependency tracking,
  * output-shape calculation, allocation, argument marshalling), about 40-50% of the example's full step of
- * 1,148 ops (docs/BENCHMARKS.md, OpProfile). The graph is static (fixed batch and patch size), so all of
+ * 1,148 ops (docs/lab/benchmarks-2026-11-to-12.md, OpProfile). The graph is static (fixed batch and patch size), so all of
  * that can be done once.
  *
  * <p>What is the same as the session: the ops, their order, their arguments ({@code iArgs}, {@code tArgs},

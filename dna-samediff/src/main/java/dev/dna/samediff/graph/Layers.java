@@ -122,7 +122,7 @@ public final class Layers {
     /**
      * SiLU, {@code x * sigmoid(x)}, composed: M2.1's {@code swish} op has a derivative that overflows to NaN for
      * {@code x >= 44.4} in float (and {@code x >= 354.9} in double), which ended a long training run
-     * (docs/BENCHMARKS.md); the composed form's gradient is finite everywhere.
+     * (docs/lab/benchmarks-2026-11-to-12.md); the composed form's gradient is finite everywhere.
      */
     public SDVariable silu(SDVariable x) {
         return x.mul(sd.nn().sigmoid(x));
