@@ -1,0 +1,5 @@
+/**
+ * ONNX: exporting a trained restorer (verified in ONNX Runtime before the file is written), importing a
+ * restorer trained elsewhere as a trainable graph, and restoring with ONNX Runtime ({@link dev.dna.onnx.OnnxRestorer}).
+ */
+package dev.dna.onnx;
