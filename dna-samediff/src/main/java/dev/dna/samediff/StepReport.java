@@ -1,9 +1,10 @@
 package dev.dna.samediff;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Figures of one optimizer step.
+ * Figures of one training step, reported when the step is done (its validation, if due, included).
  *
  * @param step 1-based index of the step just taken
  * @param totalSteps the plan's steps
@@ -18,11 +19,16 @@ import java.util.Map;
  * @param learningRate the optimizer's rate at this step (its schedule's, see
  *     {@link dev.dna.api.spec.OptimizerSpec#learningRateAt})
  * @param gradNorm the global L2 norm of the gradient over every trained parameter, before any clipping
+ * @param validation the step's validation, at a validation step ({@link SameDiffTrainer#validateEvery})
+ * @param spike what the spike guard did at the step, if anything ({@link dev.dna.api.spec.SpikeGuardSpec})
  */
 public record StepReport(long step, long totalSteps, double lambda, Map<String, Double> losses, double seconds,
-        double dataSeconds, double learningRate, double gradNorm) {
+        double dataSeconds, double learningRate, double gradNorm, Optional<ValidationReport> validation,
+        Optional<SpikeEvent> spike) {
     public StepReport {
         losses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(losses));
+        java.util.Objects.requireNonNull(validation, "validation");
+        java.util.Objects.requireNonNull(spike, "spike");
     }
 
     /** {@code seconds - dataSeconds}: the step without drawing its data. */

@@ -180,35 +180,6 @@ public class TrainerTest {
     }
 
     @Test
-    void truncatingALogKeepsTheHeaderAndWholeRowsUpToTheStep() throws IOException {
-        Path csv = tmp.resolve("torn.csv");
-        Files.writeString(csv, "step,lambda,loss,seconds\n1,0,0.5,0.1\n2,0,0.4,0.1\n3,0,0.3,0.1\n4,0,0.2");
-        SameDiffTrainer.truncateLog(csv, 3);
-        assertEquals(List.of("step,lambda,loss,seconds", "1,0,0.5,0.1", "2,0,0.4,0.1", "3,0,0.3,0.1"), Files.readAllLines(csv),
-                "the torn last row (3 of 4 cells) is dropped");
-        SameDiffTrainer.truncateLog(csv, 1);
-        assertEquals(List.of("step,lambda,loss,seconds", "1,0,0.5,0.1"), Files.readAllLines(csv));
-        SameDiffTrainer.truncateLog(csv, 0);
-        assertEquals(List.of("step,lambda,loss,seconds"), Files.readAllLines(csv), "a fresh start keeps the header only");
-    }
-
-    @Test
-    void aLogWithADamagedRowBeforeItsLastIsRefusedAndKeptAsItIs() throws IOException {
-        Path csv = tmp.resolve("damaged.csv");
-        String shortRow = "step,lambda,loss,seconds\n1,0,0.5,0.1\n2,0,0.4\n3,0,0.3,0.1\n";
-        Files.writeString(csv, shortRow);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> SameDiffTrainer.truncateLog(csv, 1));
-        assertTrue(e.getMessage().contains(csv.toString()) && e.getMessage().contains("row 2") && e.getMessage().contains("2,0,0.4"),
-                e.getMessage());
-        assertEquals(shortRow, Files.readString(csv), "the damaged log is kept as it was");
-
-        String noStep = "step,lambda,loss,seconds\n1,0,0.5,0.1\nx,0,0.4,0.1\n3,0,0.3,0.1\n";
-        Files.writeString(csv, noStep);
-        assertThrows(IllegalStateException.class, () -> SameDiffTrainer.truncateLog(csv, 3));
-        assertEquals(noStep, Files.readString(csv));
-    }
-
-    @Test
     void badCheckpointsAreRefusedAndTheGoodOneIsKept() throws IOException {
         AdaptationPlan p = plan(2);
         Path ckpt = tmp.resolve("good.ckpt");
@@ -330,12 +301,13 @@ public class TrainerTest {
         double lastAvg = loss.subList(35, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         assertTrue(lastAvg < 0.8 * first, "loss did not fall: " + first + " -> " + lastAvg);
         List<String> lines = Files.readAllLines(csv);
-        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw,lr,grad_norm",
+        assertEquals("step,lambda,loss,l_res,seconds,val_psnr,val_ssim,grad_res,grad_noise,val_psnr_raw,val_ssim_raw,lr,grad_norm,spike",
                 lines.get(0));
         assertEquals(41, lines.size());
         assertEquals(2, vals.size());
         String[] row = lines.get(20).split(",", -1);
-        assertEquals(13, row.length, lines.get(20));
+        assertEquals(14, row.length, lines.get(20));
+        assertEquals("", row[13], "no spike: " + lines.get(20));
         assertEquals("", row[8], "grad_noise empty: no diffusion");
         assertEquals(p.optimizer().learningRate(), Double.parseDouble(row[11]), 1e-12, "lr: the plan's constant rate");
         assertTrue(Double.parseDouble(row[12]) > 0, "grad_norm: " + lines.get(20));

@@ -1,4 +1,4 @@
-package dev.dna.samediff;
+package dev.dna.samediff.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +14,7 @@ class LineProgressTest {
     @Test
     void printsWholeLinesAtValidationsAndAtTheLastStepOnly() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        SameDiffTrainer.LineProgress p = new SameDiffTrainer.LineProgress("full", 0, 10,
+        ConsoleProgress.LineProgress p = new ConsoleProgress.LineProgress("full", 0, 10,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         for (long s = 1; s <= 10; s++) {
             p.step(s, "l_res 0.0123" + (s == 5 ? " val 30.00 dB (raw 29.90)" : ""), s == 5);
