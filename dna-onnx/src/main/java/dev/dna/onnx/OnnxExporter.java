@@ -1,5 +1,7 @@
 package dev.dna.onnx;
 
+import dev.dna.ort.OnnxRestorer;
+import dev.dna.ort.OrtRuntime;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 

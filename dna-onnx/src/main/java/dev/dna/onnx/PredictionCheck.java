@@ -1,5 +1,6 @@
 package dev.dna.onnx;
 
+import dev.dna.ort.OrtRuntime;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 

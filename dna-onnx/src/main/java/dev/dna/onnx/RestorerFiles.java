@@ -1,5 +1,6 @@
 package dev.dna.onnx;
 
+import dev.dna.ort.OnnxRestorer;
 import dev.dna.api.ImageRestorer;
 import dev.dna.samediff.ModelZoo;
 import dev.dna.samediff.TrainedRestorer;

@@ -1,5 +1,6 @@
 package dev.dna.onnx;
 
+import dev.dna.ort.OnnxRestorer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

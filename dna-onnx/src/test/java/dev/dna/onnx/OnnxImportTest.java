@@ -1,5 +1,7 @@
 package dev.dna.onnx;
 
+import dev.dna.ort.OnnxRestorer;
+import dev.dna.ort.OrtRuntime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

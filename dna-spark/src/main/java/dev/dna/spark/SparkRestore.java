@@ -5,7 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
-import dev.dna.onnx.OnnxRestorer;
+import dev.dna.ort.OnnxRestorer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

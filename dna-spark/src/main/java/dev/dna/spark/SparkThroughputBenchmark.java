@@ -3,7 +3,7 @@ package dev.dna.spark;
 import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
-import dev.dna.onnx.OnnxRestorer;
+import dev.dna.ort.OnnxRestorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
-import dev.dna.onnx.OnnxRestorer;
+import dev.dna.ort.OnnxRestorer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

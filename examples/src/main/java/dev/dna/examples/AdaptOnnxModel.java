@@ -16,7 +16,7 @@ import dev.dna.api.spec.OnnxRestorerSpec;
 import dev.dna.api.spec.Prediction;
 import dev.dna.api.spec.ValueRange;
 import dev.dna.onnx.OnnxExporter;
-import dev.dna.onnx.OnnxRestorer;
+import dev.dna.ort.OnnxRestorer;
 import dev.dna.onnx.PredictionCheck;
 import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.TrainedRestorer;

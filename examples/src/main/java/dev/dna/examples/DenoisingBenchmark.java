@@ -28,7 +28,7 @@ import dev.dna.api.spec.SpikeGuardSpec;
 import dev.dna.api.image.Images;
 import dev.dna.api.metrics.Metrics;
 import dev.dna.onnx.OnnxExporter;
-import dev.dna.onnx.OnnxRestorer;
+import dev.dna.ort.OnnxRestorer;
 import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.TrainingDivergedException;
 import dev.dna.samediff.TrainingListener;

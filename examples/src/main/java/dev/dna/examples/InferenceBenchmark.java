@@ -7,7 +7,7 @@ import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.TiledInference;
 import dev.dna.onnx.OnnxExporter;
-import dev.dna.onnx.OnnxRestorer;
+import dev.dna.ort.OnnxRestorer;
 import dev.dna.samediff.TrainedRestorer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,7 +16,7 @@ import dev.dna.api.degrade.CameraNoise;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.TiledInference;
 import dev.dna.onnx.OnnxExporter;
-import dev.dna.onnx.OnnxRestorer;
+import dev.dna.ort.OnnxRestorer;
 import dev.dna.samediff.SameDiffTrainer;
 import dev.dna.samediff.StepReport;
 import dev.dna.samediff.TrainedRestorer;

@@ -1,4 +1,4 @@
-package dev.dna.onnx;
+package dev.dna.ort;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
@@ -42,7 +42,7 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
         this.cuda = cuda;
     }
 
-    /** Loads a model written by {@link OnnxExporter}, on the CPU. */
+    /** Loads a model written by dna-onnx's {@code OnnxExporter}, on the CPU. */
     public static OnnxRestorer load(Path model) throws IOException {
         return load(model, false);
     }

@@ -1,4 +1,4 @@
-package dev.dna.onnx;
+package dev.dna.ort;
 
 import ai.onnxruntime.OrtEnvironment;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,12 +9,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * thread with the JVM's default 1 MB stack, e.g. a program's main thread; sessions created and run on
  * ordinary threads afterwards are fine.
  */
-final class OrtRuntime {
+public final class OrtRuntime {
     private static final AtomicReference<OrtEnvironment> ENV = new AtomicReference<>();
 
     private OrtRuntime() {}
 
-    static OrtEnvironment environment() {
+    public static OrtEnvironment environment() {
         OrtEnvironment env = ENV.get();
         if (env != null) {
             return env;
