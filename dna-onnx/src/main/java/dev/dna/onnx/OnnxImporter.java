@@ -82,6 +82,7 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
             if (importer == null || !isDefaultDomain(node.getDomain())) {
                 throw new UnsupportedNodeException(node, unsupportedMessage(node));
             }
+            java.util.Set<String> before = new java.util.HashSet<>(c.sameDiff().getOps().keySet());
             try {
                 importer.build(c, node);
             } catch (UnsupportedNodeException e) {
@@ -89,6 +90,9 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("importing ONNX node '" + UnsupportedNodeException.nodeName(node) + "' ("
                         + node.getOpType() + ") failed: " + e.getMessage(), e);
+            }
+            if (n < 0) { // the inference graph, the one exported (training graphs have a batch size and may use other ops)
+                checkExportable(c, node, before);
             }
         }
         SDVariable out = c.var(spec.outputName());
@@ -99,6 +103,23 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
             case RESIDUAL -> a == 1 ? out : out.div(a);
             case NOISE -> out.mul(-1 / a);
         };
+    }
+
+    /**
+     * Refuses, before any training, a node that imports as SameDiff ops the exporter cannot write back to ONNX: the
+     * adapted restorer could not be exported after training (the error names the ONNX node and its type, never a Java
+     * registration call).
+     */
+    private static void checkExportable(ImportContext c, Onnx.NodeProto node, java.util.Set<String> before) {
+        for (var e : c.sameDiff().getOps().entrySet()) {
+            if (!before.contains(e.getKey())) {
+                String op = e.getValue().getOp().opName();
+                if (OpConverters.get(op) == null) {
+                    throw new UnsupportedNodeException(node, "becomes SameDiff op '" + op + "', which dna cannot export back "
+                            + "to ONNX, so the adapted model could not be written; no training was started");
+                }
+            }
+        }
     }
 
     private static boolean isDefaultDomain(String d) {

@@ -52,6 +52,17 @@ public final class OpConverters {
         register("sigmoid", (c, op) -> unary(c, op, "Sigmoid"));
         register("swish", (c, op) -> sigmoidGated(c, op, 1f));
         register("gelu", (c, op) -> sigmoidGated(c, op, 1.702f));
+        register("reduce_mean", (c, op) -> reduce(c, op, "ReduceMean"));
+        register("reduce_sum", (c, op) -> reduce(c, op, "ReduceSum"));
+        register("reduce_max", (c, op) -> reduce(c, op, "ReduceMax"));
+        register("reshape", OpConverters::reshape);
+        register("pad", OpConverters::pad);
+        register("rsqrt", (c, op) -> {
+            String root = c.fresh(c.outputs(op)[0] + "/sqrt");
+            c.node("Sqrt", new String[] {constantOrInput(c, op, 0)}, root);
+            c.node("Reciprocal", new String[] {root}, c.outputs(op));
+        });
+        register("sqrt", (c, op) -> c.node("Sqrt", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)));
     }
 
     private OpConverters() {}
@@ -273,6 +284,82 @@ public final class OpConverters {
             throw unsupported(op, "concat needs a static axis");
         }
         c.node("Concat", c.inputs(op), c.outputs(op)).addAttribute(intAttr("axis", a[0]));
+    }
+
+    /** Input {@code index} of {@code op}, written as an initializer first when it is a weight or constant. */
+    private static String constantOrInput(ConversionContext c, SameDiffOp op, int index) {
+        String name = c.inputs(op)[index];
+        INDArray v = c.constantValue(name);
+        return v != null ? c.floatInitializer(name, v) : name;
+    }
+
+    /** A reduction over static dimensions ({@code keepDims} kept), opset 17's attribute form (axes as an input from 18). */
+    private static void reduce(ConversionContext c, SameDiffOp op, String type) {
+        if (!(op.getOp() instanceof org.nd4j.linalg.api.ops.BaseReduceOp r) || c.inputs(op).length > 1) {
+            throw unsupported(op, "a reduction needs static dimensions");
+        }
+        int[] d = r.getDimensions();
+        long[] dims = d == null ? new long[0] : java.util.Arrays.stream(d).asLongStream().toArray();
+        var n = c.node(type, new String[] {constantOrInput(c, op, 0)}, c.outputs(op))
+                .addAttribute(intAttr("keepdims", r.isKeepDims() ? 1 : 0));
+        if (dims.length > 0) {
+            n.addAttribute(ints("axes", dims));
+        }
+    }
+
+    /** A reshape to a static shape (the iArgs after the order flag, or a constant shape input), in C order. */
+    private static void reshape(ConversionContext c, SameDiffOp op) {
+        String[] in = c.inputs(op);
+        long[] shape;
+        if (in.length > 1) {
+            INDArray s = c.constantValue(in[1]);
+            if (s == null) {
+                throw unsupported(op, "reshape to a shape computed at run time");
+            }
+            shape = s.castTo(org.nd4j.linalg.api.buffer.DataType.LONG).toLongVector();
+        } else {
+            long[] a = iArgs(op);
+            if (a.length == 0) {
+                throw unsupported(op, "reshape without a static shape");
+            }
+            // M2.1 puts the order first, as minus its character ('c': -99, 'f': -102); the rest is the shape
+            long order = Math.abs(a[0]);
+            shape = order == 'c' || order == 'f' ? java.util.Arrays.copyOfRange(a, 1, a.length) : a;
+            if (order == 'f') {
+                throw unsupported(op, "reshape in Fortran order");
+            }
+        }
+        c.node("Reshape", new String[] {constantOrInput(c, op, 0), c.longInitializer("shape", shape)}, c.outputs(op));
+    }
+
+    /** M2.1's pad (inputs: x, paddings [rank, 2]; iArgs: mode 0 constant, 1 reflect, 2 symmetric; tArgs: value). */
+    private static void pad(ConversionContext c, SameDiffOp op) {
+        String[] in = c.inputs(op);
+        INDArray p = c.constantValue(in[1]);
+        if (p == null) {
+            throw unsupported(op, "paddings computed at run time");
+        }
+        long[][] pads = new long[(int) p.size(0)][2];
+        long[] flat = p.castTo(org.nd4j.linalg.api.buffer.DataType.LONG).reshape(-1).toLongVector();
+        long[] onnxPads = new long[flat.length];
+        int rank = pads.length;
+        for (int d = 0; d < rank; d++) {
+            onnxPads[d] = flat[2 * d];
+            onnxPads[rank + d] = flat[2 * d + 1];
+        }
+        long[] a = iArgs(op);
+        long mode = a.length > 0 ? a[0] : 0;
+        if (mode == 2) {
+            throw unsupported(op, "symmetric padding (ONNX has constant, reflect and edge)");
+        }
+        double[] t = op.getOp() instanceof DynamicCustomOp d ? d.tArgs() : new double[0];
+        float value = t.length > 0 ? (float) t[0] : 0f;
+        List<String> inputs = new ArrayList<>(List.of(constantOrInput(c, op, 0), c.longInitializer("pads", onnxPads)));
+        if (mode == 0) {
+            inputs.add(c.scalar("pad_value", value));
+        }
+        c.node("Pad", inputs.toArray(String[]::new), c.outputs(op)).addAttribute(stringAttr("mode", mode == 0 ? "constant"
+                : "reflect"));
     }
 
     private static void unary(ConversionContext c, SameDiffOp op, String type) {

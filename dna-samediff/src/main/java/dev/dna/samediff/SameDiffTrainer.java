@@ -282,6 +282,9 @@ public final class SameDiffTrainer {
     private TrainedRestorer run(RunState r, PatchDataset synthetic, PatchDataset real) {
         checkData(synthetic, real);
         r.data = data(synthetic, real);
+        // the restorer returned, built first: a network that cannot be built for inference (or, imported, exported again)
+        // fails here, before any step
+        TrainedRestorer result = TrainedRestorer.of(plan, r.resultWeights());
         long last = Math.min(options.stopAfter, plan.steps());
         Feeder feeder = new Feeder(r.graph, DataType.FLOAT);
         Validation validation = options.validateEvery > 0 ? new Validation(plan, options.validateEvery, options.valDegraded,
@@ -343,7 +346,8 @@ public final class SameDiffTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return TrainedRestorer.of(plan, r.resultWeights());
+        result.setWeights(r.resultWeights());
+        return result;
     }
 
     /**
