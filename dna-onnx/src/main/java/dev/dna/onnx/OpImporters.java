@@ -84,6 +84,11 @@ public final class OpImporters {
         REGISTRY.put(opType, importer);
     }
 
+    /** Removes the importer of {@code opType} (a user's own registration; tests). */
+    public static synchronized void unregister(String opType) {
+        REGISTRY.remove(opType);
+    }
+
     static synchronized OpImporter get(String opType) {
         return REGISTRY.get(opType);
     }
