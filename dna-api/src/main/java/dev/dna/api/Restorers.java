@@ -25,7 +25,7 @@ public final class Restorers {
      * (see {@link UNetRestorerSpec}); tune it further with the spec's {@code with*} methods.
      */
     public static UNetRestorerSpec unet(int width, int depth) {
-        return new UNetRestorerSpec(depth, width, Activation.LEAKY_RELU, Upsampling.BILINEAR_ALIGN_CORNERS, true, true, 3);
+        return new UNetRestorerSpec(width, depth, Activation.LEAKY_RELU, Upsampling.BILINEAR_ALIGN_CORNERS, true, true, 3);
     }
 
     /**

@@ -156,9 +156,7 @@ final class AdaptCommand implements Callable<Integer> {
             PredictionCheck.Result check = PredictionCheck.check(imported, realImages, 4);
             o.println("imported:         " + imported.describe() + "; " + check.declared()
                     + (check.declared().plausible() ? "" : " (no smoother than the input: the check cannot judge it)"));
-            if (check.warning() != null) {
-                o.println("WARNING: " + check.warning());
-            }
+            check.warning().ifPresent(w -> o.println("WARNING: " + w));
         }
         o.printf(Locale.ROOT, "synthetic domain: %d clean photos (%s), %s%n", cleanPhotos.size(), clean == null ? "embedded" : clean,
                 syn.describe());

@@ -82,16 +82,16 @@ public final class PredictionCheck {
             return !declared.plausible() || (declared.score() > RATIO * b.score() && declared.score() - b.score() > MARGIN);
         }
 
-        /** A one-line warning when {@link #suspicious()}, else null. */
-        public String warning() {
+        /** A one-line warning when {@link #suspicious()}, else empty. */
+        public java.util.Optional<String> warning() {
             if (!suspicious()) {
-                return null;
+                return java.util.Optional.empty();
             }
             Reading b = best();
-            return String.format(Locale.ROOT, "the model is declared to predict %s in %s, but on these images its output reads "
+            return java.util.Optional.of(String.format(Locale.ROOT, "the model is declared to predict %s in %s, but on these images its output reads "
                     + "better as %s in %s (mean |y - x| %.3f against %.3f): check predicts and valueRange "
                     + "(OnnxRestorerSpec.withPredicts / withValueRange; dna adapt --predicts / --value-range)",
-                    declared.predicts(), declared.range(), b.predicts(), b.range(), b.score(), declared.score());
+                    declared.predicts(), declared.range(), b.predicts(), b.range(), b.score(), declared.score()));
         }
     }
 

@@ -306,18 +306,19 @@ class OnnxImportTest {
         dev.dna.api.data.ImageSet real = noisyPhotos();
         OnnxRestorerSpec blur = Restorers.fromOnnx(blurModel(tmp.resolve("blur.onnx"), true, false));
         PredictionCheck.Result ok = PredictionCheck.check(blur, real, 2);
-        assertEquals(null, ok.warning(), ok.readings().toString());
+        assertEquals(java.util.Optional.empty(), ok.warning(), ok.readings().toString());
         assertEquals(Prediction.RESTORED, ok.best().predicts());
         assertEquals(ValueRange.ZERO_ONE, ok.best().range(), ok.readings().toString());
         // the same restorer taken for a noise predictor, or for a 0-255 model
         PredictionCheck.Result asNoise = PredictionCheck.check(blur.withPredicts(Prediction.NOISE), real, 2);
-        assertTrue(asNoise.suspicious() && asNoise.warning().contains("NOISE") && asNoise.warning().contains("RESTORED"),
-                String.valueOf(asNoise.warning()));
+        assertTrue(asNoise.suspicious() && asNoise.warning().orElseThrow().contains("NOISE")
+                && asNoise.warning().orElseThrow().contains("RESTORED"), String.valueOf(asNoise.warning()));
         PredictionCheck.Result as255 = PredictionCheck.check(blur.withValueRange(ValueRange.ZERO_255), real, 2);
-        assertTrue(as255.suspicious() && as255.warning().contains("ZERO_255"), String.valueOf(as255.warning()));
+        assertTrue(as255.suspicious() && as255.warning().orElseThrow().contains("ZERO_255"), String.valueOf(as255.warning()));
         // a noise predictor declared as such passes; declared a restorer, it is named
         OnnxRestorerSpec noise = Restorers.fromOnnx(blurModel(tmp.resolve("noise.onnx"), false, true));
-        assertEquals(null, PredictionCheck.check(noise.withPredicts(Prediction.NOISE), real, 2).warning());
+        assertEquals(java.util.Optional.empty(),
+                PredictionCheck.check(noise.withPredicts(Prediction.NOISE), real, 2).warning());
         PredictionCheck.Result asRestored = PredictionCheck.check(noise, real, 2);
         assertTrue(asRestored.suspicious(), asRestored.readings().toString());
         assertTrue(asRestored.best().predicts() != Prediction.RESTORED, asRestored.readings().toString());

@@ -85,7 +85,7 @@ public final class AdaptOnnxModel implements Callable<Integer> {
         System.out.println("model:     " + restorer.describe() + ", input '" + restorer.inputName() + "' "
                 + restorer.inputShape() + ", output '" + restorer.outputName() + "'");
         PredictionCheck.Result check = PredictionCheck.check(restorer, realImages, 4);
-        System.out.println("check:     " + check.declared() + (check.warning() != null ? "\nWARNING:   " + check.warning()
+        System.out.println("check:     " + check.declared() + (check.warning().isPresent() ? "\nWARNING:   " + check.warning().get()
                 : check.declared().plausible() ? " (a plausible restoration)"
                 : " (no smoother than the input: an untrained model, or one the check cannot judge)"));
 

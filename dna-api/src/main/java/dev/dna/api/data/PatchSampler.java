@@ -19,6 +19,11 @@ public record PatchSampler(int size, boolean augment) {
         checkArgument(size >= 1, "patch size must be >= 1, got %s", size);
     }
 
+    /** The patches {@code plan} trains on: its patch size, flipped when its {@code augment} is on. */
+    public static PatchSampler of(dev.dna.api.AdaptationPlan plan) {
+        return new PatchSampler(plan.patchSize(), plan.augment());
+    }
+
     /** A patch of {@code image}. */
     public Image sample(Image image, UniformRandomProvider rng) {
         return samplePair(image, null, rng)[0];

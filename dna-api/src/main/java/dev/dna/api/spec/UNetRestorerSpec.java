@@ -25,8 +25,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * channels): 8,559,171 parameters, as in their code. The layout of dna before it followed the authors
  * ({@code upConv = false, outKernel = 1, BILINEAR}) has 7.78 M.
  *
- * @param depth number of 2x downsamplings, in [1, 6]; the input side must be a multiple of 2^depth
  * @param width channels of the first level, in [1, 1024]
+ * @param depth number of 2x downsamplings, in [1, 6]; the input side must be a multiple of 2^depth
  * @param activation nonlinearity after each 3x3 convolution of the levels
  * @param upsampling how the decoder doubles the resolution
  * @param residual whether {@code y = x + G(x)}
@@ -34,43 +34,43 @@ import static com.google.common.base.Preconditions.checkNotNull;
  * @param outKernel side of the last convolution's kernel, 1 or 3 (the authors': 3)
  */
 @CheckReturnValue
-public record UNetRestorerSpec(int depth, int width, Activation activation, Upsampling upsampling, boolean residual,
+public record UNetRestorerSpec(int width, int depth, Activation activation, Upsampling upsampling, boolean residual,
         boolean upConv, int outKernel) implements RestorerSpec {
 
     public UNetRestorerSpec {
-        checkArgument(depth >= 1 && depth <= 6, "restorer.depth must be in [1, 6], got %s", depth);
         checkArgument(width >= 1 && width <= 1024, "restorer.width must be in [1, 1024], got %s", width);
+        checkArgument(depth >= 1 && depth <= 6, "restorer.depth must be in [1, 6], got %s", depth);
         checkNotNull(activation, "restorer.activation");
         checkNotNull(upsampling, "restorer.upsampling");
         checkArgument(outKernel == 1 || outKernel == 3, "restorer.outKernel must be 1 or 3, got %s", outKernel);
     }
 
     public UNetRestorerSpec withDepth(int depth) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+        return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withWidth(int width) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+        return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withActivation(Activation activation) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+        return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withUpsampling(Upsampling upsampling) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+        return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withResidual(boolean residual) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+        return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withUpConv(boolean upConv) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+        return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
     public UNetRestorerSpec withOutKernel(int outKernel) {
-        return new UNetRestorerSpec(depth, width, activation, upsampling, residual, upConv, outKernel);
+        return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
     @Override
