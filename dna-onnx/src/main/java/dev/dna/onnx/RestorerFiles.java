@@ -52,7 +52,7 @@ public final class RestorerFiles {
 
     private static Opened openFile(Path model, boolean preferCuda) throws IOException {
         if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-            OnnxRestorer r = OnnxRestorer.load(model, preferCuda);
+            OnnxRestorer r = OnnxRestorer.load(model, OnnxRestorer.Options.defaults().withCuda(preferCuda));
             return new Opened(r, r.onCuda() ? "ONNX Runtime, CUDA" : "ONNX Runtime, CPU", r);
         }
         return new Opened(TrainedRestorer.load(model), "SameDiff", null);

@@ -42,55 +42,78 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
         this.cuda = cuda;
     }
 
-    /** Loads a model written by dna-onnx's {@code OnnxExporter}, on the CPU. */
-    public static OnnxRestorer load(Path model) throws IOException {
-        return load(model, false);
-    }
-
     /** Padding multiple for a model without dna metadata: enough for a network that halves its input 4 times. */
     public static final int FOREIGN_FACTOR = 16;
 
     /**
-     * Loads a model; with {@code preferCuda}, tries ONNX Runtime's CUDA provider (needs the ort-cuda profile's
-     * onnxruntime_gpu and a GPU) and falls back to the CPU. A model without dna metadata (written by another exporter)
-     * is taken to map an image in [0, 1] to the restored image in [0, 1], padded to a multiple of {@value #FOREIGN_FACTOR};
-     * {@link #load(Path, ValueRange, int, boolean)} says otherwise. The input and output must be [N, 3, H, W] float
-     * with dynamic H and W; that is checked here, not at the first image.
+     * How {@link #load(Path, Options)} reads a model (DJL's {@code Criteria} style: an immutable value, each field set by
+     * name). Defaults: the model's dna metadata for the value range, prediction and padding multiple (a model without
+     * it: [0, 1], the restored image, a multiple of {@value #FOREIGN_FACTOR}); the CPU; ONNX Runtime's own thread count.
+     *
+     * @param valueRange the range of the model's input and output; empty: the metadata's, or [0, 1]
+     * @param predicts what the model outputs: the restored image, the residual {@code y - x} or the noise {@code x - y};
+     *     empty: the metadata's {@code dna.predicts}, or the restored image
+     * @param paddingMultiple pad height and width to a multiple of this; 0: the metadata's, or {@value #FOREIGN_FACTOR}
+     * @param preferCuda try ONNX Runtime's CUDA provider (the ort-cuda profile's onnxruntime_gpu and a GPU), falling back to
+     *     the CPU
+     * @param intraOpThreads ONNX Runtime's intra-op threads: 1 when several threads share one restorer (sessions may run
+     *     concurrently), so that they do not oversubscribe the cores; 0: ORT's default (all cores)
+     */
+    public record Options(java.util.Optional<ValueRange> valueRange, java.util.Optional<Prediction> predicts,
+            int paddingMultiple, boolean preferCuda, int intraOpThreads) {
+        public Options {
+            checkNotNull(valueRange, "valueRange");
+            checkNotNull(predicts, "predicts");
+            com.google.common.base.Preconditions.checkArgument(paddingMultiple >= 0, "paddingMultiple must be >= 0, got %s",
+                    paddingMultiple);
+            com.google.common.base.Preconditions.checkArgument(intraOpThreads >= 0, "intraOpThreads must be >= 0, got %s",
+                    intraOpThreads);
+        }
+
+        /** The defaults: everything from the model's metadata, the CPU, ORT's own thread count. */
+        public static Options defaults() {
+            return new Options(java.util.Optional.empty(), java.util.Optional.empty(), 0, false, 0);
+        }
+
+        public Options withValueRange(ValueRange range) {
+            return new Options(java.util.Optional.of(range), predicts, paddingMultiple, preferCuda, intraOpThreads);
+        }
+
+        public Options withPredicts(Prediction prediction) {
+            return new Options(valueRange, java.util.Optional.of(prediction), paddingMultiple, preferCuda, intraOpThreads);
+        }
+
+        public Options withPaddingMultiple(int multiple) {
+            return new Options(valueRange, predicts, multiple, preferCuda, intraOpThreads);
+        }
+
+        public Options withCuda(boolean prefer) {
+            return new Options(valueRange, predicts, paddingMultiple, prefer, intraOpThreads);
+        }
+
+        public Options withIntraOpThreads(int threads) {
+            return new Options(valueRange, predicts, paddingMultiple, preferCuda, threads);
+        }
+    }
+
+    /** Loads a model written by dna-onnx's {@code OnnxExporter} (or any restorer, see {@link Options}), on the CPU. */
+    public static OnnxRestorer load(Path model) throws IOException {
+        return load(model, Options.defaults());
+    }
+
+    /**
+     * Loads a model as {@code options} say. The input and output must be [N, 3, H, W] float with dynamic H and W; that is
+     * checked here, not at the first image.
      *
      * @throws IOException naming the file if it is missing, not ONNX, or not shaped like a restorer
      */
-    public static OnnxRestorer load(Path model, boolean preferCuda) throws IOException {
-        return load(model, null, 0, preferCuda);
-    }
-
-    /**
-     * Loads a model with the value range and padding multiple given here (over its dna metadata, if any).
-     *
-     * @param range the range of the model's input and output; null: the metadata's, or [0, 1]
-     * @param factor pad height and width to a multiple of this; 0: the metadata's, or {@value #FOREIGN_FACTOR}
-     */
-    public static OnnxRestorer load(Path model, ValueRange range, int factor, boolean preferCuda) throws IOException {
-        return load(model, range, null, factor, preferCuda);
-    }
-
-    /**
-     * {@link #load(Path, ValueRange, int, boolean)} with what the model outputs: the restored image, the residual
-     * {@code y - x} or the noise {@code x - y}; null: the metadata's {@code dna.predicts}, or the restored image.
-     */
-    public static OnnxRestorer load(Path model, ValueRange range, Prediction predicts, int factor, boolean preferCuda)
-            throws IOException {
-        return load(model, range, predicts, factor, preferCuda, 0);
-    }
-
-    /**
-     * {@link #load(Path, ValueRange, Prediction, int, boolean)} with ONNX Runtime's intra-op thread count: 1 when
-     * several threads restore with one shared restorer (ORT sessions may be run concurrently), so that they do not
-     * oversubscribe the cores; 0: ORT's default (all cores).
-     */
-    public static OnnxRestorer load(Path model, ValueRange range, Prediction predicts, int factor, boolean preferCuda,
-            int intraOpThreads) throws IOException {
-        com.google.common.base.Preconditions.checkArgument(intraOpThreads >= 0, "intraOpThreads must be >= 0, got %s",
-                intraOpThreads);
+    public static OnnxRestorer load(Path model, Options options) throws IOException {
+        checkNotNull(options, "options");
+        ValueRange range = options.valueRange().orElse(null);
+        Prediction predicts = options.predicts().orElse(null);
+        int factor = options.paddingMultiple();
+        boolean preferCuda = options.preferCuda();
+        int intraOpThreads = options.intraOpThreads();
         checkNotNull(model, "model");
         if (!Files.isRegularFile(model)) {
             throw new NoSuchFileException(model.toString(), null, "no such ONNX model file");

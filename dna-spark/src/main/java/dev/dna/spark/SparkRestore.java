@@ -231,7 +231,7 @@ public final class SparkRestore {
         static OnnxRestorer shared(String localModel) {
             return SESSIONS.computeIfAbsent(localModel, m -> {
                 try {
-                    return OnnxRestorer.load(java.nio.file.Path.of(m), null, null, 0, false, 1);
+                    return OnnxRestorer.load(java.nio.file.Path.of(m), OnnxRestorer.Options.defaults().withIntraOpThreads(1));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

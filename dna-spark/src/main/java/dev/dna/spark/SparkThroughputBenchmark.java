@@ -59,7 +59,7 @@ public final class SparkThroughputBenchmark {
 
     static double loop(Path model, List<Path> files, int threads, Path out) throws Exception {
         Files.createDirectories(out);
-        try (OnnxRestorer r = OnnxRestorer.load(model, null, null, 0, false, threads)) {
+        try (OnnxRestorer r = OnnxRestorer.load(model, OnnxRestorer.Options.defaults().withIntraOpThreads(threads))) {
             long t0 = System.nanoTime();
             for (Path f : files) {
                 Images.write(r.restore(Images.readRgb(f)), out.resolve(f.getFileName()));

@@ -103,7 +103,7 @@ public final class AdaptOnnxModel implements Callable<Integer> {
         OnnxExporter.Verification v = OnnxExporter.export(adapted, out);
         System.out.println("wrote:     " + out + " (" + v + ")");
         if (restorer.fixedHeight() < 0) { // how far adaptation moved the restorations of the real images (ORT, both files)
-            try (OnnxRestorer before = OnnxRestorer.load(file, valueRange, predicts, 0, false);
+            try (OnnxRestorer before = OnnxRestorer.load(file, OnnxRestorer.Options.defaults().withValueRange(valueRange).withPredicts(predicts));
                     OnnxRestorer after = OnnxRestorer.load(out)) {
                 Image x = realImages.get(0);
                 Image a = before.restore(x);
