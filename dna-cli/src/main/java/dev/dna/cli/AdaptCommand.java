@@ -162,7 +162,7 @@ final class AdaptCommand implements Callable<Integer> {
                 syn.describe());
         o.printf(Locale.ROOT, "real domain:      %d images in %s%n", realImages.size(), real);
         o.println("plan:             " + plan);
-        PatchSampler sampler = new PatchSampler(plan.patchSize(), true);
+        PatchSampler sampler = PatchSampler.of(plan);
         Files.createDirectories(out);
         if (!resume) {
             Files.deleteIfExists(out.resolve("log.csv"));

@@ -191,13 +191,26 @@ public final class OnnxExporter {
         return ops;
     }
 
-    /** Parity of ONNX Runtime and SameDiff on random inputs. */
-    public record Verification(double maxAbsDiff, int[][] shapes, boolean passed) {
+    /**
+     * Parity of ONNX Runtime and SameDiff on random inputs.
+     *
+     * @param shapes the input shapes compared, each [N, 3, H, W] (an immutable list of immutable lists)
+     */
+    public record Verification(double maxAbsDiff, List<List<Integer>> shapes, boolean passed) {
+        public Verification {
+            shapes = shapes.stream().map(List::copyOf).toList();
+        }
+
+        static Verification of(double maxAbsDiff, int[][] shapes, boolean passed) {
+            return new Verification(maxAbsDiff, java.util.Arrays.stream(shapes)
+                    .map(s -> java.util.Arrays.stream(s).boxed().toList()).toList(), passed);
+        }
+
         @Override
         public String toString() {
             StringBuilder sb = new StringBuilder("max |ORT - SameDiff| = ").append(maxAbsDiff).append(" on");
-            for (int[] s : shapes) {
-                sb.append(' ').append(java.util.Arrays.toString(s));
+            for (List<Integer> s : shapes) {
+                sb.append(' ').append(s);
             }
             return sb.append(passed ? " (ok)" : " (over " + TOLERANCE + ")").toString();
         }
@@ -251,7 +264,7 @@ public final class OnnxExporter {
                     fb.get(actual);
                 }
                 if (actual.length != expected.length) {
-                    return new Verification(Double.POSITIVE_INFINITY, shapes, false);
+                    return Verification.of(Double.POSITIVE_INFINITY, shapes, false);
                 }
                 for (int i = 0; i < actual.length; i++) {
                     worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
@@ -260,6 +273,6 @@ public final class OnnxExporter {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime rejected the exported model: " + e.getMessage(), e);
         }
-        return new Verification(worst, shapes, worst <= tolerance);
+        return Verification.of(worst, shapes, worst <= tolerance);
     }
 }

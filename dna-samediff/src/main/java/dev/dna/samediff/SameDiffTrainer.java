@@ -270,6 +270,9 @@ public final class SameDiffTrainer {
                     "the real dataset makes %s-pixel patches, the plan's patchSize is %s", real.sampler().size(),
                     plan.patchSize());
         }
+        checkArgument(synthetic.sampler().augment() == plan.augment() && (real == null || real.sampler().augment() == plan.augment()),
+                "the datasets' patch sampler %s dihedral flips, the plan's augment is %s (PatchSampler.of(plan) agrees with "
+                + "the plan)", synthetic.sampler().augment() ? "applies" : "applies no", plan.augment());
         checkArgument(options.bestFile == null || options.validateEvery > 0,
                 "keepBest needs validateEvery: the best is chosen by validation");
     }

@@ -217,7 +217,7 @@ public class TrainerTest {
         float[] nan = new float[3 * 32 * 32];
         java.util.Arrays.fill(nan, Float.NaN);
         ImageSet poisoned = ImageSet.of(List.of("nan.png"), List.of(Image.of(3, 32, 32, nan)));
-        PatchDataset bad = PatchDataset.synthetic(poisoned, Awgn.sigma255(10, 10), new PatchSampler(16, false));
+        PatchDataset bad = PatchDataset.synthetic(poisoned, Awgn.sigma255(10, 10), PatchSampler.of(p));
         TrainingDivergedException d = assertThrows(TrainingDivergedException.class,
                 () -> t.acceptOtherData(true).resume(ckpt, bad, real(p)));
         assertEquals(2, d.step());

@@ -480,7 +480,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             System.out.println("wrote calibration data to " + exportDir);
             return 0;
         }
-        PatchSampler sampler = new PatchSampler(patch, true);
+        PatchSampler sampler = PatchSampler.of(full);
         PatchDataset synPairs = PatchDataset.synthetic(train, syntheticDomain(), sampler);
         // the real domain as real photographs come: whole images degraded once into fixed realizations, then cropped;
         // or PolyU's train scenes (their means only for the oracle)

@@ -169,7 +169,7 @@ public final class PretrainDenoiser implements Callable<Integer> {
             }
         }
         PatchDataset synthetic = PatchDataset.synthetic(data.train(), Awgn.sigma255(0, recordedSigmaMax()),
-                new PatchSampler(plan.patchSize(), true));
+                PatchSampler.of(plan));
         SameDiffTrainer trainer = SameDiffTrainer.create(plan).named("pretrain").progressBar(!noProgress)
                 .checkpointEvery(checkpointEvery, ckpt).logCsv(out.resolve("log.csv"))
                 .validateEvery(validateEvery, ImageSet.of(names, noisy), ImageSet.of(names, clean))
