@@ -63,6 +63,10 @@ public final class OpConverters {
             c.node("Reciprocal", new String[] {root}, c.outputs(op));
         });
         register("sqrt", (c, op) -> c.node("Sqrt", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)));
+        register("erf", (c, op) -> c.node("Erf", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)));
+        register("expand_dims", (c, op) -> axisOp(c, op, "Unsqueeze"));
+        register("squeeze", (c, op) -> axisOp(c, op, "Squeeze"));
+        register("rdiv_scalar", (c, op) -> scalarOp(c, op, "Div", true));
     }
 
     private OpConverters() {}
@@ -286,6 +290,15 @@ public final class OpConverters {
         c.node("Concat", c.inputs(op), c.outputs(op)).addAttribute(intAttr("axis", a[0]));
     }
 
+    /** Unsqueeze or Squeeze of the static axes in the op's iArgs (opset 13+: the axes as an int64 input). */
+    private static void axisOp(ConversionContext c, SameDiffOp op, String type) {
+        long[] a = iArgs(op);
+        if (a.length == 0 || c.inputs(op).length > 1) {
+            throw unsupported(op, type + " needs static axes");
+        }
+        c.node(type, new String[] {constantOrInput(c, op, 0), c.longInitializer("axes", a)}, c.outputs(op));
+    }
+
     /** Input {@code index} of {@code op}, written as an initializer first when it is a weight or constant. */
     private static String constantOrInput(ConversionContext c, SameDiffOp op, int index) {
         String name = c.inputs(op)[index];
@@ -293,16 +306,21 @@ public final class OpConverters {
         return v != null ? c.floatInitializer(name, v) : name;
     }
 
-    /** A reduction over static dimensions ({@code keepDims} kept), opset 17's attribute form (axes as an input from 18). */
+    /** A reduction over static dimensions ({@code keepDims} kept), in opset 17's form. */
     private static void reduce(ConversionContext c, SameDiffOp op, String type) {
         if (!(op.getOp() instanceof org.nd4j.linalg.api.ops.BaseReduceOp r) || c.inputs(op).length > 1) {
             throw unsupported(op, "a reduction needs static dimensions");
         }
         int[] d = r.getDimensions();
         long[] dims = d == null ? new long[0] : java.util.Arrays.stream(d).asLongStream().toArray();
-        var n = c.node(type, new String[] {constantOrInput(c, op, 0)}, c.outputs(op))
+        boolean axesInput = type.equals("ReduceSum"); // opset 13 made ReduceSum's axes an input, the others' stay attributes until 18
+        List<String> inputs = new ArrayList<>(List.of(constantOrInput(c, op, 0)));
+        if (axesInput && dims.length > 0) {
+            inputs.add(c.longInitializer("axes", dims));
+        }
+        var n = c.node(type, inputs.toArray(String[]::new), c.outputs(op))
                 .addAttribute(intAttr("keepdims", r.isKeepDims() ? 1 : 0));
-        if (dims.length > 0) {
+        if (!axesInput && dims.length > 0) {
             n.addAttribute(ints("axes", dims));
         }
     }

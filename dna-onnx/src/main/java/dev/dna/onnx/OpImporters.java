@@ -75,6 +75,17 @@ public final class OpImporters {
         register("Cast", OpImporters::cast);
         register("Reshape", OpImporters::reshape);
         register("Transpose", OpImporters::transpose);
+        register("ReduceMean", (c, n) -> reduce(c, n, 'm'));
+        register("ReduceSum", (c, n) -> reduce(c, n, 's'));
+        register("ReduceMax", (c, n) -> reduce(c, n, 'x'));
+        register("ReduceL2", (c, n) -> reduce(c, n, '2'));
+        register("Pow", OpImporters::pow);
+        register("Sqrt", (c, n) -> unary(c, n, x -> c.sameDiff().math().sqrt(x)));
+        register("Reciprocal", (c, n) -> unary(c, n, x -> x.rdiv(1.0)));
+        register("Erf", (c, n) -> unary(c, n, x -> c.sameDiff().math().erf(x)));
+        register("HardSigmoid", (c, n) -> unary(c, n, x -> hardSigmoid(c.sameDiff(), x, f(n, "alpha", 0.2f), f(n, "beta", 0.5f))));
+        register("HardSwish", (c, n) -> unary(c, n, x -> x.mul(hardSigmoid(c.sameDiff(), x, 1f / 6, 0.5f))));
+        register("Squeeze", OpImporters::squeeze);
     }
 
     private OpImporters() {}
@@ -793,6 +804,101 @@ public final class OpImporters {
         c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
     }
 
+    // reductions and elementwise math
+
+    /**
+     * ReduceMean, ReduceSum, ReduceMax, ReduceL2 over constant axes (an attribute before opset 18, an input from 13 for
+     * ReduceSum and from 18 for the rest; none: every axis), keepdims as the node says.
+     */
+    private static void reduce(ImportContext c, Onnx.NodeProto n, char kind) {
+        long[] xs = c.shape(n.getInput(0));
+        long[] axes = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "axes");
+        if (axes.length == 0) {
+            if (i(n, "noop_with_empty_axes", 0) == 1) {
+                alias(c, n);
+                return;
+            }
+            axes = java.util.stream.LongStream.range(0, xs.length).toArray();
+        }
+        boolean keep = i(n, "keepdims", 1) == 1;
+        int[] dims = Arrays.stream(axes).mapToInt(a -> (int) (a < 0 ? a + xs.length : a)).sorted().toArray();
+        SDVariable x = c.var(n.getInput(0));
+        SDVariable y = switch (kind) {
+            case 'm' -> x.mean(keep, dims);
+            case 's' -> x.sum(keep, dims);
+            case 'x' -> x.max(keep, dims);
+            default -> c.sameDiff().math().sqrt(x.mul(x).sum(keep, dims));
+        };
+        List<Long> os = new ArrayList<>();
+        for (int k = 0; k < xs.length; k++) {
+            final int kk = k;
+            boolean reduced = Arrays.stream(dims).anyMatch(d -> d == kk);
+            if (!reduced) {
+                os.add(xs[k]);
+            } else if (keep) {
+                os.add(1L);
+            }
+        }
+        c.put(out(n), y, os.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** Pow with a constant scalar exponent: 2 as a product (the cheaper backward), 0.5 as a square root, else pow. */
+    private static void pow(ImportContext c, Onnx.NodeProto n) {
+        INDArray e = c.constant(n.getInput(1));
+        if (e == null || e.length() != 1) {
+            throw unsupported(n, "the exponent must be a constant scalar");
+        }
+        double k = e.getDouble(0);
+        unary(c, n, x -> k == 2 ? x.mul(x) : k == 1 ? x.mul(1.0) : k == 0.5 ? c.sameDiff().math().sqrt(x)
+                : c.sameDiff().math().pow(x, k));
+    }
+
+    /** {@code max(0, min(1, alpha x + beta))}, as two ReLUs (exported as such). */
+    private static SDVariable hardSigmoid(SameDiff sd, SDVariable x, float alpha, float beta) {
+        SDVariable a = x.mul(alpha).add(beta);
+        return sd.nn().relu(a, 0).sub(sd.nn().relu(a.sub(1.0), 0));
+    }
+
+    /** Squeeze of size-1 axes (an attribute before opset 13, an input after; none: every size-1 axis), as a reshape. */
+    private static void squeeze(ImportContext c, Onnx.NodeProto n) {
+        long[] xs = c.shape(n.getInput(0));
+        long[] axes = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "axes");
+        List<Long> drop = new ArrayList<>();
+        for (long a : axes) {
+            drop.add(a < 0 ? a + xs.length : a);
+        }
+        List<Long> os = new ArrayList<>();
+        for (int k = 0; k < xs.length; k++) {
+            boolean squeezed = axes.length == 0 ? xs[k] == 1 : drop.contains((long) k);
+            if (squeezed && xs[k] != 1) {
+                throw unsupported(n, "axis " + k + " has size " + xs[k] + (xs[k] < 0 ? " (known only at run time)" : ""));
+            }
+            if (!squeezed) {
+                os.add(xs[k]);
+            }
+        }
+        long[] shape = os.stream().mapToLong(Long::longValue).toArray();
+        if (c.isConstant(n.getInput(0))) {
+            c.putConstant(out(n), c.constant(n.getInput(0)).reshape(shape));
+            return;
+        }
+        if (Arrays.stream(shape).filter(d -> d < 0).count() > 1) { // sizes known at run time: one squeeze per axis
+            SDVariable y = c.var(n.getInput(0));
+            List<Long> gone = new ArrayList<>();
+            for (int k = 0; k < xs.length; k++) {
+                if (axes.length == 0 ? xs[k] == 1 : drop.contains((long) k)) {
+                    gone.add((long) k);
+                }
+            }
+            for (int k = gone.size() - 1; k >= 0; k--) {
+                y = c.sameDiff().squeeze(y, gone.get(k).intValue());
+            }
+            c.put(out(n), y, shape);
+            return;
+        }
+        c.put(out(n), c.sameDiff().reshape(c.var(n.getInput(0)), shape), shape);
+    }
+
     private static void unsqueeze(ImportContext c, Onnx.NodeProto n) {
         if (!c.isConstant(n.getInput(0))) {
             long[] xs = c.shape(n.getInput(0));
@@ -806,8 +912,13 @@ public final class OpImporters {
             for (int k = 0; k < os.length; k++) {
                 os[k] = ax.contains((long) k) ? 1 : xs[src++];
             }
-            if (Arrays.stream(os).filter(d -> d < 0).count() > 1) {
-                throw unsupported(n, "unsqueezing a tensor with more than one size known only at run time");
+            if (Arrays.stream(os).filter(d -> d < 0).count() > 1) { // sizes known at run time: one expand_dims per axis
+                SDVariable y = c.var(n.getInput(0));
+                for (long a : ax.stream().sorted().toList()) {
+                    y = c.sameDiff().expandDims(y, (int) a);
+                }
+                c.put(out(n), y, os);
+                return;
             }
             c.put(out(n), c.sameDiff().reshape(c.var(n.getInput(0)), os), os);
             return;

@@ -101,6 +101,33 @@ class OpImportersTest {
                     return m.node("BatchNormalization", new String[] {sum, m.weight("g", 1, 3), m.weight("b", 0.2, 3),
                         m.weight("mu", 0.2, 3), m.floats("var", new long[] {3}, 0.5f, 1.5f, 2f)}, f("epsilon", 1e-5f));
                 })),
+                Arguments.of(Named.<Function<TestModels, String>>of("layer norm over channels, exact GELU, hard activations", m -> {
+                    // NAFNet's LayerNorm2d as torch exports it: mean and variance over the channels
+                    String mu = m.node("ReduceMean", new String[] {"input"}, ints("axes", 1));
+                    String d = m.node("Sub", new String[] {"input", mu});
+                    String var = m.node("ReduceMean", new String[] {m.node("Pow", new String[] {d, m.floats("two", new long[0], 2f)})},
+                            ints("axes", 1));
+                    String sd = m.node("Sqrt", new String[] {m.node("Add", new String[] {var, m.floats("eps", new long[0], 1e-6f)})});
+                    String ln = m.node("Mul", new String[] {m.node("Div", new String[] {d, sd}), m.weight("g", 1, 3, 1, 1)});
+                    // exact GELU: 0.5 x (1 + erf(x / sqrt 2))
+                    String erf = m.node("Erf", new String[] {m.node("Div", new String[] {ln, m.floats("r2", new long[0], 1.4142135f)})});
+                    String gelu = m.node("Mul", new String[] {m.node("Mul", new String[] {ln, m.floats("half", new long[0], 0.5f)}),
+                        m.node("Add", new String[] {erf, m.floats("one", new long[0], 1f)})});
+                    String hs = m.node("HardSwish", new String[] {"input"});
+                    String hg = m.node("HardSigmoid", new String[] {"input"}, f("alpha", 0.3f), f("beta", 0.4f));
+                    String rec = m.node("Reciprocal", new String[] {m.node("Add", new String[] {hg, m.floats("one2", new long[0], 1f)})});
+                    String sq = m.node("Squeeze", new String[] {m.node("Unsqueeze", new String[] {rec, m.longs("ax0", 0)}),
+                        m.longs("ax1", 0)});
+                    // a channel gate from a spatial sum and a spatial L2 norm (squeeze-and-excitation-like)
+                    String sum = m.node("ReduceSum", new String[] {"input", m.longs("hw", 2, 3)});
+                    String l2 = m.node("ReduceL2", new String[] {"input"}, ints("axes", 2, 3));
+                    String gate = m.node("Sigmoid", new String[] {m.node("Div", new String[] {sum, m.node("Add", new String[] {l2,
+                        m.floats("one3", new long[0], 1f)})})});
+                    String mx = m.node("ReduceMax", new String[] {"input"}, ints("axes", 1));
+                    String a = m.node("Add", new String[] {gelu, m.node("Mul", new String[] {hs, gate})});
+                    return m.node("Add", new String[] {m.node("Add", new String[] {a, sq}), m.node("Mul", new String[] {mx,
+                        m.floats("k", new long[0], 0.1f)})});
+                })),
                 Arguments.of(Named.<Function<TestModels, String>>of("transposes, per-channel scaling and a resize in NHWC", m -> {
                     String t = m.node("Transpose", new String[] {"input"}, ints("perm", 0, 2, 3, 1));
                     String s = m.node("Mul", new String[] {t, m.weight("scale", 1, 3)});
