@@ -251,6 +251,8 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
                     long[] st = ImportContext.ints(n, "strides", 1, 1);
                     f *= Math.max(st[0], st.length > 1 ? st[1] : st[0]);
                 }
+                case "SpaceToDepth" -> f *= Math.max(1, ImportContext.i(n, "blocksize", 1));
+                case "DepthToSpace" -> f /= Math.max(1, ImportContext.i(n, "blocksize", 1));
                 case "ConvTranspose" -> {
                     long[] st = ImportContext.ints(n, "strides", 1, 1);
                     f /= Math.max(st[0], st.length > 1 ? st[1] : st[0]);

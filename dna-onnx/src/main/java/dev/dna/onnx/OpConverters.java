@@ -65,6 +65,8 @@ public final class OpConverters {
         register("sqrt", (c, op) -> c.node("Sqrt", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)));
         register("erf", (c, op) -> c.node("Erf", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)));
         register("expand_dims", (c, op) -> axisOp(c, op, "Unsqueeze"));
+        register("depth_to_space", (c, op) -> blockOp(c, op, "DepthToSpace"));
+        register("space_to_depth", (c, op) -> blockOp(c, op, "SpaceToDepth"));
         register("squeeze", (c, op) -> axisOp(c, op, "Squeeze"));
         register("rdiv_scalar", (c, op) -> scalarOp(c, op, "Div", true));
     }
@@ -288,6 +290,18 @@ public final class OpConverters {
             throw unsupported(op, "concat needs a static axis");
         }
         c.node("Concat", c.inputs(op), c.outputs(op)).addAttribute(intAttr("axis", a[0]));
+    }
+
+    /** M2.1's depth_to_space / space_to_depth (iArgs: block size, then 0 for NCHW): ONNX's DCR order. */
+    private static void blockOp(ConversionContext c, SameDiffOp op, String type) {
+        long[] a = iArgs(op);
+        if (a.length < 2 || a[1] != 0) {
+            throw unsupported(op, type + " needs NCHW data and a static block size, iArgs " + java.util.Arrays.toString(a));
+        }
+        var n = c.node(type, new String[] {constantOrInput(c, op, 0)}, c.outputs(op)).addAttribute(intAttr("blocksize", a[0]));
+        if (type.equals("DepthToSpace")) {
+            n.addAttribute(stringAttr("mode", "DCR"));
+        }
     }
 
     /** Unsqueeze or Squeeze of the static axes in the op's iArgs (opset 13+: the axes as an int64 input). */

@@ -128,6 +128,14 @@ class OpImportersTest {
                     return m.node("Add", new String[] {m.node("Add", new String[] {a, sq}), m.node("Mul", new String[] {mx,
                         m.floats("k", new long[0], 0.1f)})});
                 })),
+                Arguments.of(Named.<Function<TestModels, String>>of("pixel unshuffle and shuffle, both channel orders", m -> {
+                    String s2d = m.node("SpaceToDepth", new String[] {"input"}, i("blocksize", 2));
+                    String c = m.node("Conv", new String[] {s2d, m.weight("w", 0.2, 12, 12, 3, 3), m.weight("b", 0.1, 12)},
+                            ints("pads", 1, 1, 1, 1));
+                    String crd = m.node("DepthToSpace", new String[] {c}, i("blocksize", 2), s("mode", "CRD"));
+                    String dcr = m.node("DepthToSpace", new String[] {m.node("Relu", new String[] {c})}, i("blocksize", 2));
+                    return m.node("Add", new String[] {crd, dcr});
+                })),
                 Arguments.of(Named.<Function<TestModels, String>>of("transposes, per-channel scaling and a resize in NHWC", m -> {
                     String t = m.node("Transpose", new String[] {"input"}, ints("perm", 0, 2, 3, 1));
                     String s = m.node("Mul", new String[] {t, m.weight("scale", 1, 3)});
