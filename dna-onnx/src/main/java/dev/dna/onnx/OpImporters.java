@@ -88,6 +88,7 @@ public final class OpImporters {
         register("Squeeze", OpImporters::squeeze);
         register("DepthToSpace", OpImporters::depthToSpace);
         register("SpaceToDepth", OpImporters::spaceToDepth);
+        register("Split", OpImporters::split);
     }
 
     private OpImporters() {}
@@ -804,6 +805,44 @@ public final class OpImporters {
         double[] d = OnnxTensors.doubles(data);
         INDArray v = Nd4j.createFromArray(Arrays.copyOfRange(d, (int) b, (int) Math.max(b, e)));
         c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
+    }
+
+    /**
+     * Split along a static axis into the sizes of its {@code split} input (opset 13+) or attribute, else equal parts (one
+     * per output; {@code num_outputs} in opset 18); each part a strided slice (exported as ONNX Slice).
+     */
+    private static void split(ImportContext c, Onnx.NodeProto n) {
+        long[] xs = c.shape(n.getInput(0));
+        int ax = (int) (i(n, "axis", 0) < 0 ? i(n, "axis", 0) + xs.length : i(n, "axis", 0));
+        if (xs[ax] < 0) {
+            throw unsupported(n, "splitting axis " + ax + ", whose size is known only at run time");
+        }
+        int parts = n.getOutputCount();
+        long[] sizes = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "split");
+        if (sizes.length == 0) {
+            if (xs[ax] % parts != 0) {
+                throw unsupported(n, "an axis of " + xs[ax] + " into " + parts + " equal parts");
+            }
+            sizes = new long[parts];
+            Arrays.fill(sizes, xs[ax] / parts);
+        }
+        if (sizes.length != parts || Arrays.stream(sizes).sum() != xs[ax]) {
+            throw unsupported(n, "split sizes " + Arrays.toString(sizes) + " for an axis of " + xs[ax] + " and " + parts
+                    + " outputs");
+        }
+        SDVariable x = c.var(n.getInput(0));
+        long start = 0;
+        for (int k = 0; k < parts; k++) {
+            org.nd4j.autodiff.samediff.SDIndex[] idx = new org.nd4j.autodiff.samediff.SDIndex[xs.length];
+            for (int d = 0; d < xs.length; d++) {
+                idx[d] = d == ax ? org.nd4j.autodiff.samediff.SDIndex.interval(start, start + sizes[k])
+                        : org.nd4j.autodiff.samediff.SDIndex.all();
+            }
+            long[] os = xs.clone();
+            os[ax] = sizes[k];
+            c.put(n.getOutput(k), x.get(idx), os);
+            start += sizes[k];
+        }
     }
 
     // pixel shuffles

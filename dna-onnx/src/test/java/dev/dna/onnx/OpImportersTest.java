@@ -136,6 +136,15 @@ class OpImportersTest {
                     String dcr = m.node("DepthToSpace", new String[] {m.node("Relu", new String[] {c})}, i("blocksize", 2));
                     return m.node("Add", new String[] {crd, dcr});
                 })),
+                Arguments.of(Named.<Function<TestModels, String>>of("NAFNet's simple gate: a channel split and a product", m -> {
+                    String c = m.node("Conv", new String[] {"input", m.weight("w", 0.3, 6, 3, 3, 3)}, ints("pads", 1, 1, 1, 1));
+                    String[] halves = m.nodes("Split", new String[] {c, m.longs("sizes", 3, 3)}, 2, i("axis", 1));
+                    String gate = m.node("Mul", new String[] {halves[0], halves[1]});
+                    String[] thirds = m.nodes("Split", new String[] {c}, 3, i("axis", 1));
+                    String two = m.node("Concat", new String[] {thirds[2], thirds[0]}, i("axis", 1));
+                    String back = m.node("Conv", new String[] {two, m.weight("w2", 0.3, 3, 4, 1, 1)});
+                    return m.node("Add", new String[] {gate, back});
+                })),
                 Arguments.of(Named.<Function<TestModels, String>>of("transposes, per-channel scaling and a resize in NHWC", m -> {
                     String t = m.node("Transpose", new String[] {"input"}, ints("perm", 0, 2, 3, 1));
                     String s = m.node("Mul", new String[] {t, m.weight("scale", 1, 3)});

@@ -47,6 +47,19 @@ final class TestModels {
         return out;
     }
 
+    /** A node of {@code outputs} outputs (Split); returns their names. */
+    String[] nodes(String op, String[] in, int outputs, Onnx.AttributeProto... attrs) {
+        String first = node(op, in, attrs);
+        Onnx.NodeProto.Builder n = g.getNodeBuilder(g.getNodeCount() - 1);
+        String[] out = new String[outputs];
+        out[0] = first;
+        for (int k = 1; k < outputs; k++) {
+            out[k] = first + "_" + k;
+            n.addOutput(out[k]);
+        }
+        return out;
+    }
+
     /** A float initializer with values uniform in [-scale, scale]. */
     String weight(String name, double scale, long... dims) {
         long n = 1;
