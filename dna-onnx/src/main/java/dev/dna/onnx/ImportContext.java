@@ -40,9 +40,25 @@ public final class ImportContext {
     }
 
     /** A computed tensor with its shape. */
+    private final Map<String, long[]> partialShapes = new java.util.HashMap<>();
+
     public void put(String name, SDVariable v, long... shape) {
         vars.put(name, v);
         shapes.put(name, shape);
+    }
+
+    /**
+     * The shape of a tensor some of whose sizes are known only at run time ({@code Shape} of it), -1 for those: a
+     * {@code Gather} of its known entries folds to a constant, anything else is refused.
+     */
+    public void putPartialShape(String name, long[] shape) {
+        partialShapes.put(name, shape.clone());
+    }
+
+    /** A shape put by {@link #putPartialShape}, or null. */
+    public long[] partialShape(String name) {
+        long[] s = partialShapes.get(name);
+        return s == null ? null : s.clone();
     }
 
     /** A tensor known at import time (a {@code Constant} node's value, or folded arithmetic): never trained. */

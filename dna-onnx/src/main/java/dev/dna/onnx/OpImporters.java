@@ -766,13 +766,30 @@ public final class OpImporters {
     private static void shape(ImportContext c, Onnx.NodeProto n) {
         long[] s = c.shape(n.getInput(0));
         if (Arrays.stream(s).anyMatch(d -> d < 0)) {
-            throw unsupported(n, "the shape " + Arrays.toString(s) + " of '" + n.getInput(0) + "' is known only at run time; "
-                    + "the importer folds shape arithmetic when the sizes are fixed");
+            c.putPartialShape(out(n), s); // its known entries (channels, say) can still be gathered
+            return;
         }
         c.putConstant(out(n), Nd4j.createFromArray(s));
     }
 
     private static void gather(ImportContext c, Onnx.NodeProto n) {
+        long[] partial = c.partialShape(n.getInput(0));
+        if (partial != null) {
+            long[] ix = OnnxTensors.longs(constantInput(c, n, 1));
+            long[] r = new long[ix.length];
+            for (int k = 0; k < ix.length; k++) {
+                long d = partial[(int) (ix[k] < 0 ? ix[k] + partial.length : ix[k])];
+                if (d < 0) {
+                    throw unsupported(n, "size " + ix[k] + " of the shape " + Arrays.toString(partial) + " of '"
+                            + n.getInput(0) + "' is known only at run time; the importer folds shape arithmetic when the "
+                            + "sizes it reads are fixed");
+                }
+                r[k] = d;
+            }
+            INDArray idx = constantInput(c, n, 1);
+            c.putConstant(out(n), idx.rank() == 0 ? Nd4j.scalar(r[0]) : Nd4j.createFromArray(r));
+            return;
+        }
         INDArray data = constantInput(c, n, 0);
         INDArray idx = constantInput(c, n, 1);
         if (data.rank() != 1 || i(n, "axis", 0) != 0) {
@@ -789,6 +806,10 @@ public final class OpImporters {
     }
 
     private static void slice(ImportContext c, Onnx.NodeProto n) {
+        if (!c.isConstant(n.getInput(0))) {
+            sliceComputed(c, n);
+            return;
+        }
         INDArray data = constantInput(c, n, 0);
         if (data.rank() != 1) {
             throw unsupported(n, "slicing a computed tensor or one of rank " + data.rank() + " (1-D shape vectors are folded)");
@@ -805,6 +826,44 @@ public final class OpImporters {
         double[] d = OnnxTensors.doubles(data);
         INDArray v = Nd4j.createFromArray(Arrays.copyOfRange(d, (int) b, (int) Math.max(b, e)));
         c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
+    }
+
+    /**
+     * A Slice of a computed tensor: constant starts, ends, axes (default: the first ones) and steps of 1, on axes whose
+     * size is known or that are taken from a start to the end; a strided slice (exported as ONNX Slice).
+     */
+    private static void sliceComputed(ImportContext c, Onnx.NodeProto n) {
+        long[] xs = c.shape(n.getInput(0));
+        long[] starts = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "starts");
+        long[] ends = has(n, 2) ? OnnxTensors.longs(constantInput(c, n, 2)) : ints(n, "ends");
+        long[] axes = has(n, 3) ? OnnxTensors.longs(constantInput(c, n, 3)) : ints(n, "axes");
+        long[] steps = has(n, 4) ? OnnxTensors.longs(constantInput(c, n, 4)) : new long[0];
+        if (axes.length == 0) {
+            axes = java.util.stream.LongStream.range(0, starts.length).toArray();
+        }
+        org.nd4j.autodiff.samediff.SDIndex[] idx = new org.nd4j.autodiff.samediff.SDIndex[xs.length];
+        Arrays.fill(idx, org.nd4j.autodiff.samediff.SDIndex.all());
+        long[] os = xs.clone();
+        for (int k = 0; k < axes.length; k++) {
+            int ax = (int) (axes[k] < 0 ? axes[k] + xs.length : axes[k]);
+            if (steps.length > k && steps[k] != 1) {
+                throw unsupported(n, "a slice with step " + steps[k]);
+            }
+            long len = xs[ax];
+            long b = starts[k];
+            long e = ends[k];
+            if (len < 0) {
+                if (b == 0 && e >= Integer.MAX_VALUE) {
+                    continue; // the whole axis
+                }
+                throw unsupported(n, "slicing axis " + ax + ", whose size is known only at run time");
+            }
+            b = Math.max(0, Math.min(len, b < 0 ? b + len : b));
+            e = Math.max(b, Math.min(len, e < 0 ? e + len : e));
+            idx[ax] = org.nd4j.autodiff.samediff.SDIndex.interval(b, e);
+            os[ax] = e - b;
+        }
+        c.put(out(n), c.var(n.getInput(0)).get(idx), os);
     }
 
     /**
