@@ -7,7 +7,7 @@
 # VARIANT is vanilla, diffusion, shuffle, full or oracle (the vanilla plan trained on real pairs). Each run writes
 # OUT/LABEL.jsonl (start, validation points, end) as it goes. Environment: PYTHON, DEVICE (cuda when available, else
 # cpu), VALIDATE_EVERY (500), MAX_SECONDS (a time budget per run), THREADS (intra-op threads per run). Example, after
-#   mvn -q -Pexample -pl examples -am package -DskipTests -Dexample.main=dev.dna.examples.DenoisingBenchmark \
+#   mvn -q -Pexample -pl examples -am package -DskipTests -Dexample.main=dev.dna.bench.DenoisingBenchmark \
 #       -Dexample.args="--export-calibration-data runs/calib-data --variants vanilla,diffusion,shuffle,full,oracle"
 #   tools/calibrate.sh runs/calib-data runs/calib 10000 vanilla:vanilla full:full "full-w1:full:--noise-weight 1"
 # Real camera noise (PolyU): export with --polyu DIR instead; the runs validate on the validation scenes (choose the

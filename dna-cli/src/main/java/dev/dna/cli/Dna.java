@@ -1,6 +1,6 @@
 package dev.dna.cli;
 
-import dev.dna.examples.DenoisingBenchmark;
+import dev.dna.bench.DenoisingBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;

@@ -1,5 +1,6 @@
 package dev.dna.examples;
 
+import dev.dna.bench.DenoisingBenchmark;
 import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.Restorers;

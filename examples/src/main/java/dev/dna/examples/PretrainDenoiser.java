@@ -1,5 +1,7 @@
 package dev.dna.examples;
 
+import dev.dna.bench.DenoisingBenchmark;
+import dev.dna.bench.RunLog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

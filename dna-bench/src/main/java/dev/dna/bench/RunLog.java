@@ -1,4 +1,4 @@
-package dev.dna.examples;
+package dev.dna.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import java.util.TreeMap;
  * The trainer drops a log's rows after the checkpoint it resumes from; a log written before it did may hold a step twice,
  * and then the later row wins.
  */
-final class RunLog {
+public final class RunLog {
     private final List<String> columns;
     private final TreeMap<Long, String[]> rows;
 
@@ -25,7 +25,7 @@ final class RunLog {
     }
 
     /** Reads {@code csv}; an absent or empty file is an empty log. */
-    static RunLog read(Path csv) throws IOException {
+    public static RunLog read(Path csv) throws IOException {
         TreeMap<Long, String[]> rows = new TreeMap<>();
         if (!Files.exists(csv) || Files.size(csv) == 0) {
             return new RunLog(List.of(), rows);
@@ -52,7 +52,7 @@ final class RunLog {
     }
 
     /** Points {step, value} of {@code column} over the steps where it has a value (validation columns: validation steps). */
-    List<double[]> curve(String column) {
+    public List<double[]> curve(String column) {
         int k = columns.indexOf(column);
         List<double[]> pts = new ArrayList<>();
         if (k < 0) {

@@ -1,4 +1,4 @@
-package dev.dna.examples;
+package dev.dna.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.dna.examples;
+package dev.dna.bench;
 
 import static com.google.common.base.Preconditions.checkArgument;
 

@@ -1,4 +1,4 @@
-package dev.dna.examples;
+package dev.dna.bench;
 
 import dev.dna.api.Ablation;
 import dev.dna.api.Adaptation;
@@ -80,7 +80,7 @@ import picocli.CommandLine.Option;
 public final class DenoisingBenchmark implements Callable<Integer> {
 
     /** Photographs never used in training: the real-domain test set. */
-    static final List<String> HELD_OUT = List.of("coffee.png", "rocket.png", "tmshre-riaphotographs.png");
+    public static final List<String> HELD_OUT = List.of("coffee.png", "rocket.png", "tmshre-riaphotographs.png");
 
     /** In a run's folder: written when the run diverged (first line: which run, where), removed when it is tried again. */
     static final String DIVERGED = "diverged.txt";
@@ -282,7 +282,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
      * camera model. Deraining: another rain model (slanted, wider, blurred streaks with haze) and JPEG.
      * Deblurring: defocus instead of motion, with sensor noise and JPEG.
      */
-    Degradation realDomain() {
+    public Degradation realDomain() {
         return switch (task) {
             case "derain" -> RainStreaks.heavySlanted().then(new Jpeg(75, 95));
             case "deblur" -> (switch (domain) {
@@ -326,7 +326,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return Realizations.of(train, realDomain(), realizations, REAL_REALIZATION_SEED);
     }
 
-    static final long REAL_REALIZATION_SEED = 3_000_000L;
+    public static final long REAL_REALIZATION_SEED = 3_000_000L;
 
     /** Seeds of the simulated test pairs: real domain 1,000,000 + i, synthetic 2,000,000 + i for test image i. */
     static final long REAL_TEST_SEED = 1_000_000L;

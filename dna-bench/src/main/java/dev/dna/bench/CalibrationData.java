@@ -1,4 +1,4 @@
-package dev.dna.examples;
+package dev.dna.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
