@@ -82,6 +82,16 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
             if (importer == null || !isDefaultDomain(node.getDomain())) {
                 throw new UnsupportedNodeException(node, unsupportedMessage(node));
             }
+            if (!node.getOpType().equals("Gather") && !node.getOpType().equals("Slice")) {
+                for (String input : node.getInputList()) {
+                    long[] partial = c.partialShape(input);
+                    if (partial != null) {
+                        throw new UnsupportedNodeException(node, "input '" + input + "' is the shape "
+                                + java.util.Arrays.toString(partial) + " of a tensor whose sizes are known only at run time; the "
+                                + "importer folds shape arithmetic when the sizes it reads are fixed");
+                    }
+                }
+            }
             java.util.Set<String> before = new java.util.HashSet<>(c.sameDiff().getOps().keySet());
             try {
                 importer.build(c, node);

@@ -806,6 +806,21 @@ public final class OpImporters {
     }
 
     private static void slice(ImportContext c, Onnx.NodeProto n) {
+        long[] partial = c.partialShape(n.getInput(0));
+        if (partial != null) { // a slice of a partial shape is one
+            long[] starts = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "starts");
+            long[] ends = has(n, 2) ? OnnxTensors.longs(constantInput(c, n, 2)) : ints(n, "ends");
+            long len = partial.length;
+            long b = Math.max(0, Math.min(len, starts[0] < 0 ? starts[0] + len : starts[0]));
+            long e = Math.max(b, Math.min(len, ends[0] < 0 ? ends[0] + len : ends[0]));
+            long[] part = Arrays.copyOfRange(partial, (int) b, (int) e);
+            if (Arrays.stream(part).allMatch(d -> d >= 0)) {
+                c.putConstant(out(n), Nd4j.createFromArray(part));
+            } else {
+                c.putPartialShape(out(n), part);
+            }
+            return;
+        }
         if (!c.isConstant(n.getInput(0))) {
             sliceComputed(c, n);
             return;

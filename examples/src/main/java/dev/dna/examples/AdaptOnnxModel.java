@@ -3,6 +3,7 @@ package dev.dna.examples;
 import dev.dna.bench.DenoisingBenchmark;
 import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
+import dev.dna.api.Recipes;
 import dev.dna.api.Restorers;
 import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.data.ImagePairs;
@@ -90,10 +91,10 @@ public final class AdaptOnnxModel implements Callable<Integer> {
                 : check.declared().plausible() ? " (a plausible restoration)"
                 : " (no smoother than the input: an untrained model, or one the check cannot judge)"));
 
-        // the main example's recipe at a CPU scale, around the imported network (a fixed-size model trains on its size)
-        DenoisingBenchmark recipe = CommandLine.populateCommand(new DenoisingBenchmark(), "--steps", Integer.toString(steps));
-        AdaptationPlan plan = Adaptation.from(recipe.fullPlan(seed)).restorer(restorer)
-                .patchSize(restorer.fixedHeight() > 0 ? (int) restorer.fixedHeight() : 48).build();
+        // the library's fine-tuning recipe around the imported network, its weights the start (a fixed-size model trains on
+        // its size)
+        AdaptationPlan plan = Adaptation.from(Recipes.fineTuning(restorer, steps, seed))
+                .patchSize(restorer.fixedHeight() > 0 ? (int) restorer.fixedHeight() : Recipes.PATCH).build();
         System.out.println("plan:      " + plan);
         Degradation syn = Degradations.parse(degradation);
         PatchSampler sampler = new PatchSampler(plan.patchSize(), plan.augment());
