@@ -65,6 +65,8 @@ public final class OpConverters {
         register("sqrt", (c, op) -> c.node("Sqrt", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)));
         register("erf", (c, op) -> c.node("Erf", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)));
         register("expand_dims", (c, op) -> axisOp(c, op, "Unsqueeze"));
+        register("softmax", OpConverters::softmax);
+        register("matmul", OpConverters::matmul);
         register("depth_to_space", (c, op) -> blockOp(c, op, "DepthToSpace"));
         register("space_to_depth", (c, op) -> blockOp(c, op, "SpaceToDepth"));
         register("squeeze", (c, op) -> axisOp(c, op, "Squeeze"));
@@ -290,6 +292,24 @@ public final class OpConverters {
             throw unsupported(op, "concat needs a static axis");
         }
         c.node("Concat", c.inputs(op), c.outputs(op)).addAttribute(intAttr("axis", a[0]));
+    }
+
+    /** Softmax along the op's dimension (iArgs[0], default the last). */
+    private static void softmax(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        c.node("Softmax", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)).addAttribute(intAttr("axis",
+                a.length > 0 ? a[0] : -1));
+    }
+
+    /** A matrix product without transposes (iArgs: transpose x, y, result), batched over the leading axes. */
+    private static void matmul(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        for (long t : a) {
+            if (t != 0) {
+                throw unsupported(op, "a product with transposed operands, iArgs " + java.util.Arrays.toString(a));
+            }
+        }
+        c.node("MatMul", new String[] {constantOrInput(c, op, 0), constantOrInput(c, op, 1)}, c.outputs(op));
     }
 
     /** M2.1's depth_to_space / space_to_depth (iArgs: block size, then 0 for NCHW): ONNX's DCR order. */

@@ -89,6 +89,11 @@ public final class OpImporters {
         register("DepthToSpace", OpImporters::depthToSpace);
         register("SpaceToDepth", OpImporters::spaceToDepth);
         register("Split", OpImporters::split);
+        register("ConstantOfShape", OpImporters::constantOfShape);
+        register("LayerNormalization", OpImporters::layerNorm);
+        register("Softmax", OpImporters::softmax);
+        register("MatMul", OpImporters::matmul);
+        register("Expand", OpImporters::expand);
     }
 
     private OpImporters() {}
@@ -827,7 +832,8 @@ public final class OpImporters {
         }
         INDArray data = constantInput(c, n, 0);
         if (data.rank() != 1) {
-            throw unsupported(n, "slicing a computed tensor or one of rank " + data.rank() + " (1-D shape vectors are folded)");
+            c.putConstant(out(n), sliceConstant(c, n, data));
+            return;
         }
         long[] starts = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "starts");
         long[] ends = has(n, 2) ? OnnxTensors.longs(constantInput(c, n, 2)) : ints(n, "ends");
@@ -841,6 +847,57 @@ public final class OpImporters {
         double[] d = OnnxTensors.doubles(data);
         INDArray v = Nd4j.createFromArray(Arrays.copyOfRange(d, (int) b, (int) Math.max(b, e)));
         c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
+    }
+
+    /** A Slice of a constant of any rank, steps of any sign (ONNX's clamping of starts and ends), folded. */
+    private static INDArray sliceConstant(ImportContext c, Onnx.NodeProto n, INDArray data) {
+        long[] starts = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "starts");
+        long[] ends = has(n, 2) ? OnnxTensors.longs(constantInput(c, n, 2)) : ints(n, "ends");
+        long[] axes = has(n, 3) ? OnnxTensors.longs(constantInput(c, n, 3)) : ints(n, "axes");
+        long[] steps = has(n, 4) ? OnnxTensors.longs(constantInput(c, n, 4)) : new long[0];
+        INDArray d = data.dup('c');
+        int rank = d.rank();
+        long[] shape = d.shape();
+        long[][] picks = new long[rank][];
+        for (int k = 0; k < rank; k++) {
+            picks[k] = java.util.stream.LongStream.range(0, shape[k]).toArray();
+        }
+        for (int k = 0; k < starts.length; k++) {
+            int ax = (int) (axes.length > k ? (axes[k] < 0 ? axes[k] + rank : axes[k]) : k);
+            long step = steps.length > k ? steps[k] : 1;
+            long len = shape[ax];
+            long b = starts[k] < 0 ? starts[k] + len : starts[k];
+            long e = ends[k] < 0 ? ends[k] + len : ends[k];
+            List<Long> at = new ArrayList<>();
+            if (step > 0) {
+                for (long q = Math.max(0, Math.min(len, b)); q < Math.max(0, Math.min(len, e)); q += step) {
+                    at.add(q);
+                }
+            } else {
+                for (long q = Math.max(-1, Math.min(len - 1, b)); q > Math.max(-1, Math.min(len - 1, e)); q += step) {
+                    at.add(q);
+                }
+            }
+            picks[ax] = at.stream().mapToLong(Long::longValue).toArray();
+        }
+        long[] os = new long[rank];
+        long total = 1;
+        for (int k = 0; k < rank; k++) {
+            os[k] = picks[k].length;
+            total *= os[k];
+        }
+        double[] v = new double[(int) total];
+        long[] idx = new long[rank];
+        for (int flat = 0; flat < total; flat++) {
+            long rem = flat;
+            for (int k = rank - 1; k >= 0; k--) {
+                idx[k] = picks[k][(int) (rem % os[k])];
+                rem /= os[k];
+            }
+            v[flat] = d.getDouble(idx);
+        }
+        INDArray out = Nd4j.create(v, os, DataType.DOUBLE);
+        return data.dataType().isFPType() ? out : out.castTo(DataType.LONG);
     }
 
     /**
@@ -917,6 +974,87 @@ public final class OpImporters {
             c.put(n.getOutput(k), x.get(idx), os);
             start += sizes[k];
         }
+    }
+
+    /** ConstantOfShape of a constant shape: the value attribute (default float 0) in that shape, folded. */
+    private static void constantOfShape(ImportContext c, Onnx.NodeProto n) {
+        long[] shape = OnnxTensors.longs(constantInput(c, n, 0));
+        Onnx.AttributeProto a = ImportContext.attr(n, "value");
+        INDArray value = a != null ? OnnxTensors.toArray(a.getT()) : Nd4j.scalar(0.0);
+        long total = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+        if (total > OnnxTensors.MAX_VALUES) {
+            throw unsupported(n, "a constant of shape " + Arrays.toString(shape));
+        }
+        INDArray out = shape.length == 0 ? Nd4j.scalar(value.getDouble(0))
+                : Nd4j.valueArrayOf(shape, value.getDouble(0), DataType.DOUBLE);
+        c.putConstant(out(n), value.dataType().isFPType() ? out : out.castTo(DataType.LONG));
+    }
+
+    /**
+     * LayerNormalization over the axes from {@code axis} on: {@code (x - mean) / sqrt(var + eps) * scale + bias}, the
+     * biased variance, scale and bias trained (broadcast over the normalised axes).
+     */
+    private static void layerNorm(ImportContext c, Onnx.NodeProto n) {
+        long[] xs = c.shape(n.getInput(0));
+        long axis = i(n, "axis", -1);
+        int first = (int) (axis < 0 ? axis + xs.length : axis);
+        int[] dims = java.util.stream.IntStream.range(first, xs.length).toArray();
+        double eps = f(n, "epsilon", 1e-5f);
+        SameDiff sd = c.sameDiff();
+        SDVariable x = c.var(n.getInput(0));
+        SDVariable centered = x.sub(x.mean(true, dims));
+        SDVariable var = centered.mul(centered).mean(true, dims);
+        SDVariable y = centered.mul(sd.math().rsqrt(var.add(eps))).mul(operand(c, n.getInput(1)));
+        if (has(n, 2)) {
+            y = y.add(operand(c, n.getInput(2)));
+        }
+        c.put(out(n), y, xs);
+    }
+
+    /** Softmax along one axis (opset 13's semantics, which older opsets share along the last axis). */
+    private static void softmax(ImportContext c, Onnx.NodeProto n) {
+        long[] xs = c.shape(n.getInput(0));
+        if (ImportContext.attr(n, "axis") == null && xs.length > 2) {
+            throw unsupported(n, "a softmax without an explicit axis (its default changed from 1 to -1 in opset 13)");
+        }
+        long axis = i(n, "axis", -1);
+        int ax = (int) (axis < 0 ? axis + xs.length : axis);
+        c.put(out(n), c.sameDiff().nn().softmax(c.var(n.getInput(0)), ax), xs);
+    }
+
+    /** MatMul of two computed tensors of the same rank (2 or batched), or a tensor and a weight matrix. */
+    private static void matmul(ImportContext c, Onnx.NodeProto n) {
+        long[] as = c.shape(n.getInput(0));
+        long[] bs = c.shape(n.getInput(1));
+        if (as.length < 2 || bs.length < 2) {
+            throw unsupported(n, "a product of tensors of ranks " + as.length + " and " + bs.length);
+        }
+        SDVariable a = operand(c, n.getInput(0));
+        SDVariable b = operand(c, n.getInput(1));
+        SameDiff sd = c.sameDiff();
+        if (as.length != bs.length) {
+            b = toRank(sd, b, bs, as.length);
+            long[] t = new long[as.length];
+            Arrays.fill(t, 1);
+            System.arraycopy(bs, 0, t, as.length - bs.length, bs.length);
+            bs = t;
+        }
+        long[] os = as.clone();
+        os[os.length - 1] = bs[bs.length - 1];
+        c.put(out(n), sd.mmul(a, b), os);
+    }
+
+    /**
+     * Expand: the input as it is, with the broadcast shape recorded; correct wherever the result meets broadcasting ops
+     * (as torch's exports use it: F.normalize's divisor, say), which broadcast it themselves.
+     */
+    private static void expand(ImportContext c, Onnx.NodeProto n) {
+        long[] xs = c.shape(n.getInput(0));
+        if (c.isConstant(n.getInput(0))) {
+            c.putConstant(out(n), c.constant(n.getInput(0)));
+            return;
+        }
+        c.put(out(n), c.var(n.getInput(0)), xs);
     }
 
     // pixel shuffles
@@ -1133,6 +1271,10 @@ public final class OpImporters {
         for (int k = 0; k < xs.length; k++) {
             os[k] = xs[(int) perm[k]];
             p[k] = (int) perm[k];
+        }
+        if (c.isConstant(n.getInput(0))) {
+            c.putConstant(out(n), c.constant(n.getInput(0)).permute(p).dup('c'));
+            return;
         }
         c.put(out(n), c.sameDiff().permute(c.var(n.getInput(0)), p), os);
     }

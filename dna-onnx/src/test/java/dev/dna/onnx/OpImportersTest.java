@@ -145,6 +145,22 @@ class OpImportersTest {
                     String back = m.node("Conv", new String[] {two, m.weight("w2", 0.3, 3, 4, 1, 1)});
                     return m.node("Add", new String[] {gate, back});
                 })),
+                Arguments.of(Named.<Function<TestModels, String>>of("layer norm, attention along a row, expand", m -> {
+                    String t = m.node("Transpose", new String[] {"input"}, ints("perm", 0, 2, 3, 1));
+                    String ln = m.node("LayerNormalization", new String[] {t, m.weight("scale", 1, 3), m.weight("bias", 0.2, 3)},
+                            i("axis", -1), f("epsilon", 1e-5f));
+                    String x = m.node("Transpose", new String[] {ln}, ints("perm", 0, 3, 1, 2)); // [N, C, H, W]
+                    String kt = m.node("Transpose", new String[] {x}, ints("perm", 0, 1, 3, 2)); // [N, C, W, H]
+                    String scores = m.node("MatMul", new String[] {x, kt}); // [N, C, H, H]
+                    String attn = m.node("Softmax", new String[] {m.node("Mul", new String[] {scores,
+                        m.floats("temp", new long[0], 0.2f)})}, i("axis", -1));
+                    String o = m.node("MatMul", new String[] {attn, x}); // [N, C, H, W]
+                    // F.normalize's form: x / expand(max(norm, eps))
+                    String norm = m.node("ReduceL2", new String[] {"input"}, ints("axes", 1));
+                    String e = m.node("Expand", new String[] {m.node("Clip", new String[] {norm, m.floats("lo", new long[0], 1e-6f)}),
+                        m.longs("to", 1, 3, 1, 1)});
+                    return m.node("Add", new String[] {o, m.node("Div", new String[] {"input", e})});
+                })),
                 Arguments.of(Named.<Function<TestModels, String>>of("transposes, per-channel scaling and a resize in NHWC", m -> {
                     String t = m.node("Transpose", new String[] {"input"}, ints("perm", 0, 2, 3, 1));
                     String s = m.node("Mul", new String[] {t, m.weight("scale", 1, 3)});
