@@ -86,6 +86,27 @@ public final class ConversionContext {
         return name;
     }
 
+    /** Adds an initializer named {@code name} of {@code value}'s kind: int64 for integer arrays (shapes), else float. */
+    public String initializer(String name, INDArray value) {
+        if (!value.dataType().isIntType()) {
+            return floatInitializer(name, value);
+        }
+        if (initializers.add(name)) {
+            long[] v = value.castTo(DataType.LONG).dup('c').data().asLong();
+            ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (long x : v) {
+                b.putLong(x);
+            }
+            b.flip();
+            Onnx.TensorProto.Builder t = graph.addInitializerBuilder().setName(name)
+                    .setDataType(Onnx.TensorProto.DataType.INT64.getNumber()).setRawData(ByteString.copyFrom(b));
+            for (long d : value.shape()) {
+                t.addDims(d);
+            }
+        }
+        return name;
+    }
+
     /** Adds a 1-D int64 initializer (shapes, axes, pads). */
     public String longInitializer(String base, long... values) {
         String name = fresh(base);

@@ -40,7 +40,7 @@ public final class ImportContext {
     }
 
     /** A computed tensor with its shape. */
-    private final Map<String, long[]> partialShapes = new java.util.HashMap<>();
+    private final Map<String, long[]> shapeValues = new java.util.HashMap<>();
 
     public void put(String name, SDVariable v, long... shape) {
         vars.put(name, v);
@@ -48,16 +48,18 @@ public final class ImportContext {
     }
 
     /**
-     * The shape of a tensor some of whose sizes are known only at run time ({@code Shape} of it), -1 for those: a
-     * {@code Gather} of its known entries folds to a constant, anything else is refused.
+     * A shape value: an int64 tensor computed at run time from the sizes of tensors (Shape and the arithmetic on it), with
+     * what is known of its entries at import time ({@code known}, -1 where an entry is known only at run time). A scalar
+     * entry is held as a vector of one ({@code shape} records the ONNX shape, [] for a scalar).
      */
-    public void putPartialShape(String name, long[] shape) {
-        partialShapes.put(name, shape.clone());
+    public void putShapeValue(String name, SDVariable v, long[] known, long... shape) {
+        put(name, v, shape);
+        shapeValues.put(name, known.clone());
     }
 
-    /** A shape put by {@link #putPartialShape}, or null. */
-    public long[] partialShape(String name) {
-        long[] s = partialShapes.get(name);
+    /** What is known of a shape value's entries (-1: known only at run time), or null if {@code name} is not one. */
+    public long[] shapeValue(String name) {
+        long[] s = shapeValues.get(name);
         return s == null ? null : s.clone();
     }
 

@@ -55,6 +55,7 @@ public final class OpConverters {
         register("reduce_mean", (c, op) -> reduce(c, op, "ReduceMean"));
         register("reduce_sum", (c, op) -> reduce(c, op, "ReduceSum"));
         register("reduce_max", (c, op) -> reduce(c, op, "ReduceMax"));
+        register("reduce_prod", (c, op) -> reduce(c, op, "ReduceProd"));
         register("reshape", OpConverters::reshape);
         register("pad", OpConverters::pad);
         register("rsqrt", (c, op) -> {
@@ -66,6 +67,8 @@ public final class OpConverters {
         register("erf", (c, op) -> c.node("Erf", new String[] {constantOrInput(c, op, 0)}, c.outputs(op)));
         register("expand_dims", (c, op) -> axisOp(c, op, "Unsqueeze"));
         register("softmax", OpConverters::softmax);
+        register("pow", (c, op) -> scalarOp(c, op, "Pow", false));
+        register("gather", OpConverters::gather);
         register("matmul", OpConverters::matmul);
         register("depth_to_space", (c, op) -> blockOp(c, op, "DepthToSpace"));
         register("space_to_depth", (c, op) -> blockOp(c, op, "SpaceToDepth"));
@@ -277,7 +280,7 @@ public final class OpConverters {
             ends.add(em ? Long.MAX_VALUE : end);
             steps.add(stride);
         }
-        String[] inputs = {c.inputs(op)[0], c.longInitializer("starts", unbox(starts)), c.longInitializer("ends", unbox(ends)),
+        String[] inputs = {constantOrInput(c, op, 0), c.longInitializer("starts", unbox(starts)), c.longInitializer("ends", unbox(ends)),
             c.longInitializer("axes", unbox(axes)), c.longInitializer("steps", unbox(steps))};
         c.node("Slice", inputs, c.outputs(op));
     }
@@ -291,7 +294,29 @@ public final class OpConverters {
         if (a.length < 1) {
             throw unsupported(op, "concat needs a static axis");
         }
-        c.node("Concat", c.inputs(op), c.outputs(op)).addAttribute(intAttr("axis", a[0]));
+        String[] in = c.inputs(op);
+        for (int k = 0; k < in.length; k++) {
+            in[k] = constantOrInput(c, op, k);
+        }
+        c.node("Concat", in, c.outputs(op)).addAttribute(intAttr("axis", a[0]));
+    }
+
+    /** A gather along a static axis (iArgs[0]) with constant indices (the second input, or the op's own list). */
+    private static void gather(ConversionContext c, SameDiffOp op) {
+        long[] a = iArgs(op);
+        String[] in = c.inputs(op);
+        String indices;
+        if (in.length > 1) {
+            INDArray v = c.constantValue(in[1]);
+            if (v == null) {
+                throw unsupported(op, "gather with indices computed at run time");
+            }
+            indices = c.initializer(in[1], v.castTo(org.nd4j.linalg.api.buffer.DataType.LONG));
+        } else {
+            throw unsupported(op, "gather without an indices input");
+        }
+        c.node("Gather", new String[] {constantOrInput(c, op, 0), indices}, c.outputs(op))
+                .addAttribute(intAttr("axis", a.length > 0 ? a[0] : 0));
     }
 
     /** Softmax along the op's dimension (iArgs[0], default the last). */
@@ -337,7 +362,7 @@ public final class OpConverters {
     private static String constantOrInput(ConversionContext c, SameDiffOp op, int index) {
         String name = c.inputs(op)[index];
         INDArray v = c.constantValue(name);
-        return v != null ? c.floatInitializer(name, v) : name;
+        return v != null ? c.initializer(name, v) : name;
     }
 
     /** A reduction over static dimensions ({@code keepDims} kept), in opset 17's form. */
@@ -365,8 +390,9 @@ public final class OpConverters {
         long[] shape;
         if (in.length > 1) {
             INDArray s = c.constantValue(in[1]);
-            if (s == null) {
-                throw unsupported(op, "reshape to a shape computed at run time");
+            if (s == null) { // a shape computed at run time (from Shape, Gather, Concat): passed on as it is
+                c.node("Reshape", new String[] {constantOrInput(c, op, 0), in[1]}, c.outputs(op));
+                return;
             }
             shape = s.castTo(org.nd4j.linalg.api.buffer.DataType.LONG).toLongVector();
         } else {
@@ -423,7 +449,7 @@ public final class OpConverters {
         for (String i : in) {
             INDArray v = c.constantValue(i);
             if (v != null) {
-                c.floatInitializer(i, v);
+                c.initializer(i, v);
             }
         }
         c.node(type, in, c.outputs(op));

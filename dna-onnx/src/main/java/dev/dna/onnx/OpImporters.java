@@ -357,6 +357,10 @@ public final class OpImporters {
     private static void binary(ImportContext c, Onnx.NodeProto n, char op) {
         String a = n.getInput(0);
         String b = n.getInput(1);
+        if (c.shapeValue(a) != null || c.shapeValue(b) != null) {
+            shapeArithmetic(c, n, op);
+            return;
+        }
         boolean ca = c.isConstant(a);
         boolean cb = c.isConstant(b);
         if (ca && cb) {
@@ -403,6 +407,50 @@ public final class OpImporters {
             default -> va.div(vb);
         };
         c.put(out(n), y, so);
+    }
+
+    /**
+     * Integer arithmetic on shape values (sizes computed at run time): int64 throughout, division truncating as ONNX's;
+     * the entries known at import time are computed too.
+     */
+    private static void shapeArithmetic(ImportContext c, Onnx.NodeProto n, char op) {
+        long[][] known = new long[2][];
+        SDVariable[] v = new SDVariable[2];
+        long[] shape = {};
+        for (int k = 0; k < 2; k++) {
+            String name = n.getInput(k);
+            if (c.shapeValue(name) != null) {
+                known[k] = c.shapeValue(name);
+                v[k] = c.var(name);
+                shape = c.shape(name);
+            } else {
+                INDArray value = c.constant(name);
+                if (value == null) {
+                    throw unsupported(n, "arithmetic between a shape value and a tensor computed from images");
+                }
+                known[k] = OnnxTensors.longs(value);
+                v[k] = c.sameDiff().constant(c.freshConstantName("shape_k"), value.castTo(DataType.LONG).reshape(-1));
+            }
+        }
+        int len = Math.max(known[0].length, known[1].length);
+        long[] r = new long[len];
+        for (int k = 0; k < len; k++) {
+            long x = known[0][known[0].length == 1 ? 0 : k];
+            long y = known[1][known[1].length == 1 ? 0 : k];
+            r[k] = x < 0 || y < 0 ? -1 : switch (op) {
+                case '+' -> x + y;
+                case '-' -> x - y;
+                case '*' -> x * y;
+                default -> y == 0 ? -1 : x / y;
+            };
+        }
+        SDVariable y = switch (op) {
+            case '+' -> v[0].add(v[1]);
+            case '-' -> v[0].sub(v[1]);
+            case '*' -> v[0].mul(v[1]);
+            default -> v[0].div(v[1]);
+        };
+        c.putShapeValue(out(n), y, r, shape);
     }
 
     /** A float initializer operand is a weight (trainable); other constants stay constants. */
@@ -471,6 +519,29 @@ public final class OpImporters {
     private static void concat(ImportContext c, Onnx.NodeProto n) {
         List<String> in = n.getInputList();
         long axis = i(n, "axis", 0);
+        if (in.stream().anyMatch(x -> c.shapeValue(x) != null)) { // a shape assembled from run-time and fixed sizes
+            List<Long> known = new ArrayList<>();
+            SDVariable[] parts = new SDVariable[in.size()];
+            for (int k = 0; k < in.size(); k++) {
+                long[] kv = c.shapeValue(in.get(k));
+                if (kv == null) {
+                    INDArray v = c.constant(in.get(k));
+                    if (v == null) {
+                        throw unsupported(n, "a shape assembled from a tensor computed from images");
+                    }
+                    kv = OnnxTensors.longs(v);
+                    parts[k] = c.sameDiff().constant(c.freshConstantName("shape_part"), v.castTo(DataType.LONG).reshape(-1));
+                } else {
+                    parts[k] = c.var(in.get(k));
+                }
+                for (long x : kv) {
+                    known.add(x);
+                }
+            }
+            long[] kv = known.stream().mapToLong(Long::longValue).toArray();
+            c.putShapeValue(out(n), c.sameDiff().concat(0, parts), kv, kv.length);
+            return;
+        }
         if (in.stream().allMatch(c::isConstant)) {
             INDArray[] parts = in.stream().map(c::constant).map(a -> a.rank() == 0 ? a.reshape(1) : a).toArray(INDArray[]::new);
             long ax = axis < 0 ? axis + parts[0].rank() : axis;
@@ -770,29 +841,34 @@ public final class OpImporters {
 
     private static void shape(ImportContext c, Onnx.NodeProto n) {
         long[] s = c.shape(n.getInput(0));
-        if (Arrays.stream(s).anyMatch(d -> d < 0)) {
-            c.putPartialShape(out(n), s); // its known entries (channels, say) can still be gathered
+        if (Arrays.stream(s).anyMatch(d -> d < 0)) { // computed at run time; its known entries fold where they are read
+            c.putShapeValue(out(n), c.sameDiff().shape(c.var(n.getInput(0))), s, s.length);
             return;
         }
         c.putConstant(out(n), Nd4j.createFromArray(s));
     }
 
     private static void gather(ImportContext c, Onnx.NodeProto n) {
-        long[] partial = c.partialShape(n.getInput(0));
+        long[] partial = c.shapeValue(n.getInput(0));
         if (partial != null) {
-            long[] ix = OnnxTensors.longs(constantInput(c, n, 1));
+            INDArray idx = constantInput(c, n, 1);
+            long[] ix = OnnxTensors.longs(idx);
             long[] r = new long[ix.length];
             for (int k = 0; k < ix.length; k++) {
-                long d = partial[(int) (ix[k] < 0 ? ix[k] + partial.length : ix[k])];
-                if (d < 0) {
-                    throw unsupported(n, "size " + ix[k] + " of the shape " + Arrays.toString(partial) + " of '"
-                            + n.getInput(0) + "' is known only at run time; the importer folds shape arithmetic when the "
-                            + "sizes it reads are fixed");
-                }
-                r[k] = d;
+                ix[k] = ix[k] < 0 ? ix[k] + partial.length : ix[k];
+                r[k] = partial[(int) ix[k]];
             }
-            INDArray idx = constantInput(c, n, 1);
-            c.putConstant(out(n), idx.rank() == 0 ? Nd4j.scalar(r[0]) : Nd4j.createFromArray(r));
+            if (Arrays.stream(r).allMatch(d -> d >= 0)) {
+                c.putConstant(out(n), idx.rank() == 0 ? Nd4j.scalar(r[0]) : Nd4j.createFromArray(r));
+            } else {
+                SDVariable g = c.sameDiff().gather(c.var(n.getInput(0)), c.sameDiff().constant(
+                        c.freshConstantName("gather_idx"), Nd4j.createFromArray(ix)), 0);
+                c.putShapeValue(out(n), g, r, idx.rank() == 0 ? new long[0] : new long[] {ix.length});
+            }
+            return;
+        }
+        if (!c.isConstant(n.getInput(0))) {
+            gatherComputed(c, n);
             return;
         }
         INDArray data = constantInput(c, n, 0);
@@ -810,9 +886,47 @@ public final class OpImporters {
         c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
     }
 
+    /**
+     * Gather of one constant index from a computed tensor (SwinIR's {@code qkv[0]}): a slice of that index along the axis,
+     * then a squeeze of the axis (M2.1's gather has no usable gradient; these two have).
+     */
+    private static void gatherComputed(ImportContext c, Onnx.NodeProto n) {
+        INDArray idx = constantInput(c, n, 1);
+        if (idx.length() != 1) {
+            throw unsupported(n, "gathering " + idx.length() + " indices from a computed tensor (one constant index is supported)");
+        }
+        long[] xs = c.shape(n.getInput(0));
+        int ax = (int) (i(n, "axis", 0) < 0 ? i(n, "axis", 0) + xs.length : i(n, "axis", 0));
+        long k = idx.getLong(0);
+        if (k < 0) {
+            if (xs[ax] < 0) {
+                throw unsupported(n, "a negative index along an axis whose size is known only at run time");
+            }
+            k += xs[ax];
+        }
+        org.nd4j.autodiff.samediff.SDIndex[] sel = new org.nd4j.autodiff.samediff.SDIndex[xs.length];
+        Arrays.fill(sel, org.nd4j.autodiff.samediff.SDIndex.all());
+        sel[ax] = org.nd4j.autodiff.samediff.SDIndex.interval(k, k + 1);
+        SDVariable y = c.var(n.getInput(0)).get(sel);
+        long[] os;
+        if (idx.rank() == 0) {
+            y = c.sameDiff().squeeze(y, ax);
+            os = new long[xs.length - 1];
+            for (int d = 0, o = 0; d < xs.length; d++) {
+                if (d != ax) {
+                    os[o++] = xs[d];
+                }
+            }
+        } else {
+            os = xs.clone();
+            os[ax] = 1;
+        }
+        c.put(out(n), y, os);
+    }
+
     private static void slice(ImportContext c, Onnx.NodeProto n) {
-        long[] partial = c.partialShape(n.getInput(0));
-        if (partial != null) { // a slice of a partial shape is one
+        long[] partial = c.shapeValue(n.getInput(0));
+        if (partial != null) { // a slice of a shape value is one
             long[] starts = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "starts");
             long[] ends = has(n, 2) ? OnnxTensors.longs(constantInput(c, n, 2)) : ints(n, "ends");
             long len = partial.length;
@@ -822,7 +936,8 @@ public final class OpImporters {
             if (Arrays.stream(part).allMatch(d -> d >= 0)) {
                 c.putConstant(out(n), Nd4j.createFromArray(part));
             } else {
-                c.putPartialShape(out(n), part);
+                c.putShapeValue(out(n), c.var(n.getInput(0)).get(org.nd4j.autodiff.samediff.SDIndex.interval(b, e)), part,
+                        part.length);
             }
             return;
         }
@@ -1032,6 +1147,23 @@ public final class OpImporters {
         SDVariable a = operand(c, n.getInput(0));
         SDVariable b = operand(c, n.getInput(1));
         SameDiff sd = c.sameDiff();
+        if (bs.length == 2 && as.length > 2) { // activations [..., K] times a matrix [K, N] (a Linear layer): as 2-D
+            long lead = 1;
+            int unknown = 0;
+            for (int k = 0; k < as.length - 1; k++) {
+                unknown += as[k] < 0 ? 1 : 0;
+                lead = as[k] < 0 ? lead : lead * as[k];
+            }
+            if (unknown > 1) {
+                throw unsupported(n, "a product of a tensor of shape " + Arrays.toString(as) + " with a matrix");
+            }
+            long[] os = as.clone();
+            os[os.length - 1] = bs[1];
+            long[] back = os.clone();
+            SDVariable flat = sd.reshape(a, -1, as[as.length - 1]);
+            c.put(out(n), sd.reshape(sd.mmul(flat, b), back), os);
+            return;
+        }
         if (as.length != bs.length) {
             b = toRank(sd, b, bs, as.length);
             long[] t = new long[as.length];
@@ -1150,6 +1282,11 @@ public final class OpImporters {
             throw unsupported(n, "the exponent must be a constant scalar");
         }
         double k = e.getDouble(0);
+        if (c.isConstant(n.getInput(0))) { // folded (torch traces (channels // heads) ** -0.5 as a Pow of sizes)
+            INDArray b = c.constant(n.getInput(0)).castTo(DataType.DOUBLE);
+            c.putConstant(out(n), org.nd4j.linalg.ops.transforms.Transforms.pow(b, k, true));
+            return;
+        }
         unary(c, n, x -> k == 2 ? x.mul(x) : k == 1 ? x.mul(1.0) : k == 0.5 ? c.sameDiff().math().sqrt(x)
                 : c.sameDiff().math().pow(x, k));
     }
@@ -1201,6 +1338,15 @@ public final class OpImporters {
     }
 
     private static void unsqueeze(ImportContext c, Onnx.NodeProto n) {
+        long[] known = c.shapeValue(n.getInput(0));
+        if (known != null) { // a scalar shape value is held as a vector of one already: only its recorded shape changes
+            if (c.shape(n.getInput(0)).length > 1) {
+                throw unsupported(n, "unsqueezing a shape value of rank " + c.shape(n.getInput(0)).length);
+            }
+            c.putShapeValue(out(n), c.var(n.getInput(0)), known, c.shape(n.getInput(0)).length == 0 ? new long[] {1}
+                    : new long[] {1, known.length});
+            return;
+        }
         if (!c.isConstant(n.getInput(0))) {
             long[] xs = c.shape(n.getInput(0));
             long[] axes = has(n, 1) ? OnnxTensors.longs(constantInput(c, n, 1)) : ints(n, "axes");
@@ -1230,6 +1376,16 @@ public final class OpImporters {
 
     private static void cast(ImportContext c, Onnx.NodeProto n) {
         long to = i(n, "to", Onnx.TensorProto.DataType.FLOAT.getNumber());
+        long[] known = c.shapeValue(n.getInput(0));
+        if (known != null && (to == Onnx.TensorProto.DataType.INT64.getNumber() || to == Onnx.TensorProto.DataType.INT32.getNumber())) {
+            c.putShapeValue(out(n), c.var(n.getInput(0)), known, c.shape(n.getInput(0)));
+            return;
+        }
+        if (known != null && (to == Onnx.TensorProto.DataType.FLOAT.getNumber() || to == Onnx.TensorProto.DataType.DOUBLE.getNumber())) {
+            // sizes become values of a computation on images
+            c.put(out(n), c.sameDiff().castTo(c.var(n.getInput(0)), DataType.FLOAT), c.shape(n.getInput(0)));
+            return;
+        }
         boolean toFloat = to == Onnx.TensorProto.DataType.FLOAT.getNumber() || to == Onnx.TensorProto.DataType.DOUBLE.getNumber();
         if (c.isConstant(n.getInput(0))) {
             INDArray v = c.constant(n.getInput(0));
@@ -1242,6 +1398,10 @@ public final class OpImporters {
     }
 
     private static void reshape(ImportContext c, Onnx.NodeProto n) {
+        if (c.shapeValue(n.getInput(1)) != null) {
+            reshapeDynamic(c, n);
+            return;
+        }
         long[] target = OnnxTensors.longs(constantInput(c, n, 1));
         long[] xs = c.shape(n.getInput(0));
         long[] os = target.clone();
@@ -1251,13 +1411,112 @@ public final class OpImporters {
             }
         }
         if (Arrays.stream(os).filter(d -> d < 0).count() > 1) {
-            throw unsupported(n, "a reshape to " + Arrays.toString(target) + " of a tensor of shape " + Arrays.toString(xs));
+            if (c.isConstant(n.getInput(0))) {
+                throw unsupported(n, "a reshape to " + Arrays.toString(target) + " of a constant of shape " + Arrays.toString(xs));
+            }
+            reshapeDynamic(c, n); // several sizes known only at run time: the target is completed at run time
+            return;
         }
         if (c.isConstant(n.getInput(0))) {
             c.putConstant(out(n), c.constant(n.getInput(0)).reshape(os));
             return;
         }
         c.put(out(n), c.sameDiff().reshape(c.var(n.getInput(0)), os), os);
+    }
+
+    /**
+     * A Reshape to a shape computed at run time. ONNX's 0 (copy the input's size; allowzero 0) becomes the input's own
+     * size, read at run time where it is not known; -1 stays for the reshape to fill.
+     */
+    private static void reshapeDynamic(ImportContext c, Onnx.NodeProto n) {
+        SameDiff sd = c.sameDiff();
+        long[] known = c.shapeValue(n.getInput(1));
+        SDVariable target;
+        if (known == null) { // a constant target with copies (0) of sizes known only at run time
+            known = OnnxTensors.longs(constantInput(c, n, 1));
+            target = sd.constant(c.freshConstantName("reshape_to"), Nd4j.createFromArray(known));
+        } else {
+            target = c.var(n.getInput(1));
+        }
+        long[] xs = c.shape(n.getInput(0));
+        boolean copies = i(n, "allowzero", 0) == 0 && Arrays.stream(known).anyMatch(d -> d == 0);
+        long[] os = known.clone();
+        if (copies) {
+            SDVariable[] parts = new SDVariable[known.length];
+            SDVariable inShape = null;
+            for (int k = 0; k < known.length; k++) {
+                if (known[k] == 0) {
+                    os[k] = xs[k];
+                    if (xs[k] >= 0) {
+                        parts[k] = sd.constant(c.freshConstantName("copy"), Nd4j.createFromArray(new long[] {xs[k]}));
+                    } else {
+                        inShape = inShape != null ? inShape : sd.shape(c.var(n.getInput(0)));
+                        parts[k] = inShape.get(org.nd4j.autodiff.samediff.SDIndex.interval(k, k + 1));
+                    }
+                } else {
+                    parts[k] = target.get(org.nd4j.autodiff.samediff.SDIndex.interval(k, k + 1));
+                }
+            }
+            target = sd.concat(0, parts);
+        }
+        target = fillInferred(c, n, target, known, os);
+        long total = Arrays.stream(xs).reduce(1, (a, b) -> a < 0 || b < 0 ? -1 : a * b);
+        long rest = 1;
+        int fill = -1;
+        for (int k = 0; k < os.length; k++) {
+            if (os[k] == -1 && fill < 0 && known[k] == -1) {
+                fill = k;
+            } else {
+                rest = rest < 0 || os[k] < 0 ? -1 : rest * os[k];
+            }
+        }
+        if (fill >= 0 && total >= 0 && rest > 0) {
+            os[fill] = total / rest;
+        }
+        c.put(out(n), sd.reshape(c.var(n.getInput(0)), target), os);
+    }
+
+    /**
+     * M2.1's reshape does not infer a -1 in a shape given at run time: where the target has one (a literal -1, known at
+     * import), it is computed at run time as the input's size over the product of the target's other entries.
+     */
+    private static SDVariable fillInferred(ImportContext c, Onnx.NodeProto n, SDVariable target, long[] known, long[] os) {
+        int j = -1;
+        for (int k = 0; k < known.length; k++) {
+            if (known[k] == -1 && literalMinusOne(c, n, k)) {
+                j = k;
+            }
+        }
+        if (j < 0) {
+            return target;
+        }
+        SameDiff sd = c.sameDiff();
+        SDVariable total = sd.prod(sd.shape(c.var(n.getInput(0))), true, 0);
+        List<SDVariable> others = new ArrayList<>();
+        if (j > 0) {
+            others.add(target.get(org.nd4j.autodiff.samediff.SDIndex.interval(0, j)));
+        }
+        if (j < known.length - 1) {
+            others.add(target.get(org.nd4j.autodiff.samediff.SDIndex.interval(j + 1, known.length)));
+        }
+        SDVariable rest = others.isEmpty() ? sd.constant(c.freshConstantName("one"), Nd4j.createFromArray(new long[] {1}))
+                : sd.prod(others.size() == 1 ? others.get(0) : sd.concat(0, others.toArray(SDVariable[]::new)), true, 0);
+        SDVariable fill = total.div(rest);
+        List<SDVariable> parts = new ArrayList<>();
+        if (j > 0) {
+            parts.add(target.get(org.nd4j.autodiff.samediff.SDIndex.interval(0, j)));
+        }
+        parts.add(fill);
+        if (j < known.length - 1) {
+            parts.add(target.get(org.nd4j.autodiff.samediff.SDIndex.interval(j + 1, known.length)));
+        }
+        return sd.concat(0, parts.toArray(SDVariable[]::new));
+    }
+
+    /** Whether entry {@code k} of the node's target shape is a literal -1 (a constant target), not an unknown size. */
+    private static boolean literalMinusOne(ImportContext c, Onnx.NodeProto n, int k) {
+        INDArray t = c.constant(n.getInput(1));
+        return t != null && OnnxTensors.longs(t)[k] == -1;
     }
 
     private static void transpose(ImportContext c, Onnx.NodeProto n) {

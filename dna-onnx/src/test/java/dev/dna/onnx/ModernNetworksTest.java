@@ -30,7 +30,8 @@ class ModernNetworksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nafnet", "gelu-hardswish", "instancenorm-unet", "channel-attention", "reflectpad"})
+    @ValueSource(strings = {"nafnet", "gelu-hardswish", "instancenorm-unet", "channel-attention", "reflectpad",
+        "pixelshuffle-unet", "restormer", "swinir-lite"})
     void importsMatchesOnnxRuntimeAndExportsAgain(String name) throws Exception {
         Path f = fixture(name + "-opset17.onnx");
         OnnxRestorerSpec spec = Restorers.fromOnnx(f);
@@ -43,18 +44,20 @@ class ModernNetworksTest {
         OnnxExporter.export(r, tmp.resolve(name + "-again.onnx"));
     }
 
-    /**
-     * Where the importer stops today, named by node before any training: shape arithmetic on sizes known only at run time
-     * (PixelUnshuffle's reshape; the batch and spatial sizes that Restormer's and SwinIR's reshapes read). When one of
-     * these imports, move it to the test above.
-     */
+    /** Each adapts with the method for two steps (its training graph, gradients included) and exports the result. */
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({"pixelshuffle-unet, '/down/down.0/Reshape'", "restormer, '/attn/Gather'",
-        "swinir-lite, '/block/Gather'"})
-    void theRestAreRefusedByNode(String name, String named) throws Exception {
-        Path f = fixture(name + "-opset17.onnx");
-        RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-                () -> OnnxImportTest.imported(Restorers.fromOnnx(f), ValueRange.ZERO_ONE));
-        assertTrue(e.getMessage().contains(named), e.getMessage());
+    @ValueSource(strings = {"nafnet", "gelu-hardswish", "instancenorm-unet", "channel-attention", "reflectpad",
+        "pixelshuffle-unet", "restormer", "swinir-lite"})
+    void adaptsForTwoStepsAndExports(String name) throws Exception {
+        OnnxRestorerSpec spec = Restorers.fromOnnx(fixture(name + "-opset17.onnx"));
+        dev.dna.api.AdaptationPlan plan = dev.dna.api.Adaptation.from(dev.dna.api.Recipes.fineTuning(spec, 2, 0))
+                .patchSize(32).batchSize(2).build();
+        dev.dna.api.data.PatchSampler patches = dev.dna.api.data.PatchSampler.of(plan);
+        dev.dna.api.data.ImageSet photos = dev.dna.api.data.EmbeddedImages.load().select(0, 1);
+        dev.dna.samediff.TrainedRestorer r = dev.dna.samediff.SameDiffTrainer.create(plan).progressBar(false).fit(
+                dev.dna.api.data.PatchDataset.synthetic(photos, dev.dna.api.degrade.Awgn.sigma255(10, 30), patches),
+                dev.dna.api.data.PatchDataset.unpaired(photos, patches));
+        OnnxExporter.Verification v = OnnxExporter.export(r, tmp.resolve(name + "-adapted.onnx"));
+        assertTrue(v.passed(), name + ": " + v);
     }
 }
