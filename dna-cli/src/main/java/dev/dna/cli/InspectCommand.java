@@ -163,6 +163,25 @@ final class InspectCommand implements Callable<Integer> {
             }
             o.println("  metadata " + e.getKey() + " = " + v);
         }
+        o.println("  " + adaptable());
+    }
+
+    /**
+     * Whether {@code dna adapt --init} can take the model: it is read as a restorer, imported as a trainable graph and built
+     * for inference (every node, and its export back to ONNX); else the first node that stops it.
+     */
+    private String adaptable() {
+        try {
+            dev.dna.api.spec.OnnxRestorerSpec spec = dev.dna.api.Restorers.fromOnnx(file);
+            int f = spec.downsamplingFactor();
+            int patch = spec.fixedHeight() > 0 ? (int) spec.fixedHeight() : Math.max(16, f * 2);
+            TrainedRestorer.initial(dev.dna.api.Adaptation.of(spec).patchSize(patch).build());
+            return "adaptable: yes (dna adapt --init " + file.getFileName() + "; pads to a multiple of " + f
+                    + (spec.fixedHeight() > 0 ? "; fixed " + spec.fixedHeight() + "x" + spec.fixedWidth() + " input" : "") + ")";
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            return "adaptable: no: " + why.replace(file.toString() + ": ", "");
+        }
     }
 
     private static String shape(Onnx.ValueInfoProto v) {

@@ -40,6 +40,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--cuda", description = "use ONNX Runtime's CUDA provider when available")
     boolean cuda;
 
+    @Option(names = "--predicts", paramLabel = "WHAT", description = "an ONNX model without dna metadata: what it outputs, "
+            + "RESTORED (the image), RESIDUAL (y - x) or NOISE (x - y, DnCNN's raw output) (default: the restored image)")
+    dev.dna.api.spec.Prediction predicts;
+
+    @Option(names = "--value-range", paramLabel = "RANGE", description = "an ONNX model without dna metadata: the values "
+            + "it works in, ZERO_ONE, MINUS_ONE_ONE or ZERO_255 (default: ZERO_ONE)")
+    dev.dna.api.spec.ValueRange valueRange;
+
+    @Option(names = "--pad-multiple", paramLabel = "N", description = "an ONNX model: pad height and width to a multiple of N "
+            + "(default: its dna metadata, else the factor inferred from its graph)")
+    Integer padMultiple;
+
     @Option(names = "--skip-unreadable", description = "with a folder --in: skip (and name) image files that cannot be read, "
             + "instead of stopping at the first")
     boolean skipUnreadable;
@@ -73,7 +85,20 @@ final class RestoreCommand implements Callable<Integer> {
                 }
             }
         }
-        try (RestorerFiles.Opened r = RestorerFiles.open(model, cuda)) {
+        dev.dna.ort.OnnxRestorer.Options onnx = dev.dna.ort.OnnxRestorer.Options.defaults().withCuda(cuda);
+        if (predicts != null) {
+            onnx = onnx.withPredicts(predicts);
+        }
+        if (valueRange != null) {
+            onnx = onnx.withValueRange(valueRange);
+        }
+        if (padMultiple != null) {
+            if (padMultiple < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--pad-multiple must be >= 1, got " + padMultiple);
+            }
+            onnx = onnx.withPaddingMultiple(padMultiple);
+        }
+        try (RestorerFiles.Opened r = RestorerFiles.open(model.toString(), onnx)) {
             o.printf(Locale.ROOT, "model %s (%s)%n", model, r.engine());
             if (folder) {
                 Files.createDirectories(out);

@@ -43,11 +43,41 @@ public final class RestorerFiles {
      * @throws IllegalArgumentException listing the known names if there is no pretrained model of that name
      */
     public static Opened open(String model, boolean preferCuda) throws IOException {
+        return open(model, OnnxRestorer.Options.defaults().withCuda(preferCuda));
+    }
+
+    /**
+     * Opens {@code model} as {@link #open(String, boolean)}; an ONNX model with {@code options}. A model without
+     * dna's metadata and no padding multiple given is padded to the factor inferred from its graph (strides, pixel
+     * unshuffles, window sizes; {@link OnnxImporter#downsamplingFactor}).
+     *
+     * @throws IllegalArgumentException if options other than the CUDA preference are given for a dna model (it carries
+     *     its own)
+     */
+    public static Opened open(String model, OnnxRestorer.Options options) throws IOException {
         java.util.Optional<String> name = ModelZoo.nameOf(model);
-        if (name.isPresent()) {
-            return new Opened(ModelZoo.builtIn().load(name.get()), "SameDiff, pretrained", null);
+        boolean dnaOptions = options.valueRange().isPresent() || options.predicts().isPresent() || options.paddingMultiple() > 0;
+        if (name.isPresent() || !model.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            if (dnaOptions) {
+                throw new IllegalArgumentException(model + " is a dna restorer: it records its value range, prediction and "
+                        + "padding itself (those options are for ONNX models)");
+            }
+            return name.isPresent() ? new Opened(ModelZoo.builtIn().load(name.get()), "SameDiff, pretrained", null)
+                    : new Opened(TrainedRestorer.load(Path.of(model)), "SameDiff", null);
         }
-        return openFile(Path.of(model), preferCuda);
+        Path file = Path.of(model);
+        OnnxRestorer.Options o = options;
+        if (o.paddingMultiple() == 0 && java.nio.file.Files.isRegularFile(file)) {
+            onnx.Onnx.ModelProto m = OnnxImporter.parse(java.nio.file.Files.readAllBytes(file), file);
+            boolean ours = m.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("dna.downsampling_factor"));
+            if (!ours) {
+                o = o.withPaddingMultiple(OnnxImporter.downsamplingFactor(m.getGraph()));
+            }
+        }
+        OnnxRestorer r = OnnxRestorer.load(file, o);
+        return new Opened(r, (r.onCuda() ? "ONNX Runtime, CUDA" : "ONNX Runtime, CPU")
+                + (r.fixedSize().isPresent() ? ", fixed " + r.fixedSize().getAsInt() + "x" + r.fixedSize().getAsInt()
+                        + " input: tiles of that size" : ", padded to a multiple of " + r.downsamplingFactor()), r);
     }
 
     private static Opened openFile(Path model, boolean preferCuda) throws IOException {

@@ -30,9 +30,12 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
     private final String inputName;
     private final Prediction predicts;
     private final boolean cuda;
+    /** The side of a fixed-size model's square input, or -1 for dynamic H and W. */
+    private final int fixed;
 
     private OnnxRestorer(OrtEnvironment env, OrtSession session, int factor, ValueRange range, Prediction predicts,
-            String inputName, boolean cuda) {
+            String inputName, boolean cuda, int fixed) {
+        this.fixed = fixed;
         this.env = env;
         this.predicts = predicts;
         this.session = session;
@@ -146,10 +149,11 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
             checkImageShape(model, "input", input, session.getInputInfo().get(input));
             String output = session.getOutputNames().iterator().next();
             checkImageShape(model, "output", output, session.getOutputInfo().get(output));
-            int padTo = factor > 0 ? factor : f != null ? Integer.parseInt(f) : FOREIGN_FACTOR;
+            int side = fixedSide(model, (ai.onnxruntime.TensorInfo) session.getInputInfo().get(input).getInfo());
+            int padTo = side > 0 ? 1 : factor > 0 ? factor : f != null ? Integer.parseInt(f) : FOREIGN_FACTOR;
             ValueRange vr = range != null ? range : r != null ? ValueRange.valueOf(r) : ValueRange.ZERO_ONE;
             Prediction pr = predicts != null ? predicts : p != null ? Prediction.valueOf(p) : Prediction.RESTORED;
-            OnnxRestorer out = new OnnxRestorer(env, session, padTo, vr, pr, input, cuda);
+            OnnxRestorer out = new OnnxRestorer(env, session, padTo, vr, pr, input, cuda, side);
             session = null;
             return out;
         } catch (OrtException e) {
@@ -176,10 +180,34 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
             throw new IOException(model + ": its " + what + " '" + name + "' is " + seen + "; a restorer's is [N, 3, H, W] FLOAT "
                     + "(NCHW, RGB)");
         }
-        if (shape[2] > 0 || shape[3] > 0) {
-            throw new IOException(model + ": its " + what + " '" + name + "' has a fixed size " + seen + "; dna restores images of "
-                    + "any size: export the model with dynamic height and width");
+        if ((shape[2] > 0 || shape[3] > 0) && shape[2] != shape[3]) {
+            throw new IOException(model + ": its " + what + " '" + name + "' has a fixed size " + seen + " that is not square; "
+                    + "dna restores a fixed-size model in square tiles of its size: export it with a square or a dynamic size");
         }
+    }
+
+    /** The side of a fixed-size model's square input, or -1 when its height and width are dynamic. */
+    private static int fixedSide(Path model, ai.onnxruntime.TensorInfo t) {
+        long[] shape = t.getShape();
+        return shape[2] > 0 ? (int) shape[2] : -1;
+    }
+
+    /**
+     * A fixed-size model restores in overlapping tiles of its size (an image smaller than that is padded up to it by
+     * edge replication); others as {@link ImageRestorer#tiling()}.
+     */
+    @Override
+    public dev.dna.api.image.TiledInference tiling() {
+        if (fixed < 0) {
+            return ImageRestorer.super.tiling();
+        }
+        return new dev.dna.api.image.TiledInference(this::predict, 1, fixed, Math.min(dev.dna.api.image.TiledInference.DEFAULT_OVERLAP,
+                Math.max(0, fixed / 4 - 1)));
+    }
+
+    /** The side of a fixed-size model's input, or empty for a model of dynamic height and width. */
+    public java.util.OptionalInt fixedSize() {
+        return fixed > 0 ? java.util.OptionalInt.of(fixed) : java.util.OptionalInt.empty();
     }
 
     /** Whether the session runs on the CUDA provider. */
@@ -195,6 +223,18 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
     @Override
     public ImageBatch predict(ImageBatch x) {
         ImageRestorer.checkBatch(x, factor);
+        if (fixed > 0 && (x.height() != fixed || x.width() != fixed)) { // a smaller tile: padded to the model's size, cropped
+            dev.dna.api.image.Image[] padded = new dev.dna.api.image.Image[x.size()];
+            for (int i = 0; i < x.size(); i++) {
+                padded[i] = dev.dna.api.image.TiledInference.replicatePad(x.image(i), fixed, fixed);
+            }
+            ImageBatch y = predict(ImageBatch.stack(padded));
+            dev.dna.api.image.Image[] out = new dev.dna.api.image.Image[x.size()];
+            for (int i = 0; i < x.size(); i++) {
+                out[i] = y.image(i).crop(0, 0, x.height(), x.width());
+            }
+            return ImageBatch.stack(out);
+        }
         float[] v = range.fromUnit(x.toArray());
         long[] shape = {x.size(), 3, x.height(), x.width()};
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(v), shape);
