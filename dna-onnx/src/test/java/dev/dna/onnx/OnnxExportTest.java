@@ -169,15 +169,17 @@ class OnnxExportTest {
             }
             assertTrue(d < 1e-5, "max |difference| inside: " + d);
         }
-        // a fixed input size or a layout other than [N, 3, H, W]: refused at load, naming the shape
+        // a fixed input size that is not square, or a layout other than [N, 3, H, W]: refused at load, naming the shape (a
+        // square fixed size restores in tiles of its size: ForeignModelsTest)
         var fixed = model.toBuilder();
         var dims = fixed.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
         dims.getDimBuilder(2).clear().setDimValue(64);
-        dims.getDimBuilder(3).clear().setDimValue(64);
+        dims.getDimBuilder(3).clear().setDimValue(48);
         Path fixedFile = tmp.resolve("fixed.onnx");
         Files.write(fixedFile, fixed.build().toByteArray());
         IOException g = assertThrows(IOException.class, () -> OnnxRestorer.load(fixedFile));
-        assertTrue(g.getMessage().contains("fixed.onnx") && g.getMessage().contains("fixed size [?, 3, 64, 64]"), g.getMessage());
+        assertTrue(g.getMessage().contains("fixed.onnx") && g.getMessage().contains("fixed size [?, 3, 64, 48]")
+                && g.getMessage().contains("not square"), g.getMessage());
         var nhwc = model.toBuilder();
         var d2 = nhwc.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder();
         d2.getDimBuilder(1).clear().setDimParam("H");
