@@ -21,8 +21,6 @@ import java.util.Set;
 import onnx.Onnx;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
 
@@ -47,7 +45,7 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
         Onnx.ModelProto m = parse(bytes, file);
         Interface io = check(m, file);
         return new OnnxRestorerSpec(file.toAbsolutePath().normalize().toString(), sha256(bytes), io.input, io.output, io.shape,
-                downsamplingFactor(m.getGraph()), Prediction.RESTORED, ValueRange.ZERO_ONE);
+                DownsamplingFactor.downsamplingFactor(m.getGraph()), Prediction.RESTORED, ValueRange.ZERO_ONE);
     }
 
     @Override
@@ -72,7 +70,7 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
         for (Onnx.TensorProto t : g.getInitializerList()) {
             inits.put(t.getName(), OnnxTensors.toArray(t));
         }
-        List<Onnx.NodeProto> nodes = foldBatchNorm(g, inits);
+        List<Onnx.NodeProto> nodes = BatchNormFolding.foldBatchNorm(g, inits);
         ImportContext c = new ImportContext(l, inits);
         double[] in = spec.valueRange().affineFrom(range);
         SDVariable xm = in[0] == 1 && in[1] == 0 ? x : x.mul(in[0]).add(in[1]);
@@ -129,215 +127,6 @@ public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuil
     private static String unsupportedMessage(Onnx.NodeProto node) {
         return (isDefaultDomain(node.getDomain()) ? "op type " + node.getOpType() : "domain '" + node.getDomain() + "'")
                 + " is not supported (supported: " + OpImporters.supported() + ")";
-    }
-
-    /**
-     * Folds each BatchNormalization whose input is a Conv or ConvTranspose output read by nothing else into that
-     * convolution: {@code W' = W k}, {@code b' = (b - mean) k + beta} per output channel, {@code k = gamma /
-     * sqrt(var + eps)}. The convolution then writes the BatchNormalization's output; the node list is returned.
-     */
-    static List<Onnx.NodeProto> foldBatchNorm(Onnx.GraphProto g, Map<String, INDArray> inits) {
-        Map<String, Integer> uses = new HashMap<>();
-        Map<String, Integer> producer = new HashMap<>();
-        List<Onnx.NodeProto> nodes = new ArrayList<>(g.getNodeList());
-        for (int k = 0; k < nodes.size(); k++) {
-            for (String i : nodes.get(k).getInputList()) {
-                uses.merge(i, 1, Integer::sum);
-            }
-            for (String o : nodes.get(k).getOutputList()) {
-                producer.put(o, k);
-            }
-        }
-        Set<String> outputs = new HashSet<>();
-        g.getOutputList().forEach(o -> outputs.add(o.getName()));
-        Set<Integer> removed = new HashSet<>();
-        for (int k = 0; k < nodes.size(); k++) {
-            Onnx.NodeProto bn = nodes.get(k);
-            if (!bn.getOpType().equals("BatchNormalization") || ImportContext.i(bn, "training_mode", 0) != 0
-                    || bn.getInputCount() < 5 || bn.getOutputCount() != 1) {
-                continue;
-            }
-            String x = bn.getInput(0);
-            Integer p = producer.get(x);
-            if (p == null || uses.getOrDefault(x, 0) != 1 || outputs.contains(x)) {
-                continue;
-            }
-            Onnx.NodeProto conv = nodes.get(p);
-            boolean transposed = conv.getOpType().equals("ConvTranspose");
-            if (!(conv.getOpType().equals("Conv") || transposed) || (transposed && ImportContext.i(conv, "group", 1) != 1)) {
-                continue;
-            }
-            String wName = conv.getInput(1);
-            INDArray wt = inits.get(wName);
-            boolean hasBias = ImportContext.has(conv, 2);
-            if (wt == null || uses.getOrDefault(wName, 0) != 1 || (hasBias && (inits.get(conv.getInput(2)) == null
-                    || uses.getOrDefault(conv.getInput(2), 0) != 1))) {
-                continue;
-            }
-            INDArray gamma = inits.get(bn.getInput(1));
-            INDArray beta = inits.get(bn.getInput(2));
-            INDArray mean = inits.get(bn.getInput(3));
-            INDArray var = inits.get(bn.getInput(4));
-            if (gamma == null || beta == null || mean == null || var == null) {
-                continue;
-            }
-            double eps = ImportContext.f(bn, "epsilon", 1e-5f);
-            long ch = mean.length();
-            double[] kk = new double[(int) ch];
-            double[] bias = new double[(int) ch];
-            double[] b0 = hasBias ? OnnxTensors.doubles(inits.get(conv.getInput(2))) : new double[(int) ch];
-            double[] ga = OnnxTensors.doubles(gamma);
-            double[] be = OnnxTensors.doubles(beta);
-            double[] mu = OnnxTensors.doubles(mean);
-            double[] va = OnnxTensors.doubles(var);
-            for (int cIdx = 0; cIdx < ch; cIdx++) {
-                kk[cIdx] = ga[cIdx] / Math.sqrt(va[cIdx] + eps);
-                bias[cIdx] = (b0[cIdx] - mu[cIdx]) * kk[cIdx] + be[cIdx];
-            }
-            INDArray w2 = wt.castTo(DataType.DOUBLE).dup('c');
-            int axis = transposed ? 1 : 0;
-            if (w2.size(axis) != ch) {
-                continue;
-            }
-            for (int cIdx = 0; cIdx < ch; cIdx++) {
-                INDArray slice = axis == 0 ? w2.get(NDArrayIndex.point(cIdx), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all())
-                        : w2.get(NDArrayIndex.all(), NDArrayIndex.point(cIdx), NDArrayIndex.all(), NDArrayIndex.all());
-                slice.muli(kk[cIdx]);
-            }
-            inits.put(wName, w2);
-            String biasName = hasBias ? conv.getInput(2) : wName + "/folded_bias";
-            inits.put(biasName, Nd4j.create(bias, new long[] {ch}, DataType.DOUBLE));
-            Onnx.NodeProto.Builder nb = conv.toBuilder().setOutput(0, bn.getOutput(0));
-            if (hasBias) {
-                nb.setInput(2, biasName);
-            } else if (conv.getInputCount() == 2) {
-                nb.addInput(biasName);
-            } else {
-                nb.setInput(2, biasName);
-            }
-            nodes.set(p, nb.build());
-            removed.add(k);
-        }
-        List<Onnx.NodeProto> result = new ArrayList<>();
-        for (int k = 0; k < nodes.size(); k++) {
-            if (!removed.contains(k)) {
-                result.add(nodes.get(k));
-            }
-        }
-        return result;
-    }
-
-    /** The cumulative stride of the deepest tensor: what H and W must be multiples of. */
-    static int downsamplingFactor(Onnx.GraphProto g) {
-        Map<String, Double> factor = new HashMap<>();
-        Map<String, INDArray> consts = new HashMap<>();
-        for (Onnx.TensorProto t : g.getInitializerList()) {
-            if (t.getDimsCount() <= 1) {
-                try {
-                    consts.put(t.getName(), OnnxTensors.toArray(t));
-                } catch (IllegalArgumentException ignored) {
-                    // not a value that sets a scale
-                }
-            }
-        }
-        double worst = 1;
-        Set<String> shapes = new HashSet<>(); // outputs of Shape
-        Map<String, Long> spatial = new HashMap<>(); // a size read from a Shape: its axis (through Gather, Cast, Unsqueeze)
-        for (Onnx.NodeProto n : g.getNodeList()) {
-            switch (n.getOpType()) {
-                case "Constant" -> {
-                    if (n.getAttributeCount() == 1 && n.getAttribute(0).hasT()) {
-                        try {
-                            consts.put(n.getOutput(0), OnnxTensors.toArray(n.getAttribute(0).getT()));
-                        } catch (IllegalArgumentException ignored) {
-                            // not a value read here
-                        }
-                    }
-                }
-                case "Shape" -> shapes.add(n.getOutput(0));
-                case "Gather" -> {
-                    INDArray ix = ImportContext.has(n, 1) ? consts.get(n.getInput(1)) : null;
-                    if (shapes.contains(n.getInput(0)) && ix != null && ix.length() == 1) {
-                        spatial.put(n.getOutput(0), ix.getLong(0));
-                    }
-                }
-                case "Cast", "Unsqueeze" -> {
-                    if (spatial.containsKey(n.getInput(0))) {
-                        spatial.put(n.getOutput(0), spatial.get(n.getInput(0)));
-                    }
-                }
-                case "Div" -> { // a height or width divided by a window or patch size: what H and W must be multiples of
-                    INDArray d = ImportContext.has(n, 1) ? consts.get(n.getInput(1)) : null;
-                    Long axis = spatial.get(n.getInput(0));
-                    if (axis != null && axis >= 2 && d != null && d.length() == 1 && d.getDouble(0) > 1) {
-                        worst = lcm((long) worst, (long) d.getDouble(0));
-                    }
-                }
-                default -> { }
-            }
-        }
-        for (Onnx.NodeProto n : g.getNodeList()) {
-            double f = 1;
-            for (String i : n.getInputList()) {
-                f = Math.max(f, factor.getOrDefault(i, 1.0));
-            }
-            switch (n.getOpType()) {
-                case "Conv", "MaxPool", "AveragePool" -> {
-                    long[] st = ImportContext.ints(n, "strides", 1, 1);
-                    f *= Math.max(st[0], st.length > 1 ? st[1] : st[0]);
-                }
-                case "SpaceToDepth" -> f *= Math.max(1, ImportContext.i(n, "blocksize", 1));
-                case "Reshape" -> { // torch's PixelUnshuffle splits a size in two: copies (0) but one -1 followed by r
-                    INDArray t = ImportContext.has(n, 1) ? consts.get(n.getInput(1)) : null;
-                    if (t != null) {
-                        long[] v = OnnxTensors.longs(t);
-                        for (int k = 0; k + 1 < v.length; k++) {
-                            final int kk = k;
-                            boolean copies = java.util.stream.IntStream.range(0, v.length)
-                                    .allMatch(q -> q == kk || q == kk + 1 || v[q] == 0);
-                            if (v[k] == -1 && v[k + 1] > 1 && copies) {
-                                f *= v[k + 1];
-                            }
-                        }
-                    }
-                }
-                case "DepthToSpace" -> f /= Math.max(1, ImportContext.i(n, "blocksize", 1));
-                case "ConvTranspose" -> {
-                    long[] st = ImportContext.ints(n, "strides", 1, 1);
-                    f /= Math.max(st[0], st.length > 1 ? st[1] : st[0]);
-                }
-                case "Resize", "Upsample" -> {
-                    int si = n.getOpType().equals("Upsample") || n.getInputCount() == 2 ? 1 : 2;
-                    INDArray s = ImportContext.has(n, si) ? consts.get(n.getInput(si)) : null;
-                    if (s != null && s.length() == 4) {
-                        double[] v = OnnxTensors.doubles(s);
-                        f /= Math.max(1, Math.min(v[2], v[3]));
-                    }
-                }
-                case "Constant" -> {
-                    if (n.getAttributeCount() == 1 && n.getAttribute(0).getName().equals("value")) {
-                        consts.put(n.getOutput(0), OnnxTensors.toArray(n.getAttribute(0).getT()));
-                    }
-                }
-                default -> { }
-            }
-            for (String o : n.getOutputList()) {
-                factor.put(o, f);
-            }
-            worst = Math.max(worst, f);
-        }
-        return (int) Math.max(1, Math.round(worst));
-    }
-
-    private static long lcm(long a, long b) {
-        long x = a;
-        long y = b;
-        while (y != 0) {
-            long t = x % y;
-            x = y;
-            y = t;
-        }
-        return a / x * b;
     }
 
     private record Interface(String input, String output, List<Long> shape) {}

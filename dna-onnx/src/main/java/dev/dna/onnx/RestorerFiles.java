@@ -49,7 +49,7 @@ public final class RestorerFiles {
     /**
      * Opens {@code model} as {@link #open(String, boolean)}; an ONNX model with {@code options}. A model without
      * dna's metadata and no padding multiple given is padded to the factor inferred from its graph (strides, pixel
-     * unshuffles, window sizes; {@link OnnxImporter#downsamplingFactor}).
+     * unshuffles, window sizes; {@code DownsamplingFactor}).
      *
      * @throws IllegalArgumentException if options other than the CUDA preference are given for a dna model (it carries
      *     its own)
@@ -71,7 +71,7 @@ public final class RestorerFiles {
             onnx.Onnx.ModelProto m = OnnxImporter.parse(java.nio.file.Files.readAllBytes(file), file);
             boolean ours = m.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals("dna.downsampling_factor"));
             if (!ours) {
-                o = o.withPaddingMultiple(OnnxImporter.downsamplingFactor(m.getGraph()));
+                o = o.withPaddingMultiple(DownsamplingFactor.downsamplingFactor(m.getGraph()));
             }
         }
         OnnxRestorer r = OnnxRestorer.load(file, o);
