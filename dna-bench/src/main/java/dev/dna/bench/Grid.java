@@ -5,7 +5,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import dev.dna.api.image.Image;
 import java.util.List;
 
-/** Tiles equally sized RGB images into a grid with a 4-pixel white gutter. */
+/**
+ * Tiles RGB images into a grid with a 4-pixel white gutter; images of different sizes (test crops of a real data set
+ * need not be equal) are cut to their common central part, the smallest height and width among them.
+ */
 final class Grid {
     private static final int GUTTER = 4;
 
@@ -13,17 +16,17 @@ final class Grid {
 
     static Image of(List<Image> images, int columns) {
         checkArgument(!images.isEmpty(), "no images to tile");
-        Image first = images.get(0);
-        int h = first.height();
-        int w = first.width();
+        int h = images.stream().mapToInt(Image::height).min().orElseThrow();
+        int w = images.stream().mapToInt(Image::width).min().orElseThrow();
         int rows = (images.size() + columns - 1) / columns;
         int gh = rows * h + (rows + 1) * GUTTER;
         int gw = columns * w + (columns + 1) * GUTTER;
         float[] out = new float[3 * gh * gw];
         java.util.Arrays.fill(out, 1f);
         for (int k = 0; k < images.size(); k++) {
-            Image im = images.get(k);
-            checkArgument(im.sameShape(first), "grid images differ in shape: %s vs %s", im.shapeString(), first.shapeString());
+            Image full = images.get(k);
+            checkArgument(full.channels() == 3, "grid images must be RGB, image %s is %s", k, full.shapeString());
+            Image im = full.crop((full.height() - h) / 2, (full.width() - w) / 2, h, w);
             int top = GUTTER + (k / columns) * (h + GUTTER);
             int left = GUTTER + (k % columns) * (w + GUTTER);
             float[] v = im.clip().toArray();
