@@ -60,7 +60,7 @@ import picocli.CommandLine.Option;
  * <p>The synthetic domain: AWGN ({@code --awgn}, sigma per image in [0, 50]/255) on the embedded photos. On PolyU the
  * crops are split by scene, fixed in code: the train scenes' real images are the real domain (their means train only
  * the oracle), the validation scenes ({@link PolyU#VALIDATION_SCENES}, central crops) are validated during training and
- * choose each run's best checkpoint ({@link #BEST}), the test scenes' whole 512x512 crops are the test pairs. Simulated
+ * choose each run's best checkpoint ({@link RunFolder#BEST}), the test scenes' whole 512x512 crops are the test pairs. Simulated
  * "real" domain (hard, the default): the camera noise model (shot + read noise on a Bayer mosaic, demosaicing) plus
  * spatially correlated luma/chroma noise and JPEG; three held-out photographs are both validated and tested (no
  * checkpoint is chosen there). The adaptation variants never see the real domain's clean side.
@@ -82,8 +82,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     /** Photographs never used in training: the real-domain test set. */
     public static final List<String> HELD_OUT = List.of("coffee.png", "rocket.png", "tmshre-riaphotographs.png");
 
-    /** In a run's folder: written when the run diverged (first line: which run, where), removed when it is tried again. */
-    static final String DIVERGED = "diverged.txt";
 
     /** Replaces the synthetic domain's degradation when set (tests use one that makes training diverge). */
     Degradation syntheticOverride;
@@ -328,31 +326,14 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     public static final long REAL_REALIZATION_SEED = 3_000_000L;
 
-    /** Seeds of the simulated test pairs: real domain 1,000,000 + i, synthetic 2,000,000 + i for test image i. */
-    static final long REAL_TEST_SEED = 1_000_000L;
-
-    static final long SYNTHETIC_TEST_SEED = 2_000_000L;
-
-    /**
-     * The test images, index by index: the clean images, their real-domain degradations and their synthetic ones.
-     *
-     * @param clean [3, H, W] in [0, 1] each
-     * @param real the real domain's images of the same scenes (PolyU's real shots, or simulated)
-     * @param synthetic the synthetic test degradation of each clean image (denoising: AWGN of sigma 25/255)
-     */
-    record TestSet(ImageSet clean, ImageSet real, ImageSet synthetic) {}
-
     /** Real test pairs (PolyU's test scenes, whole), with the synthetic test degradation of their clean side. */
     TestSet testSet(ImagePairs pairs) {
-        return new TestSet(pairs.clean(), pairs.degraded(),
-                ImagePairs.degrade(pairs.clean(), syntheticTest(), SYNTHETIC_TEST_SEED).degraded());
+        return TestSet.ofRealPairs(pairs, syntheticTest());
     }
 
     /** The simulated domain's test set: central {@code --crop} crops of the held-out photos, degraded once with fixed seeds. */
     TestSet simulatedTestSet(ImageSet heldOut) {
-        ImageSet clean = heldOut.centerCrops(crop);
-        return new TestSet(clean, ImagePairs.degrade(clean, realDomain(), REAL_TEST_SEED).degraded(),
-                ImagePairs.degrade(clean, syntheticTest(), SYNTHETIC_TEST_SEED).degraded());
+        return TestSet.simulated(heldOut.centerCrops(crop), realDomain(), syntheticTest());
     }
 
     /**
@@ -387,56 +368,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (resume && report) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--resume trains and --report does not: give one of them");
-        }
-        String reuse = resume ? "--resume" : report ? "--report" : null;
-        if (reuse != null && out == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), reuse + " needs --out, the run folder to "
-                    + (resume ? "continue" : "tabulate"));
-        }
-        if (out == null) {
-            out = Path.of("runs", (task.equals("denoise") ? "denoising" : task) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        }
-        if (reuse != null && !Files.isDirectory(out)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), reuse + ": no run folder " + out);
-        }
-        if (exportDir == null) {
-            Files.createDirectories(out);
-        }
-        if (fullMode) {
-            variants = List.of("vanilla", "diffusion", "shuffle", "full", "oracle");
-            seeds = List.of(0L, 1L, 2L);
-            steps = 10_000;
-            validateEvery = 500;
-        }
-        if ((polyUOption != null ? 1 : 0) + (siddOption != null ? 1 : 0) + (simulated ? 1 : 0) > 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--polyu, --sidd and --simulated name different real "
-                    + "domains: give one");
-        }
-        String realOption = polyUOption != null ? polyUOption : siddOption;
-        realSet = polyUOption != null ? RealNoise.POLYU : siddOption != null ? RealNoise.SIDD : null;
-        if (realSet != null && !task.equals("denoise")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--" + realSet.label().toLowerCase(Locale.ROOT)
-                    + " is real camera noise: it needs --task denoise");
-        }
-        if (realSet != null) {
-            RealNoise set = realSet;
-            realDir = !realOption.isEmpty() ? Path.of(realOption) : set.find().orElseThrow(() ->
-                    new CommandLine.ParameterException(new CommandLine(this), "--" + set.label().toLowerCase(Locale.ROOT) + ": no "
-                            + set.label() + " folder found (neither $" + set.env() + " nor " + set.relative() + " above the "
-                            + "working directory): name it"));
-        }
-        if (warm() && !task.equals("denoise")) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--task " + task + " has no pretrained restorer: give "
-                    + "--init none (from scratch) or --init FILE");
-        }
-        if (steps == null) {
-            steps = warm() ? Recipes.FINE_TUNE_STEPS : realDir != null ? POLYU_STEPS : SIMULATED_STEPS;
-        }
-        if (validateEvery == null) {
-            validateEvery = Math.max(1, steps / 4);
-        }
+        String reuse = settle();
         AdaptationPlan full = fullPlan(seeds.get(0));
         ImageSet embedded = EmbeddedImages.load();
         ImageSet.Split split = embedded.split(HELD_OUT);
@@ -518,17 +450,17 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             for (String v : variants) {
                 boolean oracle = v.equals("oracle");
                 AdaptationPlan plan = variantPlan(fullForSeed, v);
-                Path dir = seeds.size() == 1 ? out.resolve(v) : out.resolve(v + "-seed" + seed);
+                RunFolder run = RunFolder.of(out, v, seed, seeds.size() > 1);
                 // the oracle trains on real pairs: the upper bound the adaptation aims at
                 PatchDataset trainPairs = oracle ? realImages : synPairs;
                 boolean firstSeed = seed == seeds.get(0);
                 long ran = stopAfter == null ? plan.steps() : Math.max(1, Math.min(stopAfter, plan.steps()));
-                Path checkpoint = dir.resolve("checkpoint.dna");
-                Path elapsedFile = dir.resolve("elapsed-seconds.txt");
-                RunLog previous = RunLog.read(dir.resolve("log.csv"));
-                boolean done = reuse != null && previous.lastStep() >= ran && Files.exists(dir.resolve("restorer.dna"));
-                if (report && !done && Files.exists(dir.resolve(DIVERGED))) {
-                    String where = Files.readAllLines(dir.resolve(DIVERGED)).get(0);
+                Path checkpoint = run.checkpoint();
+                Path elapsedFile = run.elapsedFile();
+                RunLog previous = RunLog.read(run.log());
+                boolean done = reuse != null && previous.lastStep() >= ran && Files.exists(run.restorer());
+                if (report && !done && Files.exists(run.diverged())) {
+                    String where = run.divergedWhere();
                     System.out.println(where + ": diverged, left out of the table");
                     diverged.add(where);
                     curves.add(v, previous, firstSeed);
@@ -538,33 +470,33 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     // without a checkpoint, --resume starts the run over, however far its log got
                     String restart = previous.lastStep() > 0 && !Files.exists(checkpoint) ? ", no checkpoint yet: --resume starts it over" : "";
                     String where = String.format(Locale.ROOT, "%s seed %d (step %d of %d%s%s)", v, seed, previous.lastStep(), ran,
-                            lastValidation(previous), restart);
+                            RunFolder.lastValidation(previous), restart);
                     System.out.println(where + ": not finished, left out of the table");
                     unfinished.add(where);
                     curves.add(v, previous, firstSeed);
                     continue;
                 }
-                Files.createDirectories(dir);
+                Files.createDirectories(run.dir());
                 boolean continued = resume && !done && Files.exists(checkpoint);
                 if (!done && !continued) {
-                    Files.deleteIfExists(dir.resolve("log.csv")); // a fresh run: no rows of an earlier one
-                    Files.writeString(dir.resolve("plan.json"), plan.toJson());
+                    Files.deleteIfExists(run.log()); // a fresh run: no rows of an earlier one
+                    Files.writeString(run.plan(), plan.toJson());
                 }
-                double before = done || continued ? elapsedBefore(elapsedFile) : 0;
+                double before = done || continued ? RunFolder.elapsedBefore(elapsedFile) : 0;
                 long t0 = System.nanoTime();
                 TrainedRestorer r;
                 if (done) {
-                    System.out.println(v + " seed " + seed + ": finished in an earlier run, loading " + dir.resolve("restorer.dna"));
-                    r = TrainedRestorer.load(dir.resolve("restorer.dna"));
+                    System.out.println(v + " seed " + seed + ": finished in an earlier run, loading " + run.restorer());
+                    r = TrainedRestorer.load(run.restorer());
                     if (!AdaptationPlan.fromJson(r.planJson()).equals(plan)) {
-                        throw new CommandLine.ParameterException(new CommandLine(this), reuse + ": " + dir.resolve("restorer.dna")
+                        throw new CommandLine.ParameterException(new CommandLine(this), reuse + ": " + run.restorer()
                                 + " was trained with another plan than these options give: " + r.planJson());
                     }
                 } else {
-                    Files.deleteIfExists(dir.resolve(DIVERGED)); // tried again: until it diverges anew, it is unfinished
-                    SameDiffTrainer trainer = trainer(plan, v, seed, ran, dir, valReal, valClean, elapsedFile, before, t0);
+                    Files.deleteIfExists(run.diverged()); // tried again: until it diverges anew, it is unfinished
+                    SameDiffTrainer trainer = trainer(plan, v, seed, ran, run, valReal, valClean, before, t0);
                     if (keepBest) {
-                        trainer = trainer.keepBest(dir.resolve(BEST));
+                        trainer = trainer.keepBest(run.best());
                     }
                     PatchDataset realForRun = plan.usesDiffusion() ? realImages : null;
                     try {
@@ -576,10 +508,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         }
                     } catch (TrainingDivergedException e) {
                         // one run's divergence is a result: record it, keep its checkpoint, go on with the others
-                        RunLog log = RunLog.read(dir.resolve("log.csv"));
+                        RunLog log = RunLog.read(run.log());
                         String where = String.format(Locale.ROOT, "%s seed %d (at step %d of %d%s)", v, seed, e.step(), ran,
-                                lastValidation(log));
-                        AtomicFiles.write(dir.resolve(DIVERGED),
+                                RunFolder.lastValidation(log));
+                        AtomicFiles.write(run.diverged(),
                                 o -> o.write((where + "\n" + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)));
                         System.out.println(v + " seed " + seed + ": " + e.getMessage() + "; left out of the table, going on");
                         diverged.add(where);
@@ -589,11 +521,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 }
                 double seconds = done ? before : before + (System.nanoTime() - t0) / 1e9;
                 if (!done) {
-                    r.save(dir.resolve("restorer.dna"));
-                    writeElapsed(elapsedFile, seconds);
+                    r.save(run.restorer());
+                    RunFolder.writeElapsed(elapsedFile, seconds);
                 }
-                RunLog log = done ? previous : RunLog.read(dir.resolve("log.csv")); // a finished run's log is as read above
-                Path onnx = dir.resolve("restorer.onnx");
+                RunLog log = done ? previous : RunLog.read(run.log()); // a finished run's log is as read above
+                Path onnx = run.onnx();
                 if (done && Files.exists(onnx)) {
                     System.out.println(v + ": ONNX model of the finished run, " + onnx);
                 } else {
@@ -611,8 +543,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 }
                 double bestStep = Double.NaN;
                 double bestPsnr = Double.NaN;
-                if (keepBest && Files.exists(dir.resolve(BEST))) {
-                    bestPsnr = Metrics.meanPsnr(testClean, TrainedRestorer.load(dir.resolve(BEST)).restoreAll(testReal));
+                if (keepBest && Files.exists(run.best())) {
+                    bestPsnr = Metrics.meanPsnr(testClean, TrainedRestorer.load(run.best()).restoreAll(testReal));
                     bestStep = log.bestStep("val_psnr");
                 }
                 rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f,%s,%s,%.4f", v, seed, ran, psnr, ssim, synPsnr,
@@ -632,7 +564,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             }
         }
         Files.write(out.resolve("results.csv"), rows);
-        StringBuilder md = new StringBuilder(table(perVariant, seeds, keepBest, Metrics.meanPsnr(testClean, testReal),
+        StringBuilder md = new StringBuilder(ResultsTable.table(perVariant, seeds, keepBest, Metrics.meanPsnr(testClean, testReal),
                 Metrics.meanSsim(testClean, testReal), Metrics.meanPsnr(testClean, testSyn), start));
         if (!diverged.isEmpty()) {
             md.append(System.lineSeparator()).append("Diverged (a loss term or a gradient became NaN or infinite), left out of the "
@@ -648,31 +580,12 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     + "of the adaptation; the oracle is the same start fine-tuned on real pairs.").append(System.lineSeparator());
         }
         Files.writeString(out.resolve("results.md"), md.toString());
-        Charts.lines(out.resolve("real_psnr.png"), "Real-domain PSNR on held-out photos during training (seed " + seeds.get(0) + ")",
-                "step", "PSNR (dB)", curves.firstSeedVal(), false);
-        if (seeds.size() > 1) {
-            Charts.lines(out.resolve("real_psnr_mean.png"), "Real-domain PSNR on held-out photos during training, mean over seeds "
-                    + seeds, "step", "PSNR (dB)", curves.meanVal(seeds.size()), false);
-        }
-        Charts.lines(out.resolve("real_psnr_raw_vs_ema.png"), "Real-domain PSNR of the raw and the EMA restorer, mean over seeds "
-                + seeds, "step", "PSNR (dB)", curves.meanRawAndEma(seeds.size()), false);
-        Charts.lines(out.resolve("losses.png"), "Loss terms (moving average of 10 steps, seed " + seeds.get(0) + ")", "step",
-                "loss", curves.loss, true);
-        Charts.lines(out.resolve("grad_norms.png"), "Gradient norm each loss sends into the restorer (seed " + seeds.get(0)
-                + ", at validation steps)", "step", "L2 norm over restorer parameters", curves.grad, true);
+        curves.writeCharts(out, seeds);
         if (startImages != null) {
             grid.add(0, startImages);
             gridNames.add(0, "pretrained");
         }
-        List<Image> cells = new ArrayList<>(); // one row per held-out crop
-        for (int i = 0; i < Math.min(testClean.size(), GRID_ROWS); i++) { // a handful, at full resolution
-            cells.add(testReal.get(i));
-            for (List<Image> restored : grid) {
-                cells.add(restored.get(i));
-            }
-            cells.add(testClean.get(i));
-        }
-        Images.writePng(Grid.of(cells, grid.size() + 2), out.resolve("grid.png"));
+        Grid.writeComparison(out.resolve("grid.png"), testReal, grid, testClean, GRID_ROWS);
         System.out.println();
         System.out.print(md);
         System.out.println();
@@ -680,6 +593,64 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 + (seeds.size() > 1 ? ", real_psnr_mean.png" : "") + ", real_psnr_raw_vs_ema.png, losses.png, grad_norms.png, grid.png (rows: the held-out crops; columns: noisy | "
                 + String.join(" | ", gridNames) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
         return 0;
+    }
+
+    /**
+     * Checks the options against each other and fills in what they leave to defaults (run folder, mode, real data set,
+     * steps); returns which option reuses an existing run folder ({@code --resume}, {@code --report}), or null.
+     */
+    private String settle() throws IOException {
+        if (resume && report) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--resume trains and --report does not: give one of them");
+        }
+        String reuse = resume ? "--resume" : report ? "--report" : null;
+        if (reuse != null && out == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), reuse + " needs --out, the run folder to "
+                    + (resume ? "continue" : "tabulate"));
+        }
+        if (out == null) {
+            out = Path.of("runs", (task.equals("denoise") ? "denoising" : task) + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        if (reuse != null && !Files.isDirectory(out)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), reuse + ": no run folder " + out);
+        }
+        if (exportDir == null) {
+            Files.createDirectories(out);
+        }
+        if (fullMode) {
+            variants = List.of("vanilla", "diffusion", "shuffle", "full", "oracle");
+            seeds = List.of(0L, 1L, 2L);
+            steps = 10_000;
+            validateEvery = 500;
+        }
+        if ((polyUOption != null ? 1 : 0) + (siddOption != null ? 1 : 0) + (simulated ? 1 : 0) > 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--polyu, --sidd and --simulated name different real "
+                    + "domains: give one");
+        }
+        String realOption = polyUOption != null ? polyUOption : siddOption;
+        realSet = polyUOption != null ? RealNoise.POLYU : siddOption != null ? RealNoise.SIDD : null;
+        if (realSet != null && !task.equals("denoise")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--" + realSet.label().toLowerCase(Locale.ROOT)
+                    + " is real camera noise: it needs --task denoise");
+        }
+        if (realSet != null) {
+            RealNoise set = realSet;
+            realDir = !realOption.isEmpty() ? Path.of(realOption) : set.find().orElseThrow(() ->
+                    new CommandLine.ParameterException(new CommandLine(this), "--" + set.label().toLowerCase(Locale.ROOT) + ": no "
+                            + set.label() + " folder found (neither $" + set.env() + " nor " + set.relative() + " above the "
+                            + "working directory): name it"));
+        }
+        if (warm() && !task.equals("denoise")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--task " + task + " has no pretrained restorer: give "
+                    + "--init none (from scratch) or --init FILE");
+        }
+        if (steps == null) {
+            steps = warm() ? Recipes.FINE_TUNE_STEPS : realDir != null ? POLYU_STEPS : SIMULATED_STEPS;
+        }
+        if (validateEvery == null) {
+            validateEvery = Math.max(1, steps / 4);
+        }
+        return reuse;
     }
 
     /** How a variant is called in the grid and the tables: from a pretrained start, vanilla is continued vanilla. */
@@ -691,20 +662,20 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         };
     }
 
-    /** The trainer of one run, logging to and checkpointing in {@code dir}; its checkpoints record the seconds trained. */
-    private SameDiffTrainer trainer(AdaptationPlan plan, String v, long seed, long ran, Path dir, ImageSet valReal,
-            ImageSet valClean, Path elapsedFile, double before, long t0) {
+    /** The trainer of one run, logging to and checkpointing in its folder; its checkpoints record the seconds trained. */
+    private SameDiffTrainer trainer(AdaptationPlan plan, String v, long seed, long ran, RunFolder run, ImageSet valReal,
+            ImageSet valClean, double before, long t0) {
         SameDiffTrainer trainer = SameDiffTrainer.create(plan)
                 .named(v + (seeds.size() > 1 ? " s" + seed : ""))
                 .progressBar(!noProgress)
                 .stopAfter(ran)
-                .logCsv(dir.resolve("log.csv"))
+                .logCsv(run.log())
                 .validateEvery(validateEvery, valReal, valClean)
                 .listener(new TrainingListener() {
                     @Override
                     public void onCheckpoint(long step, Path file) {
                         try {
-                            writeElapsed(elapsedFile, before + (System.nanoTime() - t0) / 1e9);
+                            RunFolder.writeElapsed(run.elapsedFile(), before + (System.nanoTime() - t0) / 1e9);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -713,207 +684,22 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         if (warm()) {
             trainer = trainer.startFrom(initRestorer());
         }
-        return checkpointEvery > 0 ? trainer.checkpointEvery(checkpointEvery, dir.resolve("checkpoint.dna")) : trainer;
+        return checkpointEvery > 0 ? trainer.checkpointEvery(checkpointEvery, run.checkpoint()) : trainer;
     }
 
-    /** The charts' curves: every seed's validation PSNR; the first seed's smoothed loss terms and gradient norms. */
-    static final class Curves {
-        final Map<String, List<double[]>> loss = new LinkedHashMap<>();
-        final Map<String, List<double[]>> grad = new LinkedHashMap<>();
-        final Map<String, List<List<double[]>>> valBySeed = new LinkedHashMap<>();
-        /** The raw (not averaged) weights' validation PSNR, what the authors validate; empty in logs from before it. */
-        final Map<String, List<List<double[]>>> rawBySeed = new LinkedHashMap<>();
 
-        /** Adds run {@code v}'s curves from its log (finished or not). */
-        void add(String v, RunLog log, boolean firstSeed) {
-            valBySeed.computeIfAbsent(v, k -> new ArrayList<>()).add(log.curve("val_psnr"));
-            rawBySeed.computeIfAbsent(v, k -> new ArrayList<>()).add(log.curve("val_psnr_raw"));
-            if (!firstSeed) {
-                return;
-            }
-            grad.put(v + " L_res", log.curve("grad_res"));
-            List<double[]> gradNoise = log.curve("grad_noise");
-            if (!gradNoise.isEmpty()) {
-                grad.put(v + " lambda L_noise", gradNoise);
-            }
-            log.lossTerms().forEach((k, pts) -> loss.put(v + " " + k, smooth(pts, 10)));
-        }
 
-        /** Per variant, the first seed's validation PSNR (runs are added seed by seed). */
-        Map<String, List<double[]>> firstSeedVal() {
-            Map<String, List<double[]>> out = new LinkedHashMap<>();
-            valBySeed.forEach((v, runs) -> out.put(v, runs.get(0)));
-            return out;
-        }
 
-        /**
-         * Per variant, the mean validation PSNR over its seeds at each step that every one of them logged; a
-         * variant with fewer than {@code seeds} runs is labelled with how many.
-         */
-        Map<String, List<double[]>> meanVal(int seeds) {
-            return mean(valBySeed, seeds, "");
-        }
 
-        /** Per variant, the mean over seeds of the EMA's and of the raw weights' validation PSNR. */
-        Map<String, List<double[]>> meanRawAndEma(int seeds) {
-            Map<String, List<double[]>> out = new LinkedHashMap<>();
-            Map<String, List<double[]>> ema = mean(valBySeed, seeds, " EMA");
-            Map<String, List<double[]>> raw = mean(rawBySeed, seeds, " raw");
-            ema.forEach(out::put);
-            raw.forEach((k, c) -> {
-                if (!c.isEmpty()) {
-                    out.put(k, c);
-                }
-            });
-            return out;
-        }
-
-        private static Map<String, List<double[]>> mean(Map<String, List<List<double[]>>> bySeed, int seeds, String suffix) {
-            Map<String, List<double[]>> out = new LinkedHashMap<>();
-            bySeed.forEach((v, runs) -> out.put(v + suffix + (runs.size() < seeds ? " (" + runs.size() + " of " + seeds + " seeds)" : ""),
-                    meanCurve(runs)));
-            return out;
-        }
-    }
-
-    /** The mean of {@code curves} ({step, value} points) at the steps present in all of them, in step order. */
-    static List<double[]> meanCurve(List<List<double[]>> curves) {
-        java.util.TreeMap<Double, double[]> sums = new java.util.TreeMap<>(); // step -> {sum, count}
-        for (List<double[]> c : curves) {
-            for (double[] p : c) {
-                double[] sc = sums.computeIfAbsent(p[0], k -> new double[2]);
-                sc[0] += p[1];
-                sc[1]++;
-            }
-        }
-        List<double[]> out = new ArrayList<>();
-        sums.forEach((step, sc) -> {
-            if (sc[1] == curves.size()) {
-                out.add(new double[] {step, sc[0] / sc[1]});
-            }
-        });
-        return out;
-    }
-
-    /** ", last validation 22.41 dB at step 3500", or "" when the log has none. */
-    static String lastValidation(RunLog log) {
-        List<double[]> val = log.curve("val_psnr");
-        if (val.isEmpty()) {
-            return "";
-        }
-        double[] last = val.get(val.size() - 1);
-        return String.format(Locale.ROOT, ", last validation %.2f dB at step %d", last[1], (long) last[0]);
-    }
-
-    /** Records a run's training seconds so far, next to its checkpoint (atomically replaced). */
-    static void writeElapsed(Path file, double seconds) throws IOException {
-        AtomicFiles.write(file, o -> o.write(Double.toString(seconds).getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** Training seconds an earlier invocation recorded for a run (0, with a note, if it recorded none). */
-    static double elapsedBefore(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            System.out.println("note: " + file + " is missing; the run's seconds count only from this resume");
-            return 0;
-        }
-        return Double.parseDouble(Files.readString(file).trim());
-    }
 
     /** The plan of variant {@code v}: an ablation of {@code full}; the oracle is the vanilla plan (trained on real pairs). */
     static AdaptationPlan variantPlan(AdaptationPlan full, String v) {
         return full.ablation(v.equals("oracle") ? Ablation.VANILLA : Ablation.valueOf(v.toUpperCase(Locale.ROOT)));
     }
 
-    /** In a run's folder, with PolyU: the restorer of the best validation so far ({@link SameDiffTrainer#keepBest}). */
-    static final String BEST = "restorer-best.dna";
 
-    /**
-     * results.md's table: per variant its test PSNR (mean ± sd over seeds), the paired difference to vanilla (seed by seed),
-     * SSIM, the test PSNR of the checkpoint chosen on validation (with {@code keepBest}), the exported model's test PSNR in ONNX
-     * Runtime, the synthetic PSNR and seconds; then how much of the oracle's gap over vanilla each variant recovers.
-     *
-     * @param perVariant per variant, per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr}
-     */
-    static String table(Map<String, List<double[]>> perVariant, List<Long> seeds, boolean keepBest, double noisyPsnr,
-            double noisySsim, double noisySynPsnr, double[] start) {
-        StringBuilder md = new StringBuilder("| variant | real PSNR (dB)" + (seeds.size() > 1 ? ", mean ± sd over seeds " + seeds : "")
-                + " | vs vanilla (dB, paired by seed) | real SSIM"
-                + (keepBest ? " | at the best validation step: real PSNR (dB) (steps)" : "")
-                + " | ONNX Runtime: real PSNR (dB) | synthetic PSNR (dB) | seconds |\n|---|---|---|---|"
-                + (keepBest ? "---|" : "") + "---|---|---|\n");
-        md.append(String.format(Locale.ROOT, "| noisy input | %.2f | - | %.4f%s | - | %.2f | - |%n", noisyPsnr, noisySsim,
-                keepBest ? " | -" : "", noisySynPsnr));
-        if (start != null) {
-            md.append(String.format(Locale.ROOT, "| pretrained (the start, no step) | %.2f | - | %.4f%s | - | %.2f | 0 |%n", start[0],
-                    start[1], keepBest ? " | -" : "", start[2]));
-        }
-        List<double[]> vanilla = perVariant.get("vanilla");
-        perVariant.forEach((v, runs) -> {
-            String paired = "-";
-            if (vanilla != null && !v.equals("vanilla")) {
-                List<double[]> d = new ArrayList<>();
-                for (double[] x : runs) {
-                    for (double[] y : vanilla) {
-                        if (x[4] == y[4]) {
-                            d.add(new double[] {x[0] - y[0]});
-                        }
-                    }
-                }
-                paired = d.isEmpty() ? "-" : (d.stream().mapToDouble(x -> x[0]).average().orElse(0) >= 0 ? "+" : "")
-                        + stat(d, 0, 2) + (d.size() < seeds.size() ? " (" + d.size() + " seeds)" : "");
-            }
-            StringBuilder steps = new StringBuilder();
-            for (double[] x : runs) {
-                steps.append(steps.length() == 0 ? "" : ", ").append(Double.isNaN(x[5]) ? "-" : Long.toString((long) x[5]));
-            }
-            md.append(String.format(Locale.ROOT, "| %s | %s%s | %s | %s%s | %s | %s | %.0f |%n", v, stat(runs, 0, 2),
-                    runs.size() < seeds.size() ? " (" + runs.size() + " of " + seeds.size() + " seeds)" : "", paired,
-                    stat(runs, 1, 4), keepBest ? " | " + stat(runs, 6, 2) + " (" + steps + ")" : "", stat(runs, 7, 2),
-                    stat(runs, 2, 2), runs.stream().mapToDouble(x -> x[3]).average().orElse(0)));
-        });
-        List<double[]> oracle = perVariant.get("oracle");
-        if (vanilla != null && oracle != null) {
-            double v0 = vanilla.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN);
-            double gap = oracle.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN) - v0;
-            StringBuilder shares = new StringBuilder();
-            perVariant.forEach((v, runs) -> {
-                if (!v.equals("vanilla") && !v.equals("oracle")) {
-                    double m = runs.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN);
-                    shares.append(String.format(Locale.ROOT, "; %s %.0f%%", v, 100 * (m - v0) / gap));
-                }
-            });
-            md.append(gap > 0
-                    ? String.format(Locale.ROOT, "%nThe oracle's gap over vanilla: %.2f dB (means)%s.%n", gap,
-                            shares.length() == 0 ? "" : "; recovered" + shares.substring(1))
-                    : String.format(Locale.ROOT, "%nThe oracle's gap over vanilla: %.2f dB (means): the oracle is not above vanilla, "
-                            + "so there is no gap to recover (too few steps?).%n", gap));
-        }
-        return md.toString();
-    }
 
-    /** "mean" for one value, "mean ± sd" for several. */
-    static String stat(List<double[]> runs, int k, int decimals) {
-        double m = runs.stream().mapToDouble(x -> x[k]).average().orElse(Double.NaN);
-        if (runs.size() == 1) {
-            return String.format(Locale.ROOT, "%." + decimals + "f", m);
-        }
-        double var = runs.stream().mapToDouble(x -> (x[k] - m) * (x[k] - m)).sum() / (runs.size() - 1);
-        return String.format(Locale.ROOT, "%." + decimals + "f ± %." + decimals + "f", m, Math.sqrt(var));
-    }
 
-    /** Moving average over {@code window} points. */
-    static List<double[]> smooth(List<double[]> pts, int window) {
-        List<double[]> out = new ArrayList<>();
-        double sum = 0;
-        for (int i = 0; i < pts.size(); i++) {
-            sum += pts.get(i)[1];
-            if (i >= window) {
-                sum -= pts.get(i - window)[1];
-            }
-            out.add(new double[] {pts.get(i)[0], sum / Math.min(i + 1, window)});
-        }
-        return out;
-    }
 
     /** Side of the central crops of PolyU's validation images: a quarter of the pixels, validated often. */
     static final int VAL_CROP = 256;

@@ -2,7 +2,12 @@ package dev.dna.bench;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.dna.api.data.ImageSet;
 import dev.dna.api.image.Image;
+import dev.dna.api.image.Images;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,5 +42,22 @@ final class Grid {
             }
         }
         return Image.of(3, gh, gw, out);
+    }
+
+    /**
+     * Writes a comparison grid to {@code file}: one row for each of the first {@code rows} test images, its columns the
+     * degraded image, each restoration in {@code restored} (one list per column, in test order) and the clean image.
+     */
+    static void writeComparison(Path file, ImageSet degraded, List<List<Image>> restored, ImageSet clean, int rows)
+            throws IOException {
+        List<Image> cells = new ArrayList<>();
+        for (int i = 0; i < Math.min(clean.size(), rows); i++) { // a handful, at full resolution
+            cells.add(degraded.get(i));
+            for (List<Image> column : restored) {
+                cells.add(column.get(i));
+            }
+            cells.add(clean.get(i));
+        }
+        Images.writePng(of(cells, restored.size() + 2), file);
     }
 }

@@ -72,7 +72,7 @@ class DenoisingBenchmarkPolyUTest {
                 assertNotEquals(psnr, Double.parseDouble(c[8]), row);
             }
         }
-        assertTrue(Files.exists(out.resolve("vanilla").resolve(DenoisingBenchmark.BEST)));
+        assertTrue(Files.exists(out.resolve("vanilla").resolve(RunFolder.BEST)));
         // the 16 whole 512x512 test crops of the 4 test scenes: their noisy input PSNR against the means
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| noisy input | 35.84 |"), md);

@@ -111,7 +111,7 @@ class DenoisingBenchmarkResumeTest {
                 + "vanilla seed 0 (at step 1 of 4).";
         String md = Files.readString(dir.resolve("results.md"));
         assertTrue(md.contains(diverged) && md.contains("| oracle |") && !md.contains("| vanilla |"), md);
-        assertTrue(Files.readString(dir.resolve("vanilla/" + DenoisingBenchmark.DIVERGED)).contains("loss term 'loss' is NaN"));
+        assertTrue(Files.readString(dir.resolve("vanilla/" + RunFolder.DIVERGED)).contains("loss term 'loss' is NaN"));
 
         assertEquals(0, runVariants(dir, "vanilla,oracle", "--report"));
         assertTrue(Files.readString(dir.resolve("results.md")).contains(diverged));
@@ -120,7 +120,7 @@ class DenoisingBenchmarkResumeTest {
         assertEquals(0, runVariants(dir, "vanilla,oracle", "--resume"));
         md = Files.readString(dir.resolve("results.md"));
         assertTrue(md.contains("| vanilla |") && !md.contains("Diverged"), md);
-        assertFalse(Files.exists(dir.resolve("vanilla/" + DenoisingBenchmark.DIVERGED)));
+        assertFalse(Files.exists(dir.resolve("vanilla/" + RunFolder.DIVERGED)));
     }
 
     private static int run(Path out, String... more) {

@@ -19,7 +19,7 @@ class DenoisingBenchmarkTestSetTest {
     @Test
     void theSimulatedHardDomainsTestSetIsTheOneOfThePublishedRuns() {
         DenoisingBenchmark b = CommandLine.populateCommand(new DenoisingBenchmark(), "--simulated");
-        DenoisingBenchmark.TestSet t = b.simulatedTestSet(EmbeddedImages.load().split(DenoisingBenchmark.HELD_OUT).first());
+        TestSet t = b.simulatedTestSet(EmbeddedImages.load().split(DenoisingBenchmark.HELD_OUT).first());
         assertEquals(3, t.clean().size());
         assertEquals(128, t.clean().get(0).height());
         // docs/lab/benchmarks-2026-11-to-12.md, "Warm start": noisy input 19.98 dB, SSIM 0.3926, synthetic 20.52 dB
@@ -33,7 +33,7 @@ class DenoisingBenchmarkTestSetTest {
         Path dir = PolyU.find().orElse(null);
         assumeTrue(dir != null, "no PolyU folder");
         DenoisingBenchmark b = CommandLine.populateCommand(new DenoisingBenchmark());
-        DenoisingBenchmark.TestSet t = b.testSet(PolyU.split(dir).test());
+        TestSet t = b.testSet(PolyU.split(dir).test());
         assertEquals(16, t.clean().size());
         assertEquals(512, t.real().get(0).width());
         // docs/lab/benchmarks-2026-11-to-12.md, "the default run": noisy input 35.84 dB, SSIM 0.9278, synthetic 20.62 dB

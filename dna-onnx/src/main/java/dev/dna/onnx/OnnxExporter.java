@@ -82,7 +82,7 @@ public final class OnnxExporter {
 
     /** The graph the export holds: the imported model's interface for an imported restorer, else the restorer's own. */
     private static SameDiff graphToExport(TrainedRestorer restorer) {
-        return restorer.spec() instanceof OnnxRestorerSpec ? restorer.importedInterfaceGraph() : restorer.sameDiff();
+        return restorer.importedInterfaceGraph().orElseGet(restorer::sameDiff);
     }
 
     private static Onnx.ModelProto toModel(TrainedRestorer restorer, SameDiff sd) {

@@ -135,11 +135,11 @@ public final class TrainedRestorer implements ImageRestorer {
      * model's own interface, with these weights: placeholder {@value #INPUT} [N, 3, H, W] in the model's value
      * range, output {@value #OUTPUT} what the model predicts in that range (the restored image {@code y}, the
      * residual {@code y - x} or the noise {@code x - y}), so that an export drops into the pipeline the model
-     * came from. Null for dna's own restorers, whose interface is {@link #sameDiff()}'s.
+     * came from. Empty for dna's own restorers, whose interface is {@link #sameDiff()}'s.
      */
-    public SameDiff importedInterfaceGraph() {
+    public java.util.Optional<SameDiff> importedInterfaceGraph() {
         if (!(spec instanceof dev.dna.api.spec.OnnxRestorerSpec o)) {
-            return null;
+            return java.util.Optional.empty();
         }
         SameDiff g = SameDiff.create();
         Layers l = new Layers(g, DataType.FLOAT, Rngs.stream(0, "init/restorer"), JointGraph.RESTORER_PREFIX);
@@ -152,7 +152,7 @@ public final class TrainedRestorer implements ImageRestorer {
                 v.getArr().assign(sd.getVariable(v.name()).getArr());
             }
         }
-        return g;
+        return java.util.Optional.of(g);
     }
 
     /** The same restorer with another tile size (a multiple of the downsampling factor) and overlap. */

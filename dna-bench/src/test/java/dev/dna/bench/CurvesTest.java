@@ -13,22 +13,22 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class DenoisingBenchmarkCurvesTest {
+class CurvesTest {
 
     @Test
     void theMeanCurveAveragesTheStepsEverySeedLogged() {
         List<double[]> seed0 = List.of(new double[] {500, 21.0}, new double[] {1000, 22.0}, new double[] {1500, 23.0});
         List<double[]> seed1 = List.of(new double[] {1000, 21.0}, new double[] {500, 20.0}); // unfinished, out of order
-        List<double[]> mean = DenoisingBenchmark.meanCurve(List.of(seed0, seed1));
+        List<double[]> mean = Curves.meanCurve(List.of(seed0, seed1));
         assertEquals(2, mean.size());
         assertArrayEquals(new double[] {500, 20.5}, mean.get(0), 1e-12);
         assertArrayEquals(new double[] {1000, 21.5}, mean.get(1), 1e-12);
-        assertEquals(0, DenoisingBenchmark.meanCurve(List.of(seed0, List.of())).size());
+        assertEquals(0, Curves.meanCurve(List.of(seed0, List.of())).size());
     }
 
     @Test
     void aVariantWithFewerSeedsSaysHowMany() {
-        DenoisingBenchmark.Curves c = new DenoisingBenchmark.Curves();
+        Curves c = new Curves();
         c.valBySeed.put("vanilla", List.of(List.of(new double[] {1, 20}), List.of(new double[] {1, 22})));
         c.valBySeed.put("full", List.of(List.of(new double[] {1, 23})));
         Map<String, List<double[]>> mean = c.meanVal(2);
@@ -38,7 +38,7 @@ class DenoisingBenchmarkCurvesTest {
 
     @Test
     void rawAndEmaCurvesArePlottedSideBySideAndOldLogsWithoutRawAreLeftOut() {
-        DenoisingBenchmark.Curves c = new DenoisingBenchmark.Curves();
+        Curves c = new Curves();
         c.valBySeed.put("full", List.of(List.of(new double[] {500, 24}), List.of(new double[] {500, 26})));
         c.rawBySeed.put("full", List.of(List.of(new double[] {500, 22}), List.of(new double[] {500, 23})));
         c.valBySeed.put("vanilla", List.of(List.of(new double[] {500, 20}), List.of(new double[] {500, 21})));
