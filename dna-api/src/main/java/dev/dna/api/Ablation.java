@@ -24,14 +24,17 @@ public enum Ablation {
         this.residualSwap = residualSwap;
     }
 
+    /** Whether this variant trains with the diffusion loss. */
     public boolean usesDiffusion() {
         return diffusion;
     }
 
+    /** Whether this variant shuffles the conditions' channels. */
     public boolean usesChannelShuffle() {
         return channelShuffle;
     }
 
+    /** Whether this variant adds the residual-swap pass and the triplet loss. */
     public boolean usesResidualSwap() {
         return residualSwap;
     }

@@ -92,6 +92,7 @@ public final class AdaptationPlan {
         return new AdaptationPlan(d);
     }
 
+    /** The restorer network being adapted (its input and output [N, 3, H, W] in {@link #valueRange()}). */
     public RestorerSpec restorer() {
         return restorer;
     }
@@ -101,14 +102,17 @@ public final class AdaptationPlan {
         return Optional.ofNullable(diffusion);
     }
 
+    /** Whether the plan trains with the diffusion loss (every variant but vanilla). */
     public boolean usesDiffusion() {
         return diffusion != null;
     }
 
+    /** Whether the conditions' channels are shuffled by one permutation per step (method step 4). */
     public boolean channelShuffle() {
         return channelShuffle;
     }
 
+    /** Whether the residual-swap negative pass and its triplet loss are on (method step 6). */
     public boolean residualSwap() {
         return residualSwap;
     }
@@ -118,14 +122,17 @@ public final class AdaptationPlan {
         return detachConditions;
     }
 
+    /** The losses' settings: Charbonnier epsilon, triplet margin, lambda and its ramp. */
     public LossSpec loss() {
         return loss;
     }
 
+    /** Adam's settings, the learning-rate schedule and gradient clipping. */
     public OptimizerSpec optimizer() {
         return optimizer;
     }
 
+    /** Decay of the exponential moving average of the restorer's weights, the restorer a run returns (0: none). */
     public double emaDecay() {
         return emaDecay;
     }
@@ -135,26 +142,32 @@ public final class AdaptationPlan {
         return spikeGuard;
     }
 
+    /** Optimizer steps of the whole run. */
     public int steps() {
         return steps;
     }
 
+    /** Patches per step and per domain (synthetic pairs, and as many real images when the plan uses diffusion). */
     public int batchSize() {
         return batchSize;
     }
 
+    /** Side of the square training patches, in pixels. */
     public int patchSize() {
         return patchSize;
     }
 
+    /** Whether training patches are flipped and rotated at random (the eight dihedral transforms). */
     public boolean augment() {
         return augment;
     }
 
+    /** The range of the restorer's input and output values. */
     public ValueRange valueRange() {
         return valueRange;
     }
 
+    /** The run's seed: initial weights, patches, noise and timesteps are all functions of it. */
     public long seed() {
         return seed;
     }

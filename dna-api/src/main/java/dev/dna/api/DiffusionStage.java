@@ -27,6 +27,7 @@ public final class DiffusionStage extends PlanStage<DiffusionStage> {
         return channelShuffle(true);
     }
 
+    /** Turns the channel-shuffling layer on or off. */
     public DiffusionStage channelShuffle(boolean on) {
         return with(d -> d.channelShuffle = on);
     }
@@ -36,6 +37,7 @@ public final class DiffusionStage extends PlanStage<DiffusionStage> {
         return residualSwap(true);
     }
 
+    /** Turns the residual-swap pass and the triplet loss on or off. */
     public DiffusionStage residualSwap(boolean on) {
         return with(d -> d.residualSwap = on);
     }
