@@ -37,22 +37,34 @@ import org.nd4j.linalg.api.buffer.DataType;
  * from the same restorer.
  */
 public final class JointGraph {
+    /** Placeholder: synthetic degraded patches [B, 3, s, s]. */
     public static final String XS = "xs";
+    /** Placeholder: their clean patches [B, 3, s, s]. */
     public static final String YS = "ys";
+    /** Placeholder: real degraded patches [B, 3, s, s] (no clean side). */
     public static final String XR = "xr";
+    /** Placeholder: the diffusion noise [B, 3, s, s], N(0, I). */
     public static final String EPS = "eps";
+    /** Placeholder: each sample's continuous noise level g [B] (the signal's share in {@code x_t}). */
     public static final String LEVEL = "level";
+    /** Placeholder: the positive pass's shuffle keep mask [B, 1, 1, 1] (1 keeps a sample's conditions in place, 0 swaps them). */
     public static final String KEEP1 = "keep1";
+    /** Placeholder: the negative (residual-swap) pass's keep mask [B, 1, 1, 1]. */
     public static final String KEEP2 = "keep2";
+    /** Placeholder: the diffusion loss's weight at this step [] (the ramp of {@link LossSpec}). */
     public static final String LAMBDA = "lambda";
+    /** Placeholder: the restoration loss's weight [] (1 in training). */
     public static final String RES_WEIGHT = "res_weight";
 
+    /** Output: the total loss [], {@code res_weight l_res + lambda l_noise}. */
     public static final String LOSS = "loss";
+    /** Output: the restoration loss [] (Charbonnier on the synthetic pairs). */
     public static final String L_RES = "l_res";
     static final String MSE_POS = "mse_pos";
     static final String MSE_NEG = "mse_neg";
     /** The residual swap's triplet hinge (its mean over groups with {@code tripletGroups > 1}); {@code L_noise = 0.5 (mse_pos + hinge)}. */
     static final String HINGE = "hinge";
+    /** Output: the diffusion loss []. */
     public static final String L_NOISE = "l_noise";
     static final String RESTORED_SYNTHETIC = "restored_synthetic";
     static final String RESTORED_REAL = "restored_real";
@@ -60,14 +72,21 @@ public final class JointGraph {
     static final String COND_POS = "cond_pos";
     static final String COND_NEG = "cond_neg";
 
+    /** Name prefix of the restorer's parameters. */
     public static final String RESTORER_PREFIX = "G/";
     static final String DIFFUSION_PREFIX = "D/";
 
+    /** The graph. */
     public final SameDiff sd;
+    /** The plan it was built for. */
     public final AdaptationPlan plan;
+    /** B, patches per domain and step. */
     public final int batch;
+    /** s, the patch side. */
     public final int size;
+    /** The diffusion net's dropout masks, placeholders fed each step. */
     public final List<EpsNet.DropoutMask> dropoutMasks;
+    /** The names of the loss terms the trainer logs. */
     public final List<String> lossTerms;
 
     private JointGraph(SameDiff sd, AdaptationPlan plan, int batch, int size, List<EpsNet.DropoutMask> masks,
@@ -80,10 +99,12 @@ public final class JointGraph {
         this.lossTerms = lossTerms;
     }
 
+    /** The graph of {@code plan} at its batch and patch size. */
     public static JointGraph build(AdaptationPlan plan, DataType dt) {
         return build(plan, dt, plan.batchSize(), plan.patchSize());
     }
 
+    /** The graph of {@code plan} for {@code batch} patches of side {@code size} per domain. */
     public static JointGraph build(AdaptationPlan plan, DataType dt, int batch, int size) {
         SameDiff sd = SameDiff.create();
         long b = batch;
