@@ -25,6 +25,7 @@ public final class ImageSet {
         this.images = ImmutableList.copyOf(images);
     }
 
+    /** A set of named images [C, H, W] (names and images index by index). */
     public static ImageSet of(List<String> names, List<Image> images) {
         checkArgument(names.size() == images.size(), "%s names for %s images", names.size(), images.size());
         for (Image im : images) {
@@ -134,24 +135,29 @@ public final class ImageSet {
                 + (names.size() > 3 ? ", ..." : "") + "; sha256 " + digest() + ")";
     }
 
+    /** How many images. */
     public int size() {
         return images.size();
     }
 
+    /** Image {@code i} [C, H, W]. */
     public Image get(int i) {
         checkElementIndex(i, images.size(), "image");
         return images.get(i);
     }
 
+    /** The name of image {@code i} (its file name when read from a folder). */
     public String name(int i) {
         checkElementIndex(i, names.size(), "image");
         return names.get(i);
     }
 
+    /** The images, in order. */
     public List<Image> images() {
         return images;
     }
 
+    /** The names, in order. */
     public List<String> names() {
         return names;
     }

@@ -72,10 +72,12 @@ public final class PatchDataset {
         return form + ", " + sampler.size() + "-pixel patches" + (sampler.augment() ? ", flipped" : "");
     }
 
+    /** Whether the dataset has a clean side (pairs), or only degraded images. */
     public boolean hasClean() {
         return clean != null;
     }
 
+    /** How patches are cut: their side and whether they are flipped. */
     public PatchSampler sampler() {
         return sampler;
     }
@@ -107,7 +109,8 @@ public final class PatchDataset {
      * A batch of degraded patches [N, 3, S, S] and, where the dataset has them, the clean ones.
      */
     public record Batch(ImageBatch degraded, ImageBatch cleanOrNull) {
-        public Optional<ImageBatch> clean() {
+        /** The clean patches [N, 3, S, S], matching {@code degraded} index by index; empty for unpaired data. */
+    public Optional<ImageBatch> clean() {
             return Optional.ofNullable(cleanOrNull);
         }
     }

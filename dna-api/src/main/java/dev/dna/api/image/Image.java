@@ -54,14 +54,17 @@ public final class Image {
                 "image [%s, %s, %s] is too large", channels, height, width);
     }
 
+    /** C (3 for RGB). */
     public int channels() {
         return channels;
     }
 
+    /** H, in pixels. */
     public int height() {
         return height;
     }
 
+    /** W, in pixels. */
     public int width() {
         return width;
     }
@@ -71,6 +74,7 @@ public final class Image {
         return data.length;
     }
 
+    /** The value at channel {@code c}, row {@code y}, column {@code x}. */
     public float get(int c, int y, int x) {
         checkElementIndex(c, channels, "channel");
         checkElementIndex(y, height, "y");
@@ -93,6 +97,7 @@ public final class Image {
         return data;
     }
 
+    /** Whether {@code o} has the same [C, H, W]. */
     public boolean sameShape(Image o) {
         return channels == o.channels && height == o.height && width == o.width;
     }

@@ -52,22 +52,27 @@ public final class ImageBatch {
         return new ImageBatch(images.size(), first.channels(), first.height(), first.width(), d);
     }
 
+    /** Stacks equally shaped images into one batch [N, C, H, W]. */
     public static ImageBatch stack(Image... images) {
         return stack(Arrays.asList(images));
     }
 
+    /** N, the number of images. */
     public int size() {
         return n;
     }
 
+    /** C. */
     public int channels() {
         return channels;
     }
 
+    /** H. */
     public int height() {
         return height;
     }
 
+    /** W. */
     public int width() {
         return width;
     }
@@ -82,6 +87,7 @@ public final class ImageBatch {
         return channels * height * width;
     }
 
+    /** The value of image {@code i}, channel {@code c}, row {@code y}, column {@code x}. */
     public float get(int i, int c, int y, int x) {
         checkElementIndex(i, n, "sample");
         checkElementIndex(c, channels, "channel");
@@ -90,11 +96,13 @@ public final class ImageBatch {
         return data[((i * channels + c) * height + y) * width + x];
     }
 
+    /** Image {@code i} [C, H, W], a copy. */
     public Image image(int i) {
         checkElementIndex(i, n, "sample");
         return Image.wrap(channels, height, width, Arrays.copyOfRange(data, i * imageSize(), (i + 1) * imageSize()));
     }
 
+    /** The images [C, H, W] in order, copies. */
     public List<Image> images() {
         List<Image> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -108,10 +116,12 @@ public final class ImageBatch {
         return data.clone();
     }
 
+    /** Whether {@code o} has the same [N, C, H, W]. */
     public boolean sameShape(ImageBatch o) {
         return n == o.n && channels == o.channels && height == o.height && width == o.width;
     }
 
+    /** "[N, C, H, W]", for messages. */
     public String shapeString() {
         return "[" + n + ", " + channels + ", " + height + ", " + width + "]";
     }

@@ -36,6 +36,7 @@ public final class Metrics {
         return psnr(a, b, 1.0);
     }
 
+    /** PSNR over all channels, {@code 10 log10(dataRange^2 / MSE)}, for images in [0, dataRange]. */
     public static double psnr(Image a, Image b, double dataRange) {
         checkPair(a, b);
         checkArgument(dataRange > 0, "dataRange must be > 0, got %s", dataRange);
@@ -78,6 +79,7 @@ public final class Metrics {
         return ssim(a, b, 1.0);
     }
 
+    /** SSIM as the class comment says (scikit-image's settings), averaged over channels, for images in [0, dataRange]. */
     public static double ssim(Image a, Image b, double dataRange) {
         checkPair(a, b);
         checkArgument(dataRange > 0, "dataRange must be > 0, got %s", dataRange);

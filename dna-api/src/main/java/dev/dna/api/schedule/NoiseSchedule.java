@@ -37,19 +37,23 @@ public final class NoiseSchedule {
         }
     }
 
+    /** The schedule a spec describes, its betas and cumulative products computed once. */
     public static NoiseSchedule of(NoiseScheduleSpec spec) {
         checkNotNull(spec, "spec");
         return new NoiseSchedule(spec);
     }
 
+    /** The spec it was made from. */
     public NoiseScheduleSpec spec() {
         return spec;
     }
 
+    /** T, the number of timesteps. */
     public int timesteps() {
         return betas.length;
     }
 
+    /** beta at timestep {@code k} (0-based). */
     public double beta(int k) {
         checkElementIndex(k, betas.length, "timestep");
         return betas[k];
