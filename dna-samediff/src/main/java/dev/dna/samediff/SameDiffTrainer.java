@@ -97,6 +97,7 @@ public final class SameDiffTrainer {
         return new SameDiffTrainer(plan, o);
     }
 
+    /** The plan this trainer runs. */
     public AdaptationPlan plan() {
         return plan;
     }

@@ -36,6 +36,7 @@ public record StepReport(long step, long totalSteps, double lambda, Map<String, 
         return seconds - dataSeconds;
     }
 
+    /** The total loss of the step, {@code res_weight l_res + lambda l_noise}. */
     public double loss() {
         return losses.get("loss");
     }

@@ -45,7 +45,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the network's value range; {@link #sameDiff()} exposes it to exporters.
  */
 public final class TrainedRestorer implements ImageRestorer {
+    /** The inference graph's placeholder: degraded images [N, 3, H, W] in the plan's value range. */
     public static final String INPUT = "input";
+    /** The inference graph's output: restored images [N, 3, H, W]. */
     public static final String OUTPUT = "restored";
     static final String FORMAT = "dna-restorer/1";
 
@@ -112,10 +114,12 @@ public final class TrainedRestorer implements ImageRestorer {
         return sd;
     }
 
+    /** The restorer's architecture. */
     public RestorerSpec spec() {
         return spec;
     }
 
+    /** The range of the values it takes and returns. */
     public ValueRange valueRange() {
         return range;
     }
