@@ -21,12 +21,6 @@ class PretrainedAndHostileTest {
     @TempDir
     Path tmp;
 
-    @org.junit.jupiter.api.BeforeEach
-    void shipped() {
-        // until the pretrained model is committed (its long training run is under way); removed once it ships
-        org.junit.jupiter.api.Assumptions.assumeTrue(ModelZoo.builtIn().names().contains(ModelZoo.DENOISER));
-    }
-
     @Test
     void theShippedDenoiserLoadsByNameAndDenoises() throws IOException {
         ModelZoo zoo = ModelZoo.builtIn();
