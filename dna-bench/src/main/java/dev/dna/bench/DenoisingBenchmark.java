@@ -126,9 +126,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "made the full method diverge now and then in the calibration)")
     Double learningRate;
 
-    @Option(names = "--noise-weight", defaultValue = "1.0", description = "final weight lambda of the diffusion loss (default: "
-            + "${DEFAULT-VALUE}, calibrated at this scale: the paper's 0.2 left the method no better than vanilla here)")
-    double noiseWeight;
+    @Option(names = "--noise-weight", description = "final weight lambda of the diffusion loss (default: the recipe's, "
+            + Recipes.NOISE_WEIGHT + ", calibrated at this scale: the paper's 0.2 left the method no better than vanilla from "
+            + "scratch and 0.3 dB below 1 fine-tuning on SIDD)")
+    Double noiseWeight;
 
     @Option(names = "--triplet-margin", defaultValue = "0.1", description = "margin of the residual swap's triplet term (default: "
             + "${DEFAULT-VALUE}, the paper's; at this scale the term is inactive after about 1,000 steps, docs/lab/benchmarks-2026-11-to-12.md)")
@@ -344,7 +345,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         AdaptationPlan base = warm() ? Recipes.fineTuning(initRestorer().spec(), steps, seed) : Recipes.fromScratch(steps, seed);
         var stage = Adaptation.from(base)
                 .withDiffusion(base.diffusion().orElseThrow().width(diffusionWidth))
-                .noiseWeight(noiseWeight)
+                .noiseWeight(noiseWeight != null ? noiseWeight : base.loss().noiseWeight())
                 .noiseWeightRamp(5, rampSteps != null ? rampSteps : Math.max(1, steps / 5))
                 .tripletMargin(tripletMargin)
                 .tripletGroups(tripletGroups)
