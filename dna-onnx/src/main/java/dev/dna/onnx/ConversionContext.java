@@ -69,19 +69,9 @@ public final class ConversionContext {
 
     /** Adds a float initializer named {@code name} (idempotent). */
     public String floatInitializer(String name, INDArray value) {
-        if (initializers.add(name)) {
+        if (!initializers.contains(name)) {
             INDArray f = value.castTo(DataType.FLOAT).dup('c');
-            float[] v = f.data().asFloat();
-            ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (float x : v) {
-                b.putFloat(x);
-            }
-            b.flip();
-            Onnx.TensorProto.Builder t = graph.addInitializerBuilder().setName(name)
-                    .setDataType(Onnx.TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(b));
-            for (long d : f.shape()) {
-                t.addDims(d);
-            }
+            addInitializer(name, Onnx.TensorProto.DataType.FLOAT, f.shape(), raw(f.data().asFloat()));
         }
         return name;
     }
@@ -91,18 +81,9 @@ public final class ConversionContext {
         if (!value.dataType().isIntType()) {
             return floatInitializer(name, value);
         }
-        if (initializers.add(name)) {
-            long[] v = value.castTo(DataType.LONG).dup('c').data().asLong();
-            ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-            for (long x : v) {
-                b.putLong(x);
-            }
-            b.flip();
-            Onnx.TensorProto.Builder t = graph.addInitializerBuilder().setName(name)
-                    .setDataType(Onnx.TensorProto.DataType.INT64.getNumber()).setRawData(ByteString.copyFrom(b));
-            for (long d : value.shape()) {
-                t.addDims(d);
-            }
+        if (!initializers.contains(name)) {
+            addInitializer(name, Onnx.TensorProto.DataType.INT64, value.shape(),
+                    raw(value.castTo(DataType.LONG).dup('c').data().asLong()));
         }
         return name;
     }
@@ -110,33 +91,44 @@ public final class ConversionContext {
     /** Adds a 1-D int64 initializer (shapes, axes, pads). */
     public String longInitializer(String base, long... values) {
         String name = fresh(base);
-        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (long x : values) {
-            b.putLong(x);
-        }
-        b.flip();
-        graph.addInitializerBuilder().setName(name).setDataType(Onnx.TensorProto.DataType.INT64.getNumber())
-                .addDims(values.length).setRawData(ByteString.copyFrom(b));
-        initializers.add(name);
+        addInitializer(name, Onnx.TensorProto.DataType.INT64, new long[] {values.length}, raw(values));
         return name;
     }
 
     /** Adds a scalar float initializer. */
     public String scalar(String base, float value) {
-        return scalarInitializer(base, Onnx.TensorProto.DataType.FLOAT, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value));
+        String name = fresh(base);
+        addInitializer(name, Onnx.TensorProto.DataType.FLOAT, new long[0], raw(new float[] {value}));
+        return name;
     }
 
     /** Adds a scalar int64 initializer (for arithmetic on shapes). */
     public String longScalar(String base, long value) {
-        return scalarInitializer(base, Onnx.TensorProto.DataType.INT64, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value));
+        String name = fresh(base);
+        addInitializer(name, Onnx.TensorProto.DataType.INT64, new long[0], raw(new long[] {value}));
+        return name;
     }
 
-    private String scalarInitializer(String base, Onnx.TensorProto.DataType type, ByteBuffer value) {
-        String name = fresh(base);
-        value.flip();
-        graph.addInitializerBuilder().setName(name).setDataType(type.getNumber()).setRawData(ByteString.copyFrom(value));
+    /** The one place an initializer enters the graph: its name, type, dims and little-endian raw data. */
+    private void addInitializer(String name, Onnx.TensorProto.DataType type, long[] dims, ByteBuffer data) {
+        Onnx.TensorProto.Builder t = graph.addInitializerBuilder().setName(name).setDataType(type.getNumber())
+                .setRawData(ByteString.copyFrom(data));
+        for (long d : dims) {
+            t.addDims(d);
+        }
         initializers.add(name);
-        return name;
+    }
+
+    private static ByteBuffer raw(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return b;
+    }
+
+    private static ByteBuffer raw(long[] v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(v);
+        return b;
     }
 
     static Onnx.AttributeProto ints(String name, long... v) {

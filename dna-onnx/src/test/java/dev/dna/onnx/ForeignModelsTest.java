@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dna.api.data.EmbeddedImages;
 import dev.dna.api.image.Image;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,11 +20,7 @@ class ForeignModelsTest {
     Path tmp;
 
     Path fixture(String name) throws IOException {
-        Path f = tmp.resolve(name);
-        try (InputStream in = ForeignModelsTest.class.getResourceAsStream("fixtures/" + name)) {
-            Files.copy(in, f);
-        }
-        return f;
+        return TestModels.fixture(tmp, name);
     }
 
     @ParameterizedTest

@@ -6,8 +6,6 @@ import dev.dna.api.Restorers;
 import dev.dna.api.image.ImageBatch;
 import dev.dna.api.spec.OnnxRestorerSpec;
 import dev.dna.api.spec.ValueRange;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,11 +20,7 @@ class ModernNetworksTest {
     Path tmp;
 
     Path fixture(String name) throws Exception {
-        Path f = tmp.resolve(name);
-        try (InputStream in = ModernNetworksTest.class.getResourceAsStream("fixtures/modern/" + name)) {
-            Files.copy(in, f);
-        }
-        return f;
+        return TestModels.fixture(tmp, "modern/" + name);
     }
 
     @ParameterizedTest

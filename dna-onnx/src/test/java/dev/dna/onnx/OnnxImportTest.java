@@ -20,7 +20,6 @@ import dev.dna.api.spec.Prediction;
 import dev.dna.api.spec.ValueRange;
 import dev.dna.samediff.TrainedRestorer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -38,13 +37,7 @@ class OnnxImportTest {
     Path tmp;
 
     Path fixture(String name) throws IOException {
-        Path f = tmp.resolve(name);
-        if (!Files.exists(f)) {
-            try (InputStream in = OnnxImportTest.class.getResourceAsStream("fixtures/" + name)) {
-                Files.copy(in, f);
-            }
-        }
-        return f;
+        return TestModels.fixture(tmp, name);
     }
 
     /** What ONNX Runtime computes from the file itself, for a batch given in the model's terms. */

@@ -24,6 +24,17 @@ final class TestModels {
         return new TestModels();
     }
 
+    /** The test resource {@code fixtures/NAME} (PyTorch exports, fixtures/README.md) copied into {@code dir} once. */
+    static Path fixture(Path dir, String name) throws IOException {
+        Path f = dir.resolve(Path.of(name).getFileName().toString());
+        if (!Files.exists(f)) {
+            try (java.io.InputStream in = TestModels.class.getResourceAsStream("fixtures/" + name)) {
+                Files.copy(in, f);
+            }
+        }
+        return f;
+    }
+
     TestModels opset(int v) {
         opset = v;
         return this;
