@@ -53,26 +53,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The main example: synthetic-to-real denoising; by default on real camera noise (PolyU's Canon crops, found as
- * {@code shared/data/polyu-canon} above the working directory, or named with {@code --polyu}); with {@code --simulated}
- * on a simulated real domain of the embedded photographs; deraining and deblurring (simulated) with {@code --task}.
+ * The main example: synthetic-to-real denoising; by default on a simulated real domain of the embedded photographs, from
+ * the pretrained denoiser; on real camera noise with {@code --polyu [DIR]} (PolyU's Canon crops) or {@code --sidd [DIR]}
+ * (SIDD's smartphone pairs); deraining and deblurring (simulated) with {@code --task}.
  *
- * <p>The synthetic domain: AWGN ({@code --awgn}, sigma per image in [0, 50]/255) on the embedded photos. On PolyU the
- * crops are split by scene, fixed in code: the train scenes' real images are the real domain (their means train only
- * the oracle), the validation scenes ({@link PolyU#VALIDATION_SCENES}, central crops) are validated during training and
- * choose each run's best checkpoint ({@link RunFolder#BEST}), the test scenes' whole 512x512 crops are the test pairs. Simulated
- * "real" domain (hard, the default): the camera noise model (shot + read noise on a Bayer mosaic, demosaicing) plus
- * spatially correlated luma/chroma noise and JPEG; three held-out photographs are both validated and tested (no
- * checkpoint is chosen there). The adaptation variants never see the real domain's clean side.
+ * <p>The synthetic domain: AWGN ({@code --awgn}, sigma per image in [0, 50]/255) on the embedded photos. Real data sets are
+ * split by scene, fixed in code: the train scenes' real images are the real domain (their clean sides train only the
+ * oracle), the validation scenes (central crops) are validated during training and choose each run's best checkpoint
+ * ({@link RunFolder#BEST}), the test scenes' whole images are the test pairs. Simulated "real" domain (hard, the
+ * default): the camera noise model (shot + read noise on a Bayer mosaic, demosaicing) plus spatially correlated
+ * luma/chroma noise and JPEG on the training photographs; one photograph ({@link #VALIDATION}) is validated and chooses
+ * the best checkpoints; three ({@link #HELD_OUT}) are the test set. The adaptation variants never see the real domain's
+ * clean side.
  *
  * <p>Trains the requested ablation variants (vanilla, diffusion, shuffle, full) and an oracle trained on real pairs,
  * with the same seeds and step budget, restores the test images with each final restorer (SameDiff, and the exported
  * ONNX model in ONNX Runtime) and with its best validated checkpoint, and writes everything under one run folder:
- * results.csv and results.md (mean ± sd over seeds, paired differences to vanilla, the share of the oracle's gap
- * recovered), real_psnr.png, losses.png and grad_norms.png (the gradient each loss sends into the restorer; first
- * seed), real_psnr_mean.png (with several seeds), real_psnr_raw_vs_ema.png (the raw weights' validation beside the
- * EMA's, mean over seeds), grid.png (the first {@value #GRID_ROWS} test images: noisy, each variant's restoration,
- * clean; first seed), and per run plan.json, log.csv, restorer.dna, restorer.onnx (and restorer-best.dna on PolyU).
+ * results.csv and results.md (mean ± sd over seeds, paired differences to vanilla at the end and at the best validated
+ * checkpoints, the share of the oracle's gap recovered), real_psnr.png, losses.png and grad_norms.png (the gradient each
+ * loss sends into the restorer; first seed), real_psnr_mean.png (with several seeds), real_psnr_raw_vs_ema.png (the raw
+ * weights' validation beside the EMA's, mean over seeds), grid.png (the first {@value #GRID_ROWS} test images: noisy,
+ * each variant's best validated restoration, clean; first seed), and per run plan.json, log.csv, restorer.dna,
+ * restorer-best.dna, restorer.onnx.
  */
 @Command(name = "denoising-benchmark", mixinStandardHelpOptions = true,
         description = "Synthetic-to-real denoising with Denoising as Adaptation: on real camera noise (PolyU) when found, "
@@ -82,6 +84,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     /** Photographs never used in training: the real-domain test set. */
     public static final List<String> HELD_OUT = List.of("coffee.png", "rocket.png", "tmshre-riaphotographs.png");
 
+    /**
+     * The simulated domain's validation photograph, never trained on: its central {@value #VAL_CROP}-pixel crop, degraded
+     * once by the real domain (seed {@value #VALIDATION_SEED}), chooses each run's best checkpoint, as PolyU's and SIDD's
+     * validation scenes do; the test photographs ({@link #HELD_OUT}) never choose anything.
+     */
+    public static final List<String> VALIDATION = List.of("chelsea.png");
+
+    /** Seed of the validation photograph's one real-domain degradation. */
+    static final long VALIDATION_SEED = 4_000_000L;
 
     /** Replaces the synthetic domain's degradation when set (tests use one that makes training diverge). */
     Degradation syntheticOverride;
@@ -93,9 +104,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             description = "seeds to train each variant with; several give mean and spread (default: ${DEFAULT-VALUE})")
     List<Long> seeds;
 
-    @Option(names = "--full", description = "the long mode, the recipe calibrated in docs/lab/benchmarks-2026-11-to-12.md: all five variants, "
-            + "seeds 0,1,2, 10000 steps, validation every 500 steps (about 7.5 h on 2 CPU cores; minutes per run on a GPU "
-            + "with tools/calibrate.sh); these override --variants, --seeds, --steps and --validate-every")
+    @Option(names = "--full", description = "the long mode: all five variants, seeds 0,1,2; from scratch (its default --init none) "
+            + "10000 steps with validation every 500 (about 7.5 h on 2 CPU cores; minutes per run on a GPU with "
+            + "tools/calibrate.sh), overriding --steps and --validate-every; with --init pretrained:NAME the fine-tuning recipe's "
+            + "steps (or --steps); overrides --variants and --seeds")
     boolean fullMode;
 
     @Option(names = "--steps", description = "training steps per variant (default: " + Recipes.FINE_TUNE_STEPS + " from the "
@@ -216,7 +228,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "still set for --steps: a partial long run (default: run all steps)")
     Integer stopAfter;
 
-    @Option(names = "--validate-every", description = "steps between real-domain validations (default: a quarter of --steps)")
+    @Option(names = "--validate-every", description = "steps between real-domain validations (default: a twelfth of --steps)")
     Integer validateEvery;
 
     @Option(names = "--crop", defaultValue = "128", description = "side of the held-out test crops (default: ${DEFAULT-VALUE})")
@@ -373,15 +385,17 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         AdaptationPlan full = fullPlan(seeds.get(0));
         ImageSet embedded = EmbeddedImages.load();
         ImageSet.Split split = embedded.split(HELD_OUT);
-        ImageSet train = realDir == null ? split.rest() : embedded;
+        ImageSet.Split validationSplit = split.rest().split(VALIDATION);
+        ImageSet train = realDir == null ? validationSplit.rest() : embedded;
         SceneSplit realSplit = realSet != null ? realSet.split(realDir) : null; // train (real domain, oracle), validation, test
         if (realSplit != null) {
             System.out.printf(Locale.ROOT, "embedded photos: all %d for the synthetic domain%n", train.size());
             System.out.println(realSet.label() + " " + realDir + ", split by scene: " + realSplit.describe() + " (validated on their central "
                     + VAL_CROP + "x" + VAL_CROP + ")");
         } else {
-            System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d held out %s%n", train.size(),
-                    split.first().size(), split.first().names());
+            System.out.printf(Locale.ROOT, "embedded photos: %d for training, %d for validation %s, %d for test %s%n",
+                    train.size(), validationSplit.first().size(), validationSplit.first().names(), split.first().size(),
+                    split.first().names());
         }
         System.out.println("synthetic domain: " + syntheticDomain().describe());
         System.out.println("real domain:      " + (realSet == RealNoise.POLYU ? "real camera noise (PolyU, Canon JPEGs)"
@@ -396,10 +410,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         ImageSet testClean = test.clean();
         ImageSet testReal = test.real();
         ImageSet testSyn = test.synthetic();
-        // validation: PolyU's validation scenes; in the simulated domain the held-out photos (curves only: no checkpoint is
-        // chosen on them)
-        ImageSet valReal = realSplit != null ? realSplit.validation().degraded().centerCrops(VAL_CROP) : testReal;
-        ImageSet valClean = realSplit != null ? realSplit.validation().clean().centerCrops(VAL_CROP) : testClean;
+        // validation (the best checkpoint's choice): the real set's validation scenes, or the validation photograph
+        ImageSet valClean = realSplit != null ? realSplit.validation().clean().centerCrops(VAL_CROP)
+                : validationSplit.first().centerCrops(VAL_CROP);
+        ImageSet valReal = realSplit != null ? realSplit.validation().degraded().centerCrops(VAL_CROP)
+                : ImagePairs.degrade(valClean, realDomain(), VALIDATION_SEED).degraded();
         if (exportDir != null) {
             Map<String, AdaptationPlan> plans = new LinkedHashMap<>();
             for (String v : variants) {
@@ -440,7 +455,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         }
         // variant -> per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr} (NaN where not measured)
         Map<String, List<double[]>> perVariant = new LinkedHashMap<>();
-        boolean keepBest = realSplit != null;
         Curves curves = new Curves();
         List<List<Image>> grid = new ArrayList<>(); // per variant of the first seed: its restorations of the test crops
         List<String> gridNames = new ArrayList<>();
@@ -496,9 +510,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 } else {
                     Files.deleteIfExists(run.diverged()); // tried again: until it diverges anew, it is unfinished
                     SameDiffTrainer trainer = trainer(plan, v, seed, ran, run, valReal, valClean, before, t0);
-                    if (keepBest) {
-                        trainer = trainer.keepBest(run.best());
-                    }
+                    // every benchmark has validation data apart from its test set: keep each run's best checkpoint
+                    trainer = trainer.keepBest(run.best());
                     PatchDataset realForRun = plan.usesDiffusion() ? realImages : null;
                     try {
                         if (continued) {
@@ -544,8 +557,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 }
                 double bestStep = Double.NaN;
                 double bestPsnr = Double.NaN;
-                if (keepBest && Files.exists(run.best())) {
-                    bestPsnr = Metrics.meanPsnr(testClean, TrainedRestorer.load(run.best()).restoreAll(testReal));
+                ImageSet shown = rr; // in the grid: the restorer a user keeps, the best validated one where there is one
+                if (Files.exists(run.best())) {
+                    shown = TrainedRestorer.load(run.best()).restoreAll(testReal);
+                    bestPsnr = Metrics.meanPsnr(testClean, shown);
                     bestStep = log.bestStep("val_psnr");
                 }
                 rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f,%s,%s,%.4f", v, seed, ran, psnr, ssim, synPsnr,
@@ -559,13 +574,13 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         synPsnr, seconds);
                 curves.add(v, log, firstSeed);
                 if (firstSeed) {
-                    grid.add(rr.images());
+                    grid.add(shown.images());
                     gridNames.add(label(v));
                 }
             }
         }
         Files.write(out.resolve("results.csv"), rows);
-        StringBuilder md = new StringBuilder(ResultsTable.table(perVariant, seeds, keepBest, Metrics.meanPsnr(testClean, testReal),
+        StringBuilder md = new StringBuilder(ResultsTable.table(perVariant, seeds, Metrics.meanPsnr(testClean, testReal),
                 Metrics.meanSsim(testClean, testReal), Metrics.meanPsnr(testClean, testSyn), start));
         if (!diverged.isEmpty()) {
             md.append(System.lineSeparator()).append("Diverged (a loss term or a gradient became NaN or infinite), left out of the "
@@ -592,7 +607,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         System.out.println();
         System.out.println("wrote " + out + ": results.csv, results.md, real_psnr.png"
                 + (seeds.size() > 1 ? ", real_psnr_mean.png" : "") + ", real_psnr_raw_vs_ema.png, losses.png, grad_norms.png, grid.png (rows: the held-out crops; columns: noisy | "
-                + String.join(" | ", gridNames) + " | clean), and per variant plan.json, log.csv, restorer.dna, restorer.onnx");
+                + String.join(" | ", gridNames) + " | clean; each trained restorer at its best validation step), and per variant plan.json, "
+                + "log.csv, restorer.dna, restorer-best.dna, restorer.onnx");
         return 0;
     }
 
@@ -621,8 +637,6 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         if (fullMode) {
             variants = List.of("vanilla", "diffusion", "shuffle", "full", "oracle");
             seeds = List.of(0L, 1L, 2L);
-            steps = 10_000;
-            validateEvery = 500;
         }
         if ((polyUOption != null ? 1 : 0) + (siddOption != null ? 1 : 0) + (simulated ? 1 : 0) > 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--polyu, --sidd and --simulated name different real "
@@ -645,11 +659,15 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--task " + task + " has no pretrained restorer: give "
                     + "--init none (from scratch) or --init FILE");
         }
+        if (fullMode && !warm()) { // from scratch, the paper's protocol at our scale; from the pretrained start, the recipe's steps
+            steps = 10_000;
+            validateEvery = 500;
+        }
         if (steps == null) {
             steps = warm() ? Recipes.FINE_TUNE_STEPS : realDir != null ? POLYU_STEPS : SIMULATED_STEPS;
         }
         if (validateEvery == null) {
-            validateEvery = Math.max(1, steps / 4);
+            validateEvery = Math.max(1, steps / 12);
         }
         return reuse;
     }

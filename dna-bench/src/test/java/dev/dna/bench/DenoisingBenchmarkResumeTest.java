@@ -42,6 +42,12 @@ class DenoisingBenchmarkResumeTest {
         assertEquals(4, b.lastStep());
         assertArrayEquals(column(a, "loss"), column(b, "loss"));
         assertTrue(Files.exists(parts.resolve("vanilla/restorer.onnx")));
+        // the simulated domain keeps each run's best checkpoint, chosen on the validation photograph (steps 2 and 4 validated)
+        assertTrue(Files.exists(whole.resolve("vanilla/restorer-best.dna")));
+        for (String row : Files.readAllLines(whole.resolve("results.csv")).subList(1, 2)) {
+            String bestStep = row.split(",", -1)[7];
+            assertTrue(bestStep.equals("2") || bestStep.equals("4"), row);
+        }
 
         // resuming a finished run loads it and reports the same numbers again
         assertEquals(0, run(parts, "--resume"));

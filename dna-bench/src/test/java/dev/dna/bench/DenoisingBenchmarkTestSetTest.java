@@ -1,6 +1,7 @@
 package dev.dna.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dna.api.data.EmbeddedImages;
@@ -8,6 +9,7 @@ import dev.dna.api.data.PolyU;
 import dev.dna.api.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -26,6 +28,13 @@ class DenoisingBenchmarkTestSetTest {
         assertEquals(19.98, Metrics.meanPsnr(t.clean(), t.real()), 0.005);
         assertEquals(0.3926, Metrics.meanSsim(t.clean(), t.real()), 0.00005);
         assertEquals(20.52, Metrics.meanPsnr(t.clean(), t.synthetic()), 0.005);
+    }
+
+    @Test
+    void theSimulatedDomainValidatesOnAPhotographNeitherTrainedOnNorTested() {
+        List<String> names = EmbeddedImages.load().names();
+        assertTrue(names.containsAll(DenoisingBenchmark.VALIDATION) && names.containsAll(DenoisingBenchmark.HELD_OUT), names.toString());
+        assertTrue(DenoisingBenchmark.VALIDATION.stream().noneMatch(DenoisingBenchmark.HELD_OUT::contains));
     }
 
     @Test

@@ -165,7 +165,8 @@ public final class ModelZoo {
     public Entry entry(String name) {
         checkNotNull(name, "name");
         return find(name).orElseThrow(() -> new IllegalArgumentException("no pretrained model '" + name + "'; known: "
-                + (entries.isEmpty() ? "none" : String.join(", ", names()))));
+                + (entries.isEmpty() ? "none (the index dev/dna/models/index.json on the classpath lists no model: is dev.dna:dna-models "
+                        + "a dependency, and a build of it with its weights?)" : String.join(", ", names()))));
     }
 
     /**
