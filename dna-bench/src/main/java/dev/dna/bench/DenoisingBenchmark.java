@@ -85,7 +85,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     public static final List<String> HELD_OUT = List.of("coffee.png", "rocket.png", "tmshre-riaphotographs.png");
 
     /**
-     * The simulated domain's validation photograph, never trained on: its central {@value #VAL_CROP}-pixel crop, degraded
+     * The simulated domain's validation photograph, never trained on: its central {@code --crop} crop (as the test ones), degraded
      * once by the real domain (seed {@value #VALIDATION_SEED}), chooses each run's best checkpoint, as PolyU's and SIDD's
      * validation scenes do; the test photographs ({@link #HELD_OUT}) never choose anything.
      */
@@ -412,7 +412,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         ImageSet testSyn = test.synthetic();
         // validation (the best checkpoint's choice): the real set's validation scenes, or the validation photograph
         ImageSet valClean = realSplit != null ? realSplit.validation().clean().centerCrops(VAL_CROP)
-                : validationSplit.first().centerCrops(VAL_CROP);
+                : validationSplit.first().centerCrops(crop); // as the test photographs (a 256 crop added 90 s to the main job)
         ImageSet valReal = realSplit != null ? realSplit.validation().degraded().centerCrops(VAL_CROP)
                 : ImagePairs.degrade(valClean, realDomain(), VALIDATION_SEED).degraded();
         if (exportDir != null) {
