@@ -35,10 +35,10 @@ final class Curves {
      * real_psnr_raw_vs_ema.png, losses.png and grad_norms.png (first seed).
      */
     void writeCharts(Path out, List<Long> seeds) throws IOException {
-        Charts.lines(out.resolve("real_psnr.png"), "Real-domain PSNR on held-out photos during training (seed " + seeds.get(0) + ")",
+        Charts.lines(out.resolve("real_psnr.png"), "Real-domain PSNR on the validation images during training (seed " + seeds.get(0) + ")",
                 "step", "PSNR (dB)", firstSeedVal(), false);
         if (seeds.size() > 1) {
-            Charts.lines(out.resolve("real_psnr_mean.png"), "Real-domain PSNR on held-out photos during training, mean over seeds "
+            Charts.lines(out.resolve("real_psnr_mean.png"), "Real-domain PSNR on the validation images during training, mean over seeds "
                     + seeds, "step", "PSNR (dB)", meanVal(seeds.size()), false);
         }
         Charts.lines(out.resolve("real_psnr_raw_vs_ema.png"), "Real-domain PSNR of the raw and the EMA restorer, mean over seeds "

@@ -56,8 +56,9 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--real", required = true, paramLabel = "DIR", description = "real degraded images (no clean side needed)")
     Path real;
 
-    @Option(names = "--test", paramLabel = "DIR", description = "validation pairs: DIR/noisy and DIR/clean with the same file names; "
-            + "validated every --validate-every steps (PSNR/SSIM in log.csv)")
+    @Option(names = {"--validation", "--test"}, paramLabel = "DIR", description = "validation pairs: DIR/noisy and DIR/clean with the "
+            + "same file names; validated every --validate-every steps (PSNR/SSIM in log.csv), the best kept as restorer-best.dna "
+            + "(--test is the older name)")
     Path test;
 
     @Option(names = "--plan", paramLabel = "FILE", description = "a plan file (plan.toJson()); default: the library's CPU-scale "
@@ -71,7 +72,7 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "the plan's seed, without --plan (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--validate-every", description = "steps between validations on --test (default: a tenth of the steps)")
+    @Option(names = "--validate-every", description = "steps between validations on --validation (default: a tenth of the steps)")
     Integer validateEvery;
 
     @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
@@ -183,7 +184,7 @@ final class AdaptCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "validation:       %d pairs in %s%n", pairs.size(), test);
         } else {
             pairs = syntheticGuard(cleanPhotos, syn);
-            o.printf(Locale.ROOT, "validation:       %d synthetic pairs, central crops of the clean photos degraded once (no --test: "
+            o.printf(Locale.ROOT, "validation:       %d synthetic pairs, central crops of the clean photos degraded once (no --validation: "
                     + "a guard against a collapsed restorer, not a measure of quality on the real images)%n", pairs.size());
         }
         Path best = out.resolve("restorer-best.dna");

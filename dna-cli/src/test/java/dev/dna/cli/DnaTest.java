@@ -153,7 +153,7 @@ class DnaTest {
             Images.writePng(Awgn.sigma255(15, 15).apply(c, 20L + i).clip(), testDir.resolve("noisy").resolve("t" + i + ".png"));
         }
         Path run = tmp.resolve("run");
-        String[] args = {"adapt", "--init", "none", "--real", real.toString(), "--test", testDir.toString(), "--degradation", "awgn:0-30",
+        String[] args = {"adapt", "--init", "none", "--real", real.toString(), "--validation", testDir.toString(), "--degradation", "awgn:0-30",
             "--steps", "2", "--checkpoint-every", "1", "--no-progress", "--out", run.toString()};
         Result r = dna(args);
         assertEquals(0, r.code(), r.toString());
