@@ -47,7 +47,7 @@ public final class RunLog {
     }
 
     /** The last step logged, 0 for an empty log. */
-    long lastStep() {
+    public long lastStep() {
         return rows.isEmpty() ? 0 : rows.lastKey();
     }
 

@@ -37,7 +37,9 @@ import java.util.stream.Stream;
 import org.apache.commons.rng.UniformRandomProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains dna's pretrained blind denoiser: the UNet restorer on additive white Gaussian noise of a random level
@@ -48,14 +50,16 @@ import picocli.CommandLine.Option;
  * extracts from Debian's packages: 55 photographs under CC0, CC-BY and CC-BY-SA), each scaled down to a longer side of
  * at most {@code --max-side} pixels (area averaging: the originals' camera noise and JPEG blocking shrink with it);
  * without {@code --photos}, the embedded photographs. Never trained on: the main example's three test photographs
- * ({@link DenoisingBenchmark#HELD_OUT}, under any of their file names) and the validation photographs
- * ({@link #VALIDATION}), whose central {@value #VALIDATION_CROP}-pixel crops, noised once at sigma 15, 25 and 50 with a
- * fixed seed, are validated every {@code --validate-every} steps and choose {@code restorer-best.dna}.
+ * ({@link DenoisingBenchmark#HELD_OUT}) and its validation photograph ({@link DenoisingBenchmark#VALIDATION}), under any
+ * of their file names, and the validation photographs ({@link #VALIDATION}; with the embedded photographs, the main
+ * example's validation photograph), whose central {@value #VALIDATION_CROP}-pixel crops, noised once at sigma 15, 25 and
+ * 50 with a fixed seed, are validated every {@code --validate-every} steps and choose {@code restorer-best.dna}.
  *
  * <p>Writes into {@code --out}: {@code plan.json}, {@code log.csv}, {@code checkpoint.ckpt} (every
  * {@code --checkpoint-every} steps; {@code --resume} continues from it exactly), {@code restorer-best.dna},
- * {@code restorer.dna} (the last step's EMA weights) and {@code provenance.json} (command, seed, the photographs with
- * their SHA-256, steps, seconds, validation figures). Its test figures come from the AWGN benchmark.
+ * {@code restorer.dna} (the last step's EMA weights), {@code history.json} (every invocation: its arguments, the step
+ * it resumed from, the plan's steps it ran under) and {@code provenance.json} (command, history, seed, the photographs
+ * with their SHA-256, steps, seconds, validation figures). Its test figures come from the AWGN benchmark.
  *
  * <p>{@code mvn -q -Pexample -pl examples -am package -DskipTests -Dexample.main=dev.dna.examples.PretrainDenoiser
  * -Dexample.args="--photos DIR --out runs/pretrain"}
@@ -78,8 +82,15 @@ public final class PretrainDenoiser implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run in --out from its checkpoint, with the plan it recorded")
     boolean resume;
 
-    @Option(names = "--steps", defaultValue = "40000", description = "optimizer steps (default: ${DEFAULT-VALUE})")
-    int steps;
+    @Option(names = "--steps", description = "optimizer steps of the whole run (default: " + DEFAULT_STEPS + "); with --resume, "
+            + "a new length for the run: its learning-rate schedule from the checkpoint on is the new length's (recorded in "
+            + "history.json)")
+    Integer steps;
+
+    static final int DEFAULT_STEPS = 40_000;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--width", defaultValue = "32", description = "UNet base channels (default: ${DEFAULT-VALUE})")
     int width;
@@ -151,10 +162,22 @@ public final class PretrainDenoiser implements Callable<Integer> {
                         + " holds no plan.json and checkpoint.ckpt to continue");
             }
             plan = AdaptationPlan.fromJson(Files.readString(planFile));
+            if (steps != null && steps.intValue() != plan.steps()) {
+                long done = RunLog.read(out.resolve("log.csv")).lastStep();
+                if (steps <= done) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--steps " + steps + ": the run in " + out
+                            + " has done " + done + " steps already");
+                }
+                plan = Adaptation.from(plan).steps(steps).build();
+                AdaptationPlan changed = plan;
+                AtomicFiles.write(planFile, o -> o.write(changed.toJson().getBytes(StandardCharsets.UTF_8)));
+            }
         } else {
             plan = plan();
-            AtomicFiles.write(planFile, o -> o.write(plan.toJson().getBytes(StandardCharsets.UTF_8)));
+            AdaptationPlan fresh = plan;
+            AtomicFiles.write(planFile, o -> o.write(fresh.toJson().getBytes(StandardCharsets.UTF_8)));
         }
+        recordInvocation(plan);
         Photos data = photos();
         System.err.printf(Locale.ROOT, "pretraining %s on %d photographs (%d kept for validation), %d steps%n",
                 plan.restorer().describe(), data.train().size(), data.validation().size(), plan.steps());
@@ -214,7 +237,8 @@ public final class PretrainDenoiser implements Callable<Integer> {
 
     AdaptationPlan plan() {
         OptimizerSpec opt = OptimizerSpec.adam(lr).withCosineDecay(warmup, minLr).withClipGradNorm(clip);
-        return Adaptation.of(Restorers.unet(width, depth)).patchSize(patch).batchSize(batch).steps(steps).seed(seed)
+        return Adaptation.of(Restorers.unet(width, depth)).patchSize(patch).batchSize(batch)
+                .steps(steps != null ? steps : DEFAULT_STEPS).seed(seed)
                 .optimizer(opt).emaDecay(ema).build();
     }
 
@@ -235,8 +259,8 @@ public final class PretrainDenoiser implements Callable<Integer> {
                     files.add(new String[] {"embedded:" + n, "train", "-"});
                 }
             }
-            // no validation photographs among the embedded ones: validate on the main example's held-out photos' crops
-            for (String n : DenoisingBenchmark.HELD_OUT) {
+            // the embedded photographs: validate on the main example's validation photograph, as it does
+            for (String n : DenoisingBenchmark.VALIDATION) {
                 valNames.add(n);
                 val.add(EmbeddedImages.get(n));
             }
@@ -275,10 +299,34 @@ public final class PretrainDenoiser implements Callable<Integer> {
         return new Photos(ImageSet.of(trainNames, train), ImageSet.of(valNames, val), files);
     }
 
-    /** Whether {@code name} is one of the main example's test photographs, under its embedded or its Debian file name. */
+    /**
+     * Whether {@code name} is one of the main example's test or validation photographs, under its embedded or its Debian
+     * file name: never trained on here, so that the main job's figures stay clean of them.
+     */
     static boolean heldOut(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace('_', '-');
-        return DenoisingBenchmark.HELD_OUT.stream().map(h -> h.replaceFirst("\\.png$", "")).anyMatch(n::contains);
+        return Stream.concat(DenoisingBenchmark.HELD_OUT.stream(), DenoisingBenchmark.VALIDATION.stream())
+                .map(h -> h.replaceFirst("\\.png$", "")).anyMatch(n::contains);
+    }
+
+    /**
+     * Appends this invocation to the run folder's history.json (a JSON array, the provenance's {@code history}): when it
+     * started, its arguments, whether it resumed and from which logged step, and the plan's steps it ran under.
+     */
+    private void recordInvocation(AdaptationPlan plan) throws IOException {
+        ObjectMapper om = new ObjectMapper();
+        Path f = out.resolve("history.json");
+        ArrayNode history = Files.exists(f) ? (ArrayNode) om.readTree(f.toFile()) : om.createArrayNode();
+        ObjectNode n = history.addObject();
+        n.put("started", Instant.now().toString());
+        ArrayNode a = n.putArray("args");
+        spec.commandLine().getParseResult().originalArgs().forEach(a::add);
+        n.put("resumed_from_step", resume ? RunLog.read(out.resolve("log.csv")).lastStep() : 0);
+        n.put("plan_steps", plan.steps());
+        n.put("learning_rate_at_start", plan.optimizer().learningRateAt(
+                resume ? RunLog.read(out.resolve("log.csv")).lastStep() + 1 : 1, plan.steps()));
+        AtomicFiles.write(f, o -> o.write(om.writerWithDefaultPrettyPrinter().writeValueAsString(history)
+                .getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String sha256(Path f) throws IOException {
@@ -293,7 +341,12 @@ public final class PretrainDenoiser implements Callable<Integer> {
         ObjectMapper om = new ObjectMapper();
         ObjectNode p = om.createObjectNode();
         p.put("written", Instant.now().toString());
-        p.put("command", "PretrainDenoiser " + String.join(" ", args()));
+        p.put("command", "PretrainDenoiser " + String.join(" ", spec.commandLine().getParseResult().originalArgs())
+                + " (the invocation that finished; every one is in history)");
+        Path history = out.resolve("history.json");
+        if (Files.exists(history)) {
+            p.set("history", om.readTree(history.toFile()));
+        }
         p.put("seed", plan.seed());
         p.put("steps", plan.steps());
         p.put("seconds_this_invocation", Math.round(seconds));
@@ -312,14 +365,5 @@ public final class PretrainDenoiser implements Callable<Integer> {
         p.put("train_digest", data.train().digest());
         AtomicFiles.write(out.resolve("provenance.json"), o -> o.write(om.writerWithDefaultPrettyPrinter()
                 .writeValueAsString(p).getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private List<String> args() {
-        List<String> a = new ArrayList<>();
-        if (photos != null) {
-            a.add("--photos " + photos);
-        }
-        a.add("--out " + out);
-        return a;
     }
 }
