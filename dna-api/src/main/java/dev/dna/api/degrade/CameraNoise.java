@@ -41,10 +41,12 @@ public record CameraNoise(double shotMin, double shotMax, double readMin, double
         return new CameraNoise(1e-3, 1e-2, 2e-3, 2e-2, true, 75, 95);
     }
 
+    /** A copy whose JPEG quality is drawn in [min, max] per image. */
     public CameraNoise withJpeg(int min, int max) {
         return new CameraNoise(shotMin, shotMax, readMin, readMax, bayer, min, max);
     }
 
+    /** A copy with another {@code bayer} ({@link #bayer()}). */
     public CameraNoise withBayer(boolean bayer) {
         return new CameraNoise(shotMin, shotMax, readMin, readMax, bayer, jpegMin, jpegMax);
     }

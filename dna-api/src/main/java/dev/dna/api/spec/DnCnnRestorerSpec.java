@@ -24,10 +24,12 @@ public record DnCnnRestorerSpec(int layers, int width, Activation activation, bo
         checkNotNull(activation, "restorer.activation");
     }
 
+    /** A copy with another {@code activation} ({@link #activation()}). */
     public DnCnnRestorerSpec withActivation(Activation activation) {
         return new DnCnnRestorerSpec(layers, width, activation, residual);
     }
 
+    /** A copy with another {@code residual} ({@link #residual()}). */
     public DnCnnRestorerSpec withResidual(boolean residual) {
         return new DnCnnRestorerSpec(layers, width, activation, residual);
     }

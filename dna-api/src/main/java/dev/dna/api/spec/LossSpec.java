@@ -69,14 +69,17 @@ public record LossSpec(double charbonnierEpsilon, double tripletMargin, double n
         return new LossSpec(1e-6, 0.1, 0.2, 5.0, REFERENCE_RAMP_STEPS, REFERENCE_RAMP_STAGES, 1);
     }
 
+    /** A copy with another {@code charbonnierEpsilon} ({@link #charbonnierEpsilon()}). */
     public LossSpec withCharbonnierEpsilon(double v) {
         return new LossSpec(v, tripletMargin, noiseWeight, rampSharpness, rampSteps, rampStages, tripletGroups);
     }
 
+    /** A copy with another {@code tripletMargin} ({@link #tripletMargin()}). */
     public LossSpec withTripletMargin(double v) {
         return new LossSpec(charbonnierEpsilon, v, noiseWeight, rampSharpness, rampSteps, rampStages, tripletGroups);
     }
 
+    /** A copy with another {@code noiseWeight} ({@link #noiseWeight()}). */
     public LossSpec withNoiseWeight(double v) {
         return new LossSpec(charbonnierEpsilon, tripletMargin, v, rampSharpness, rampSteps, rampStages, tripletGroups);
     }

@@ -42,14 +42,17 @@ public record NoiseScheduleSpec(int timesteps, double betaStart, double betaEnd,
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, continuousLevel, 1, timesteps - 1);
     }
 
+    /** A copy with a linear beta schedule from betaStart to betaEnd. */
     public NoiseScheduleSpec withBetas(double betaStart, double betaEnd) {
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, continuousLevel, minTimestep, maxTimestep);
     }
 
+    /** A copy with another {@code continuousLevel} ({@link #continuousLevel()}). */
     public NoiseScheduleSpec withContinuousLevel(boolean continuousLevel) {
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, continuousLevel, minTimestep, maxTimestep);
     }
 
+    /** A copy drawing training timesteps in [minTimestep, maxTimestep]. */
     public NoiseScheduleSpec withTimestepRange(int minTimestep, int maxTimestep) {
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, continuousLevel, minTimestep, maxTimestep);
     }

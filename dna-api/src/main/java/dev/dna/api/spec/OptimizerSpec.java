@@ -57,11 +57,13 @@ public record OptimizerSpec(double learningRate, double beta1, double beta2, dou
         return new OptimizerSpec(learningRate, 0.9, 0.999, 1e-8, 0.0, LearningRateSchedule.CONSTANT, 0, 0.0, 0.0);
     }
 
+    /** A copy with another {@code learningRate} ({@link #learningRate()}). */
     public OptimizerSpec withLearningRate(double learningRate) {
         return new OptimizerSpec(learningRate, beta1, beta2, epsilon, weightDecay, schedule, warmupSteps, minLearningRate,
                 clipGradNorm);
     }
 
+    /** A copy with another {@code weightDecay} ({@link #weightDecay()}). */
     public OptimizerSpec withWeightDecay(double weightDecay) {
         return new OptimizerSpec(learningRate, beta1, beta2, epsilon, weightDecay, schedule, warmupSteps, minLearningRate,
                 clipGradNorm);

@@ -60,18 +60,22 @@ public record SpikeGuardSpec(Policy policy, double factor, int window, int snaps
         return new SpikeGuardSpec(Policy.OFF, 10, 200, 100, 50);
     }
 
+    /** A copy with another {@code factor} ({@link #factor()}). */
     public SpikeGuardSpec withFactor(double factor) {
         return new SpikeGuardSpec(policy, factor, window, snapshotEvery, maxEvents);
     }
 
+    /** A copy with another {@code window} ({@link #window()}). */
     public SpikeGuardSpec withWindow(int window) {
         return new SpikeGuardSpec(policy, factor, window, snapshotEvery, maxEvents);
     }
 
+    /** A copy with another {@code snapshotEvery} ({@link #snapshotEvery()}). */
     public SpikeGuardSpec withSnapshotEvery(int snapshotEvery) {
         return new SpikeGuardSpec(policy, factor, window, snapshotEvery, maxEvents);
     }
 
+    /** A copy with another {@code maxEvents} ({@link #maxEvents()}). */
     public SpikeGuardSpec withMaxEvents(int maxEvents) {
         return new SpikeGuardSpec(policy, factor, window, snapshotEvery, maxEvents);
     }

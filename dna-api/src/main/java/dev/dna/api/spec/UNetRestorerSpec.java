@@ -45,30 +45,37 @@ public record UNetRestorerSpec(int width, int depth, Activation activation, Upsa
         checkArgument(outKernel == 1 || outKernel == 3, "restorer.outKernel must be 1 or 3, got %s", outKernel);
     }
 
+    /** A copy with another {@code depth} ({@link #depth()}). */
     public UNetRestorerSpec withDepth(int depth) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
+    /** A copy with another {@code width} ({@link #width()}). */
     public UNetRestorerSpec withWidth(int width) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
+    /** A copy with another {@code activation} ({@link #activation()}). */
     public UNetRestorerSpec withActivation(Activation activation) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
+    /** A copy with another {@code upsampling} ({@link #upsampling()}). */
     public UNetRestorerSpec withUpsampling(Upsampling upsampling) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
+    /** A copy with another {@code residual} ({@link #residual()}). */
     public UNetRestorerSpec withResidual(boolean residual) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
+    /** A copy with another {@code upConv} ({@link #upConv()}). */
     public UNetRestorerSpec withUpConv(boolean upConv) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
+    /** A copy with another {@code outKernel} ({@link #outKernel()}). */
     public UNetRestorerSpec withOutKernel(int outKernel) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
