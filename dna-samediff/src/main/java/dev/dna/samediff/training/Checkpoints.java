@@ -32,10 +32,13 @@ public final class Checkpoints {
 
     private Checkpoints() {}
 
+    /** What a checkpoint or restorer file holds, written entry by entry. */
     public interface Body {
+        /** Writes the entries into {@code out}. */
         void write(ZipOutputStream out) throws IOException;
     }
 
+    /** Writes the zip {@code body} makes to {@code file} through a temp file and an atomic move: a crash leaves the old file. */
     public static void writeAtomically(Path file, Body body) throws IOException {
         AtomicFiles.write(file, raw -> {
             ZipOutputStream out = new ZipOutputStream(raw);
@@ -45,6 +48,7 @@ public final class Checkpoints {
         });
     }
 
+    /** Adds entry {@code name} holding {@code text} in UTF-8. */
     public static void putText(ZipOutputStream out, String name, String text) throws IOException {
         out.putNextEntry(new ZipEntry(name));
         out.write(text.getBytes(StandardCharsets.UTF_8));
@@ -86,6 +90,7 @@ public final class Checkpoints {
         }
     }
 
+    /** Adds entry {@code name} holding {@code a} in ND4J's binary format (read back only through {@link #getArray}). */
     public static void putArray(ZipOutputStream out, String name, INDArray a) throws IOException {
         out.putNextEntry(new ZipEntry(name));
         DataOutputStream dos = new DataOutputStream(out);
@@ -94,6 +99,11 @@ public final class Checkpoints {
         out.closeEntry();
     }
 
+    /**
+     * Opens a checkpoint or restorer file.
+     *
+     * @throws IOException naming the file when it is missing or not a zip
+     */
     public static ZipFile open(Path file) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such checkpoint or restorer file");
@@ -135,6 +145,11 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Reads array entry {@code name}, its header checked against its bytes ({@link ArrayBytes}) before ND4J parses it.
+     *
+     * @throws IOException naming {@code file} and the entry when it is missing, too large or inconsistent
+     */
     public static INDArray getArray(ZipFile zip, Path file, String name) throws IOException {
         ZipEntry e = zip.getEntry(name);
         if (e == null) {

@@ -68,6 +68,7 @@ public final class ConsoleProgress implements TrainingListener, AutoCloseable {
         private final long t0 = System.nanoTime();
         private long printed = System.nanoTime();
 
+        /** Progress of run {@code name} from step {@code first} to {@code last}, printed to {@code out}. */
         public LineProgress(String name, long first, long last, java.io.PrintStream out) {
             this.name = name;
             this.first = first;
@@ -75,6 +76,7 @@ public final class ConsoleProgress implements TrainingListener, AutoCloseable {
             this.out = out;
         }
 
+        /** Reports step {@code step}; prints a line every {@value #PERIOD_SECONDS} s, at validations and at the last step. */
         public void step(long step, String message, boolean validated) {
             long now = System.nanoTime();
             if (!validated && step != last && now - printed < PERIOD_SECONDS * 1_000_000_000L) {

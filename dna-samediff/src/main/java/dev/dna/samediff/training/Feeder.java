@@ -28,6 +28,7 @@ public final class Feeder {
     private final DataType dt;
     private final ValueRange range;
 
+    /** A feeder for {@code graph}'s placeholders, in data type {@code dt}. */
     public Feeder(JointGraph graph, DataType dt) {
         this.graph = graph;
         this.dt = dt;
@@ -41,6 +42,11 @@ public final class Feeder {
         return NdArrays.of(v, new long[] {b.size(), b.channels(), b.height(), b.width()}, dt);
     }
 
+    /**
+     * One step's placeholder values: the synthetic inputs {@code xs} and targets {@code ys} and the real inputs {@code xr}
+     * (each [B, 3, S, S] in [0, 1]), then, with a noise predictor, the noise, levels and masks drawn from {@code rs}
+     * and the step's {@code lambda}.
+     */
     public Map<String, INDArray> feed(ImageBatch xs, ImageBatch ys, ImageBatch xr, TrainingStreams rs, double lambda) {
         Map<String, INDArray> m = new HashMap<>();
         m.put(JointGraph.XS, tensor(xs, range, dt));

@@ -28,10 +28,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code w[0, leadingLength)}, so that the restorer's EMA is one update as well.
  */
 public final class FlatParameters {
+    /** Every trained parameter's weights, one buffer, in the order given (the restorer's first). */
     public final INDArray w;
     final INDArray g;
     final INDArray m;
     final INDArray v;
+    /** A buffer laid out as {@link #w}, for temporary use (clipping, snapshots). */
     public final INDArray scratch;
     private final SameDiff sd;
     private final long leadingLength;
@@ -143,10 +145,12 @@ public final class FlatParameters {
         return views.get(name)[0];
     }
 
+    /** Adam's first moment of parameter {@code name}, a view into the flat buffer. */
     public INDArray firstMoment(String name) {
         return views.get(name)[2];
     }
 
+    /** Adam's second moment of parameter {@code name}, a view into the flat buffer. */
     public INDArray secondMoment(String name) {
         return views.get(name)[3];
     }
@@ -205,6 +209,7 @@ public final class FlatParameters {
         return flat.get(NDArrayIndex.interval(0, leadingLength));
     }
 
+    /** How many elements the leading parameters (the restorer's) take at the start of each buffer. */
     public long leadingLength() {
         return leadingLength;
     }

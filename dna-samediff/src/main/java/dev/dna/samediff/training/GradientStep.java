@@ -27,6 +27,10 @@ public final class GradientStep implements AutoCloseable {
     private String notReplayed;
     private boolean sessionRan;
 
+    /**
+     * Gradients of {@code sd}'s loss with respect to {@code params}, with the values of {@code outputs} (the loss terms);
+     * with {@code replayAllowed}, once a step has run through SameDiff, later steps may replay its recorded ops.
+     */
     public GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed) {
         this(sd, outputs, params, replayAllowed, Map.of());
     }

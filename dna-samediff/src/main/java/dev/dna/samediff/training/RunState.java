@@ -30,17 +30,24 @@ public final class RunState {
     /** The format tag of a checkpoint's {@code meta.json}. */
     public static final String FORMAT = "dna-checkpoint/1";
 
+    /** The plan the run executes. */
     public final AdaptationPlan plan;
+    /** The joint graph of the restorer and the noise predictor, built from the plan. */
     public final JointGraph graph;
+    /** Names of every trained parameter, restorer first. */
     public final List<String> params;
+    /** Names of the restorer's parameters (the ones the EMA averages and a restorer file holds). */
     public final List<String> restorerParams;
     final Map<String, INDArray> adamM = new LinkedHashMap<>();
     final Map<String, INDArray> adamV = new LinkedHashMap<>();
     final Map<String, INDArray> ema = new LinkedHashMap<>();
+    /** The run's random streams. */
     public final TrainingStreams streams;
+    /** Steps done (0 before the first). */
     public long step;
     /** The best validation PSNR of the returned weights so far and its step (SameDiffTrainer#keepBest); -inf, 0 before any. */
     public double bestPsnr = Double.NEGATIVE_INFINITY;
+    /** The step of {@link #bestPsnr}. */
     public long bestStep;
     /** The data trained on (PatchDataset#describe, with digests), as checkpoints record it; null if unknown. */
     public String data;
@@ -48,6 +55,7 @@ public final class RunState {
     public double lastPsnr = Double.NaN;
     /** The spike guard and the events it met (those since a resume: the checkpoint keeps their count). */
     public final SpikeGuard<INDArray[]> guard;
+    /** The spike events met since the run (or its resume) started, in order. */
     public final List<SpikeEvent> spikes = new ArrayList<>();
 
     /** Parameters that get a gradient, restorer first, in flat buffers; Adam and the EMA run once over them. */
@@ -55,6 +63,7 @@ public final class RunState {
     /** The EMA of the restorer's parameters in {@code flat}, laid out as {@code flat}'s leading part. */
     final INDArray emaFlat;
 
+    /** A fresh run of {@code plan}: its graph built and initialised from the plan's seed, Adam's moments at zero. */
     public RunState(AdaptationPlan plan) {
         this.plan = plan;
         this.graph = JointGraph.build(plan, DataType.FLOAT);
@@ -152,6 +161,7 @@ public final class RunState {
         return plan.emaDecay() > 0 ? java.util.Collections.unmodifiableMap(ema) : rawWeights();
     }
 
+    /** Writes the whole state to {@code file} as a checkpoint ({@value #FORMAT}), atomically: temp file, then move. */
     public void save(Path file) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode meta = om.createObjectNode();

@@ -31,6 +31,7 @@ public final class SpikeGuard<S> {
     private long goodStep;
     private int events;
 
+    /** A guard following {@code spec}, with empty windows. */
     public SpikeGuard(SpikeGuardSpec spec) {
         this.spec = spec;
         this.loss = new Window(spec.window());
@@ -72,6 +73,7 @@ public final class SpikeGuard<S> {
         return events > spec.maxEvents();
     }
 
+    /** Spikes met so far (with those of the run before a resume). */
     public int events() {
         return events;
     }

@@ -10,7 +10,9 @@ import org.apache.commons.rng.RestorableUniformRandomProvider;
  * states go into checkpoints so that a resumed run draws exactly what an uninterrupted one would.
  */
 public final class TrainingStreams {
+    /** The stream that draws the synthetic pairs' patches and their degradations. */
     public static final String SYNTHETIC_DATA = "data/synthetic";
+    /** The stream that draws the real images' patches. */
     public static final String REAL_DATA = "data/real";
     static final String NOISE = "noise";
     static final String LEVELS = "levels";
@@ -19,22 +21,30 @@ public final class TrainingStreams {
 
     private final Map<String, RestorableUniformRandomProvider> streams = new LinkedHashMap<>();
 
+    /** The streams of a run of seed {@code seed}, each a function of the seed and its purpose. */
     public TrainingStreams(long seed) {
         for (String p : new String[] {SYNTHETIC_DATA, REAL_DATA, NOISE, LEVELS, MASKS, DROPOUT}) {
             streams.put(p, Rngs.stream(seed, "train/" + p));
         }
     }
 
+    /** The stream of {@code purpose} (one of the constants above). */
     public RestorableUniformRandomProvider get(String purpose) {
         return streams.get(purpose);
     }
 
+    /** Every stream's state, by purpose, for a checkpoint. */
     public Map<String, byte[]> save() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         streams.forEach((k, v) -> out.put(k, Rngs.saveState(v)));
         return out;
     }
 
+    /**
+     * Puts back the states of {@link #save}.
+     *
+     * @throws IllegalArgumentException naming a stream whose state is missing
+     */
     public void restore(Map<String, byte[]> states) {
         for (var e : streams.entrySet()) {
             byte[] s = states.get(e.getKey());
