@@ -337,6 +337,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return Realizations.of(train, realDomain(), realizations, REAL_REALIZATION_SEED);
     }
 
+    /** Seed of the simulated real domain's fixed realizations of the training photographs. */
     public static final long REAL_REALIZATION_SEED = 3_000_000L;
 
     /** Real test pairs (PolyU's test scenes, whole), with the synthetic test degradation of their clean side. */

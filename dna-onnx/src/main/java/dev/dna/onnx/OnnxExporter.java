@@ -45,7 +45,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * (max absolute difference at most {@value #TOLERANCE}) before the file is written, atomically.
  */
 public final class OnnxExporter {
+    /** The ONNX opset of every exported model. */
     public static final int OPSET = 17;
+    /** The largest |ONNX Runtime - SameDiff| an export accepts on its check inputs, in the model's value range. */
     public static final double TOLERANCE = 1e-4;
     static final String VERSION = "0.1.0-SNAPSHOT";
 

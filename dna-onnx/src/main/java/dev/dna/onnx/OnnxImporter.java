@@ -33,7 +33,9 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * after a convolution whose output nothing else reads is folded into that convolution first.
  */
 public final class OnnxImporter implements OnnxModelReader, ImportedRestorerBuilder {
+    /** The oldest ONNX opset imported. */
     public static final int MIN_OPSET = 11;
+    /** The newest ONNX opset imported. */
     public static final int MAX_OPSET = 18;
 
     /** For {@link java.util.ServiceLoader}. */

@@ -78,22 +78,27 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
             return new Options(java.util.Optional.empty(), java.util.Optional.empty(), 0, false, 0);
         }
 
+        /** These options with the model's value range given (instead of read from its metadata). */
         public Options withValueRange(ValueRange range) {
             return new Options(java.util.Optional.of(range), predicts, paddingMultiple, preferCuda, intraOpThreads);
         }
 
+        /** These options with what the model outputs given (instead of read from its metadata). */
         public Options withPredicts(Prediction prediction) {
             return new Options(valueRange, java.util.Optional.of(prediction), paddingMultiple, preferCuda, intraOpThreads);
         }
 
+        /** These options padding height and width to a multiple of {@code multiple}. */
         public Options withPaddingMultiple(int multiple) {
             return new Options(valueRange, predicts, multiple, preferCuda, intraOpThreads);
         }
 
+        /** These options trying (or not) ONNX Runtime's CUDA provider first. */
         public Options withCuda(boolean prefer) {
             return new Options(valueRange, predicts, paddingMultiple, prefer, intraOpThreads);
         }
 
+        /** These options with {@code threads} intra-op threads (0: ONNX Runtime's default). */
         public Options withIntraOpThreads(int threads) {
             return new Options(valueRange, predicts, paddingMultiple, preferCuda, threads);
         }

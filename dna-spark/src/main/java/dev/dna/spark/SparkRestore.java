@@ -51,8 +51,11 @@ import org.apache.spark.util.SerializableConfiguration;
  * {@value #FAILED}) {@code , error} (null unless failed).
  */
 public final class SparkRestore {
+    /** Status of an image restored and written. */
     public static final String RESTORED = "restored";
+    /** Status of an image whose output already existed (a rerun, or another attempt of the task, wrote it). */
     public static final String SKIPPED = "skipped";
+    /** Status of an image that could not be read, restored or written (the reason in the row's {@code error}). */
     public static final String FAILED = "failed";
 
     /** The manifest's schema. */

@@ -68,26 +68,32 @@ public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks,
         return 1 << (multipliers.size() - 1);
     }
 
+    /** A copy with {@code width} channels at the first level. */
     public DiffusionSpec width(int width) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
+    /** A copy whose levels have {@code width * multipliers[i]} channels (one level per multiplier). */
     public DiffusionSpec multipliers(int... multipliers) {
         return new DiffusionSpec(width, Ints.asList(multipliers), resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
+    /** A copy with {@code resBlocks} residual blocks per level. */
     public DiffusionSpec resBlocks(int resBlocks) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
+    /** A copy with {@code groups} GroupNorm groups (dividing every level's channels). */
     public DiffusionSpec groups(int groups) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
+    /** A copy with or without self-attention in the middle block. */
     public DiffusionSpec middleAttention(boolean middleAttention) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
+    /** A copy with dropout {@code dropout} inside each residual block. */
     public DiffusionSpec dropout(double dropout) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
@@ -104,6 +110,7 @@ public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks,
                 zeroInitOutputs, schedule);
     }
 
+    /** A copy with another forward process (betas, timesteps, level draw). */
     public DiffusionSpec schedule(NoiseScheduleSpec schedule) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
@@ -113,14 +120,17 @@ public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks,
         return schedule(schedule.withTimesteps(timesteps));
     }
 
+    /** A copy whose linear betas run from {@code betaStart} to {@code betaEnd}. */
     public DiffusionSpec betas(double betaStart, double betaEnd) {
         return schedule(schedule.withBetas(betaStart, betaEnd));
     }
 
+    /** A copy drawing the level {@code g} from U(abar[t], abar[t-1]) (true, the authors') or setting it to abar[t]. */
     public DiffusionSpec continuousLevel(boolean continuousLevel) {
         return schedule(schedule.withContinuousLevel(continuousLevel));
     }
 
+    /** A short description, as plans and logs print it. */
     public String describe() {
         return "eps-unet(width=" + width + ", mult=" + multipliers + ", res=" + resBlocks + ", groups=" + groups
                 + (middleAttention ? ", attention" : "") + ", dropout=" + dropout + (resblockUpdown ? ", resblock up/down" : ", conv up/down")
