@@ -76,7 +76,7 @@ public final class ConsoleProgress implements TrainingListener, AutoCloseable {
             this.out = out;
         }
 
-        /** Reports step {@code step}; prints a line every {@value #PERIOD_SECONDS} s, at validations and at the last step. */
+        /** Reports step {@code step}; prints a line every 30 s, at validations and at the last step. */
         public void step(long step, String message, boolean validated) {
             long now = System.nanoTime();
             if (!validated && step != last && now - printed < PERIOD_SECONDS * 1_000_000_000L) {
