@@ -199,6 +199,7 @@ public final class OnnxExporter {
      * @param shapes the input shapes compared, each [N, 3, H, W] (an immutable list of immutable lists)
      */
     public record Verification(double maxAbsDiff, List<List<Integer>> shapes, boolean passed) {
+        /** Checks the components (an exception names any missing or out of range) and copies the lists. */
         public Verification {
             shapes = shapes.stream().map(List::copyOf).toList();
         }

@@ -64,6 +64,7 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
      */
     public record Options(java.util.Optional<ValueRange> valueRange, java.util.Optional<Prediction> predicts,
             int paddingMultiple, boolean preferCuda, int intraOpThreads) {
+        /** Checks the components: an exception names any that is missing or out of range. */
         public Options {
             checkNotNull(valueRange, "valueRange");
             checkNotNull(predicts, "predicts");

@@ -41,6 +41,7 @@ public final class ModelZoo {
 
     /** One model of a zoo, as its index describes it. */
     public record Entry(String name, String file, String sha256, long bytes, String description, String provenance) {
+        /** Checks the components: an exception names any that is missing or out of range. */
         public Entry {
             checkArgument(name != null && !name.isBlank(), "a model entry needs a name");
             checkArgument(file != null && !file.isBlank() && !file.contains("/") && !file.contains("\\") && !file.startsWith("."),

@@ -25,6 +25,7 @@ import java.util.Optional;
 public record StepReport(long step, long totalSteps, double lambda, Map<String, Double> losses, double seconds,
         double dataSeconds, double learningRate, double gradNorm, Optional<ValidationReport> validation,
         Optional<SpikeEvent> spike) {
+    /** Checks the components: an exception names any that is missing or out of range. */
     public StepReport {
         losses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(losses));
         java.util.Objects.requireNonNull(validation, "validation");

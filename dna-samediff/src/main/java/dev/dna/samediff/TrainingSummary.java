@@ -18,6 +18,7 @@ public record TrainingSummary(long lastStep, List<SpikeEvent> spikes, double fin
     /** How far below its best validation a run may end before {@link #warning} calls it collapsed, in dB. */
     public static final double COLLAPSE_MARGIN_DB = 1.0;
 
+    /** Checks the components (an exception names any missing or out of range) and copies the lists. */
     public TrainingSummary {
         spikes = ImmutableList.copyOf(spikes);
     }

@@ -81,6 +81,7 @@ public final class SparkRestore {
      * @param partitions Spark partitions of the image list; 0: Spark's default parallelism
      */
     public record Job(String model, String input, String output, String format, int partitions) implements Serializable {
+        /** Checks the components: an exception names any that is missing or out of range. */
         public Job {
             checkNotNull(model, "model");
             checkNotNull(input, "input");

@@ -30,6 +30,7 @@ import java.util.TreeMap;
  */
 public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes) {
 
+    /** Checks the components (an exception names any missing or out of range) and copies the lists. */
     public ImagePairs {
         checkNotNull(degraded, "degraded");
         checkNotNull(clean, "clean");

@@ -45,6 +45,7 @@ public final class ImageSet {
 
     /** What {@link #fromDirectorySkippingUnreadable} read, and each file it skipped with the reason. */
     public record Read(ImageSet images, java.util.Map<String, String> skipped) {
+        /** Checks the components (see the record's parameters). */
         public Read {
             skipped = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skipped));
         }

@@ -15,6 +15,7 @@ import org.apache.commons.rng.UniformRandomProvider;
  */
 public record PatchSampler(int size, boolean augment) {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public PatchSampler {
         checkArgument(size >= 1, "patch size must be >= 1, got %s", size);
     }

@@ -26,6 +26,7 @@ import java.util.List;
  */
 public record Realizations(ImageSet degraded, ImageSet clean, int perImage) {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public Realizations {
         checkNotNull(degraded, "degraded");
         checkNotNull(clean, "clean");

@@ -12,6 +12,7 @@ import java.util.Locale;
  * @param test the pairs reported on
  */
 public record SceneSplit(ImagePairs train, ImagePairs validation, ImagePairs test) {
+    /** Checks the components: an exception names any that is missing or out of range. */
     public SceneSplit {
         checkNotNull(train, "train");
         checkNotNull(validation, "validation");

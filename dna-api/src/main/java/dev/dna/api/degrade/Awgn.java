@@ -20,6 +20,7 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  */
 public record Awgn(double sigmaMin, double sigmaMax, boolean clip) implements Degradation {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public Awgn {
         checkArgument(sigmaMin >= 0 && sigmaMin <= sigmaMax && sigmaMax <= 1,
                 "AWGN needs 0 <= sigmaMin <= sigmaMax <= 1, got [%s, %s]", sigmaMin, sigmaMax);

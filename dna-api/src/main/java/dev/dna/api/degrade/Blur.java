@@ -23,6 +23,7 @@ public record Blur(Shape shape, double sizeMin, double sizeMax, double angleMin,
         GAUSSIAN
     }
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public Blur {
         checkNotNull(shape, "shape");
         checkArgument(sizeMin > 0 && sizeMin <= sizeMax, "blur needs 0 < sizeMin <= sizeMax, got [%s, %s]", sizeMin, sizeMax);

@@ -24,6 +24,7 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 public record CameraNoise(double shotMin, double shotMax, double readMin, double readMax, boolean bayer, int jpegMin,
         int jpegMax) implements Degradation {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public CameraNoise {
         checkArgument(shotMin > 0 && shotMin <= shotMax && shotMax < 1,
                 "camera noise needs 0 < shotMin <= shotMax < 1, got [%s, %s]", shotMin, shotMax);

@@ -12,6 +12,7 @@ import org.apache.commons.rng.UniformRandomProvider;
 /** Degradations applied in order, each drawing from the same generator. */
 public record Chain(List<Degradation> steps) implements Degradation {
 
+    /** Checks the components (an exception names any missing or out of range) and copies the lists. */
     public Chain {
         checkArgument(steps != null && !steps.isEmpty(), "a chain needs at least one degradation");
         steps = ImmutableList.copyOf(steps);

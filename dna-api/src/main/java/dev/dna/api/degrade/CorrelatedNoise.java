@@ -26,6 +26,7 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 public record CorrelatedNoise(double lumaMin, double lumaMax, double lumaBlur, double chromaMin, double chromaMax,
         double chromaBlur) implements Degradation {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public CorrelatedNoise {
         checkArgument(lumaMin >= 0 && lumaMin <= lumaMax && lumaMax <= 1, "luma std must satisfy 0 <= min <= max <= 1, got [%s, %s]",
                 lumaMin, lumaMax);

@@ -14,6 +14,7 @@ import org.apache.commons.rng.UniformRandomProvider;
  */
 public record Jpeg(int qualityMin, int qualityMax) implements Degradation {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public Jpeg {
         checkArgument(qualityMin >= 1 && qualityMin <= qualityMax && qualityMax <= 100,
                 "JPEG needs 1 <= qualityMin <= qualityMax <= 100, got [%s, %s]", qualityMin, qualityMax);

@@ -21,6 +21,7 @@ public record RainStreaks(double densityMin, double densityMax, double lengthMin
         double angleMax, int width, double intensityMin, double intensityMax, double blurSigma, double hazeMax)
         implements Degradation {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public RainStreaks {
         checkArgument(densityMin >= 0 && densityMin <= densityMax && densityMax <= 0.2,
                 "rain density must satisfy 0 <= min <= max <= 0.2, got [%s, %s]", densityMin, densityMax);

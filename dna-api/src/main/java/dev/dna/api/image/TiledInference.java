@@ -22,6 +22,7 @@ import java.util.function.UnaryOperator;
  */
 public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int tile, int overlap) {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public TiledInference {
         checkNotNull(network, "network");
         checkArgument(factor >= 1, "factor must be >= 1, got %s", factor);

@@ -106,6 +106,7 @@ public final class NoiseSchedule {
      * @param levels g per sample, in (0, 1)
      */
     public record LevelDraw(int[] timesteps, double[] levels) {
+        /** Checks the components (see the record's parameters). */
         public LevelDraw {
             timesteps = timesteps.clone();
             levels = levels.clone();

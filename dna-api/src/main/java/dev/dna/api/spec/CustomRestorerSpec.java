@@ -19,6 +19,7 @@ import java.util.Map;
 public record CustomRestorerSpec(String name, int downsamplingFactor, boolean residual, Map<String, String> options)
         implements RestorerSpec {
 
+    /** Checks the components (an exception names any missing or out of range) and copies the lists. */
     public CustomRestorerSpec {
         checkNotNull(name, "restorer.name");
         checkArgument(name.matches("[A-Za-z0-9._-]+"),

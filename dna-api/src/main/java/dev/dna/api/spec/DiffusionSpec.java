@@ -39,6 +39,7 @@ import java.util.List;
 public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks, int groups, boolean middleAttention,
         double dropout, boolean resblockUpdown, boolean zeroInitOutputs, NoiseScheduleSpec schedule) {
 
+    /** Checks the components (an exception names any missing or out of range) and copies the lists. */
     public DiffusionSpec {
         checkArgument(width >= 1 && width <= 1024, "diffusion.width must be in [1, 1024], got %s", width);
         checkNotNull(multipliers, "diffusion.multipliers");

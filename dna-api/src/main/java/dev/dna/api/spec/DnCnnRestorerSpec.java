@@ -18,6 +18,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 @CheckReturnValue
 public record DnCnnRestorerSpec(int layers, int width, Activation activation, boolean residual) implements RestorerSpec {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public DnCnnRestorerSpec {
         checkArgument(layers >= 2 && layers <= 64, "restorer.layers must be in [2, 64], got %s", layers);
         checkArgument(width >= 1 && width <= 1024, "restorer.width must be in [1, 1024], got %s", width);

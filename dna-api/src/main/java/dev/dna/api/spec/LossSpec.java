@@ -48,6 +48,7 @@ public record LossSpec(double charbonnierEpsilon, double tripletMargin, double n
     /** The factor in front of {@code (mse_p + hinge)}, for every variant. */
     public static final double NOISE_LOSS_SCALE = 0.5;
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public LossSpec {
         checkArgument(charbonnierEpsilon > 0 && charbonnierEpsilon < 1,
                 "loss.charbonnierEpsilon must be in (0, 1), got %s", charbonnierEpsilon);

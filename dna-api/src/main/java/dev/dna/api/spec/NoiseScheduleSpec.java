@@ -16,6 +16,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 public record NoiseScheduleSpec(int timesteps, double betaStart, double betaEnd, boolean continuousLevel,
         int minTimestep, int maxTimestep) {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public NoiseScheduleSpec {
         checkArgument(timesteps >= 2 && timesteps <= 100_000, "schedule.timesteps must be in [2, 100000], got %s", timesteps);
         checkArgument(betaStart > 0 && betaStart < 1, "schedule.betaStart must be in (0, 1), got %s", betaStart);

@@ -29,6 +29,7 @@ import java.util.List;
 public record OnnxRestorerSpec(String file, String sha256, String inputName, String outputName, List<Long> inputShape,
         int downsamplingFactor, Prediction predicts, ValueRange valueRange) implements RestorerSpec {
 
+    /** Checks the components (an exception names any missing or out of range) and copies the lists. */
     public OnnxRestorerSpec {
         checkNotNull(file, "restorer.file");
         checkArgument(sha256 != null && sha256.matches("[0-9a-f]{64}"), "restorer.sha256 must be 64 hex digits, got %s", sha256);

@@ -38,6 +38,7 @@ public record OptimizerSpec(double learningRate, double beta1, double beta2, dou
         COSINE
     }
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public OptimizerSpec {
         checkArgument(learningRate > 0 && learningRate < 1, "optimizer.learningRate must be in (0, 1), got %s", learningRate);
         checkArgument(beta1 >= 0 && beta1 < 1, "optimizer.beta1 must be in [0, 1), got %s", beta1);

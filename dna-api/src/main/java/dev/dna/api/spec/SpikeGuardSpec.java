@@ -37,6 +37,7 @@ public record SpikeGuardSpec(Policy policy, double factor, int window, int snaps
         OFF, SKIP, ROLLBACK
     }
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public SpikeGuardSpec {
         checkNotNull(policy, "spikeGuard.policy");
         checkArgument(factor > 1 && Double.isFinite(factor), "spikeGuard.factor must be > 1, got %s", factor);

@@ -37,6 +37,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 public record UNetRestorerSpec(int width, int depth, Activation activation, Upsampling upsampling, boolean residual,
         boolean upConv, int outKernel) implements RestorerSpec {
 
+    /** Checks the components: an exception names any that is missing or out of range. */
     public UNetRestorerSpec {
         checkArgument(width >= 1 && width <= 1024, "restorer.width must be in [1, 1024], got %s", width);
         checkArgument(depth >= 1 && depth <= 6, "restorer.depth must be in [1, 6], got %s", depth);
