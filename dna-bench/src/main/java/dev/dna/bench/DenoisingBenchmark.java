@@ -602,7 +602,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             grid.add(0, startImages);
             gridNames.add(0, "pretrained");
         }
-        Grid.writeComparison(out.resolve("grid.png"), testReal, grid, testClean, GRID_ROWS);
+        Grid.writeComparison(out.resolve("grid.png"), testReal, grid, gridNames, testClean, GRID_ROWS);
         System.out.println();
         System.out.print(md);
         System.out.println();
