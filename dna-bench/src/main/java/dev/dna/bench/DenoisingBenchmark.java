@@ -617,7 +617,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
      * Checks the options against each other and fills in what they leave to defaults (run folder, mode, real data set,
      * steps); returns which option reuses an existing run folder ({@code --resume}, {@code --report}), or null.
      */
-    private String settle() throws IOException {
+    String settle() throws IOException {
         if (resume && report) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--resume trains and --report does not: give one of them");
         }
