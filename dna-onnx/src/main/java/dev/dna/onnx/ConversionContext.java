@@ -26,6 +26,7 @@ public final class ConversionContext {
         this.graph = graph;
     }
 
+    /** The graph being exported. */
     public SameDiff sameDiff() {
         return sd;
     }

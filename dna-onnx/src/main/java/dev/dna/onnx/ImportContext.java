@@ -31,10 +31,12 @@ public final class ImportContext {
         this.initializers = initializers;
     }
 
+    /** The layer builder the imported graph is built with (its initialisation stream, its name prefix). */
     public Layers layers() {
         return layers;
     }
 
+    /** The graph the ONNX nodes are imported into. */
     public SameDiff sameDiff() {
         return layers.sameDiff();
     }
@@ -42,6 +44,7 @@ public final class ImportContext {
     /** A computed tensor with its shape. */
     private final Map<String, long[]> shapeValues = new java.util.HashMap<>();
 
+    /** Records ONNX value {@code name} as {@code v}, with its static shape (-1 for a dimension known only at run time). */
     public void put(String name, SDVariable v, long... shape) {
         vars.put(name, v);
         shapes.put(name, shape);

@@ -69,6 +69,7 @@ public final class PredictionCheck {
      * @param declared the declared reading
      */
     public record Result(List<Reading> readings, Reading declared) {
+        /** The most plausible reading. */
         public Reading best() {
             return readings.get(0);
         }

@@ -109,10 +109,12 @@ public final class Kernel {
         }
     }
 
+    /** The kernel's side (it is size x size). */
     public int size() {
         return size;
     }
 
+    /** The weight at row {@code y}, column {@code x}, both in [0, size). */
     public float weight(int y, int x) {
         return weights[y * size + x];
     }

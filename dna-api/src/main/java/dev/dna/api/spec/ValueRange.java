@@ -20,10 +20,12 @@ public enum ValueRange {
         this.max = max;
     }
 
+    /** The value black maps to. */
     public double min() {
         return min;
     }
 
+    /** The value white maps to. */
     public double max() {
         return max;
     }
