@@ -77,8 +77,8 @@ import picocli.CommandLine.Option;
  * restorer-best.dna, restorer.onnx.
  */
 @Command(name = "denoising-benchmark", mixinStandardHelpOptions = true,
-        description = "Synthetic-to-real denoising with Denoising as Adaptation: on real camera noise (PolyU) when found, "
-                + "else on a simulated real domain of the embedded photos.")
+        description = "Synthetic-to-real denoising with Denoising as Adaptation: on a simulated real domain of the embedded "
+                + "photos (the default), or on real noise with --polyu or --sidd.")
 public final class DenoisingBenchmark implements Callable<Integer> {
 
     /** Photographs never used in training: the real-domain test set. */

@@ -59,7 +59,7 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = {"--validation", "--test"}, paramLabel = "DIR", description = "validation pairs: DIR/noisy and DIR/clean with the "
             + "same file names; validated every --validate-every steps (PSNR/SSIM in log.csv), the best kept as restorer-best.dna "
             + "(--test is the older name)")
-    Path test;
+    Path validation;
 
     @Option(names = "--plan", paramLabel = "FILE", description = "a plan file (plan.toJson()); default: the library's CPU-scale "
             + "recipe (Recipes): fine-tuning the --init restorer, or from scratch with --init none (UNet 16 wide, 2 levels)")
@@ -179,9 +179,9 @@ final class AdaptCommand implements Callable<Integer> {
             trainer = trainer.checkpointEvery(checkpointEvery, checkpoint);
         }
         ImagePairs pairs;
-        if (test != null) {
-            pairs = ImagePairs.fromFolders(test.resolve("noisy"), test.resolve("clean"));
-            o.printf(Locale.ROOT, "validation:       %d pairs in %s%n", pairs.size(), test);
+        if (validation != null) {
+            pairs = ImagePairs.fromFolders(validation.resolve("noisy"), validation.resolve("clean"));
+            o.printf(Locale.ROOT, "validation:       %d pairs in %s%n", pairs.size(), validation);
         } else {
             pairs = syntheticGuard(cleanPhotos, syn);
             o.printf(Locale.ROOT, "validation:       %d synthetic pairs, central crops of the clean photos degraded once (no --validation: "

@@ -156,28 +156,25 @@ public final class PretrainDenoiser implements Callable<Integer> {
         Path planFile = out.resolve("plan.json");
         Path ckpt = out.resolve("checkpoint.ckpt");
         AdaptationPlan plan;
+        long done = 0; // steps logged before this invocation
         if (resume) {
             if (!Files.exists(planFile) || !Files.exists(ckpt)) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--resume: " + out
                         + " holds no plan.json and checkpoint.ckpt to continue");
             }
             plan = AdaptationPlan.fromJson(Files.readString(planFile));
+            done = RunLog.read(out.resolve("log.csv")).lastStep();
             if (steps != null && steps.intValue() != plan.steps()) {
-                long done = RunLog.read(out.resolve("log.csv")).lastStep();
                 if (steps <= done) {
                     throw new CommandLine.ParameterException(new CommandLine(this), "--steps " + steps + ": the run in " + out
                             + " has done " + done + " steps already");
                 }
-                plan = Adaptation.from(plan).steps(steps).build();
-                AdaptationPlan changed = plan;
-                AtomicFiles.write(planFile, o -> o.write(changed.toJson().getBytes(StandardCharsets.UTF_8)));
+                plan = writePlan(planFile, Adaptation.from(plan).steps(steps).build());
             }
         } else {
-            plan = plan();
-            AdaptationPlan fresh = plan;
-            AtomicFiles.write(planFile, o -> o.write(fresh.toJson().getBytes(StandardCharsets.UTF_8)));
+            plan = writePlan(planFile, plan());
         }
-        recordInvocation(plan);
+        recordInvocation(plan, done);
         Photos data = photos();
         System.err.printf(Locale.ROOT, "pretraining %s on %d photographs (%d kept for validation), %d steps%n",
                 plan.restorer().describe(), data.train().size(), data.validation().size(), plan.steps());
@@ -309,11 +306,18 @@ public final class PretrainDenoiser implements Callable<Integer> {
                 .map(h -> h.replaceFirst("\\.png$", "")).anyMatch(n::contains);
     }
 
+    /** Writes {@code plan} to {@code file} atomically and returns it. */
+    private static AdaptationPlan writePlan(Path file, AdaptationPlan plan) throws IOException {
+        AtomicFiles.write(file, o -> o.write(plan.toJson().getBytes(StandardCharsets.UTF_8)));
+        return plan;
+    }
+
     /**
      * Appends this invocation to the run folder's history.json (a JSON array, the provenance's {@code history}): when it
-     * started, its arguments, whether it resumed and from which logged step, and the plan's steps it ran under.
+     * started, its arguments, the logged step it resumed from ({@code done}, 0 for a fresh run), the plan's steps it ran
+     * under and the learning rate of its first step.
      */
-    private void recordInvocation(AdaptationPlan plan) throws IOException {
+    private void recordInvocation(AdaptationPlan plan, long done) throws IOException {
         ObjectMapper om = new ObjectMapper();
         Path f = out.resolve("history.json");
         ArrayNode history = Files.exists(f) ? (ArrayNode) om.readTree(f.toFile()) : om.createArrayNode();
@@ -321,10 +325,9 @@ public final class PretrainDenoiser implements Callable<Integer> {
         n.put("started", Instant.now().toString());
         ArrayNode a = n.putArray("args");
         spec.commandLine().getParseResult().originalArgs().forEach(a::add);
-        n.put("resumed_from_step", resume ? RunLog.read(out.resolve("log.csv")).lastStep() : 0);
+        n.put("resumed_from_step", done);
         n.put("plan_steps", plan.steps());
-        n.put("learning_rate_at_start", plan.optimizer().learningRateAt(
-                resume ? RunLog.read(out.resolve("log.csv")).lastStep() + 1 : 1, plan.steps()));
+        n.put("learning_rate_at_start", plan.optimizer().learningRateAt(done + 1, plan.steps()));
         AtomicFiles.write(f, o -> o.write(om.writerWithDefaultPrettyPrinter().writeValueAsString(history)
                 .getBytes(StandardCharsets.UTF_8)));
     }
