@@ -36,16 +36,23 @@ class SpikeGuardTest {
     /** AWGN, except that the patches of step {@link #POISONED_STEP} become 1000 everywhere (a corrupt batch). */
     static final class Poison implements Degradation {
         private final int batch;
+        private final int firstStep;
         private int calls;
 
         Poison(int batch) {
+            this(batch, 1);
+        }
+
+        /** For a resumed run: its first call degrades a patch of step {@code firstStep}. */
+        Poison(int batch, int firstStep) {
             this.batch = batch;
+            this.firstStep = firstStep;
         }
 
         @Override
         public Image apply(Image clean, UniformRandomProvider rng) {
             Image x = Awgn.sigma255(10, 30).apply(clean, rng);
-            int step = calls++ / batch + 1;
+            int step = calls++ / batch + firstStep;
             return step == POISONED_STEP ? Image.filled(x.channels(), x.height(), x.width(), 1000f) : x;
         }
 
@@ -142,6 +149,32 @@ class SpikeGuardTest {
         assertSameWeights(good.ema(), rolled.ema());
         assertEquals(1, rolled.summaries().size());
         assertEquals(List.of(e), rolled.summaries().get(0).spikes());
+    }
+
+    @Test
+    void aRunResumedWithTheGuardSwitchedOnIsTheGuardedRun() throws IOException {
+        // before the poisoned step neither run meets a spike, so an unguarded run's checkpoint at step 25, resumed with the
+        // guard on, must reach the guarded run's weights at step 40: the poisoned step skipped after 14 steps of medians
+        AdaptationPlan guarded = plan(SpikeGuardSpec.skip().withWindow(20), 50);
+        AdaptationPlan unguarded = Adaptation.from(guarded).spikeGuard(SpikeGuardSpec.off()).build();
+        Path ckpt = tmp.resolve("unguarded.ckpt");
+        SameDiffTrainer.create(unguarded).progressBar(false).checkpointEvery(25, ckpt).stopAfter(25).fit(poisoned(unguarded), null);
+        List<SpikeEvent> spikes = new ArrayList<>();
+        TrainedRestorer resumed = SameDiffTrainer.create(guarded).progressBar(false).stopAfter(POISONED_STEP)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onSpike(SpikeEvent e) {
+                        spikes.add(e);
+                    }
+                }).resume(ckpt, PatchDataset.synthetic(TrainerTest.PHOTOS, new Poison(guarded.batchSize(), 26),
+                        new PatchSampler(guarded.patchSize(), guarded.augment())), null);
+        assertEquals(List.of((long) POISONED_STEP), spikes.stream().map(SpikeEvent::step).toList());
+        assertSameWeights(run(guarded, POISONED_STEP, null).ema(), resumed.weights());
+        // a plan that differs in more than the guard and the steps is still refused
+        AdaptationPlan other = Adaptation.from(guarded).learningRate(2e-3).build();
+        IOException e = assertThrows(IOException.class,
+                () -> SameDiffTrainer.create(other).progressBar(false).resume(ckpt, poisoned(other), null));
+        assertTrue(e.getMessage().contains("different plan"), e.getMessage());
     }
 
     @Test

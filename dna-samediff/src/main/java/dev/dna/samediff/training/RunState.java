@@ -269,9 +269,11 @@ public final class RunState {
     }
 
     /**
-     * Null when this plan extends (or shortens) the checkpoint's run: the same plan but for {@code steps}, no fewer
-     * steps than the checkpoint has done, and the same lambda at every step done (a ramp set by {@code rampSteps},
-     * not by the run's length); else why not ("" when the plans differ in more than the steps).
+     * Null when this plan continues the checkpoint's run: the same plan but for {@code steps} (no fewer than the
+     * checkpoint has done, and the same lambda at every step done: a ramp set by {@code rampSteps}, not by the run's
+     * length) and for the spike guard (it changes no step it does not judge a spike, so a run can be resumed with the
+     * guard switched on, off or retuned; its running medians start empty when the checkpoint had it off); else why not
+     * ("" when the plans differ in more than these).
      */
     private String extensionProblem(String theirsJson, long done) {
         AdaptationPlan theirs;
@@ -280,7 +282,7 @@ public final class RunState {
         } catch (IllegalArgumentException e) {
             return "";
         }
-        if (!dev.dna.api.Adaptation.from(theirs).steps(plan.steps()).build().equals(plan)) {
+        if (!dev.dna.api.Adaptation.from(theirs).steps(plan.steps()).spikeGuard(plan.spikeGuard()).build().equals(plan)) {
             return "";
         }
         if (plan.steps() < done) {
