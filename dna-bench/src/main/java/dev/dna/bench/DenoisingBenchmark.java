@@ -216,6 +216,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "see SpikeGuardSpec)")
     SpikeGuardSpec.Policy spikeGuard;
 
+    @Option(names = "--parameter-log", description = "also log every step's gradient and weight norm of each parameter to "
+            + "parameters.csv in the run's folder (a diagnostic: which layer a loss spike starts in; see ParameterLog)")
+    boolean parameterLog;
+
     @Option(names = "--triplet-groups", defaultValue = "1", description = "take the residual swap's triplet hinge over this many "
             + "equal groups of the batch and average (the authors' per-GPU hinge over 8 GPUs); must divide --batch (default: ${DEFAULT-VALUE})")
     int tripletGroups;
@@ -701,6 +705,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                         }
                     }
                 });
+        if (parameterLog) {
+            trainer = trainer.logParameters(run.parameterLog());
+        }
         if (warm()) {
             trainer = trainer.startFrom(initRestorer());
         }

@@ -62,6 +62,10 @@ record RunFolder(Path dir) {
         return dir.resolve("log.csv");
     }
 
+    Path parameterLog() {
+        return dir.resolve("parameters.csv");
+    }
+
     Path plan() {
         return dir.resolve("plan.json");
     }

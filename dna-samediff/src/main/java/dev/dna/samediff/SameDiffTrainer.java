@@ -17,6 +17,7 @@ import dev.dna.samediff.training.ConsoleProgress;
 import dev.dna.samediff.training.CsvLog;
 import dev.dna.samediff.training.Feeder;
 import dev.dna.samediff.training.GradientStep;
+import dev.dna.samediff.training.ParameterLog;
 import dev.dna.samediff.training.RunState;
 import dev.dna.samediff.training.TrainingStreams;
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class SameDiffTrainer {
         int checkpointEvery;
         Path checkpointFile;
         Path csvFile;
+        Path parameterFile;
         int validateEvery;
         ImageSet valDegraded;
         ImageSet valClean;
@@ -138,6 +140,16 @@ public final class SameDiffTrainer {
     public SameDiffTrainer logCsv(Path file) {
         checkNotNull(file, "file");
         return with(o -> o.csvFile = file);
+    }
+
+    /**
+     * Also appends, every step, each trained parameter's gradient norm and weight norm to a CSV file
+     * ({@link ParameterLog}): a diagnostic for a run under study (which layer a loss spike starts in), wide and slower
+     * than {@link #logCsv}.
+     */
+    public SameDiffTrainer logParameters(Path file) {
+        checkNotNull(file, "file");
+        return with(o -> o.parameterFile = file);
     }
 
     /**
@@ -296,6 +308,8 @@ public final class SameDiffTrainer {
         try (GradientStep gradients = new GradientStep(r.graph.sd, r.graph.lossTerms, r.params, options.replayOps,
                 r.flat.gradientViews());
                 CsvLog csv = options.csvFile == null ? null : CsvLog.open(options.csvFile, r.graph.lossTerms, r.step);
+                ParameterLog parameterLog = options.parameterFile == null ? null
+                        : ParameterLog.open(options.parameterFile, r.params, r.step);
                 ConsoleProgress progress = options.progressBar && r.step < last ? ConsoleProgress.open(options.name, r.step,
                         last) : null) {
             List<TrainingListener> listeners = new ArrayList<>(options.listeners);
@@ -316,6 +330,9 @@ public final class SameDiffTrainer {
                 Map<String, INDArray> feed = feeder.feed(syn.degraded(), syn.cleanOrNull(), xr, r.streams, lambda);
                 Map<String, Double> losses = gradientsOf(r, gradients, feed, step);
                 double gradNorm = r.flat.gradientNorm();
+                if (parameterLog != null) {
+                    parameterLog.write(step, r.flat);
+                }
                 double lr = plan.optimizer().learningRateAt(step, plan.steps());
                 Optional<SpikeEvent> spike = Optional.ofNullable(guardedUpdate(r, step, losses.get(JointGraph.L_RES),
                         gradNorm, lr));

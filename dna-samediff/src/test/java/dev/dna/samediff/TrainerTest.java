@@ -123,6 +123,37 @@ public class TrainerTest {
     }
 
     @Test
+    void theParameterLogHoldsEachParametersGradientAndWeightNormOncePerStep() throws IOException {
+        AdaptationPlan p = plan(4);
+        Path csv = tmp.resolve("parameters.csv");
+        Path ckpt = tmp.resolve("params.ckpt");
+        SameDiffTrainer t = SameDiffTrainer.create(p).progressBar(false).logParameters(csv).checkpointEvery(2, ckpt);
+        t.stopAfter(3).fit(synthetic(p), real(p));
+        t.resume(ckpt, synthetic(p), real(p)); // step 3 is redone: its row must not appear twice
+        List<String> rows = Files.readAllLines(csv);
+        List<String> header = List.of(rows.get(0).split(","));
+        long params = header.stream().filter(h -> h.startsWith("grad:")).count();
+        assertTrue(params > 10, header.toString());
+        assertEquals(1 + 2 * params, header.size());
+        assertTrue(header.contains("grad:" + header.get(1).substring(5)) && header.contains("weight:" + header.get(1).substring(5)));
+        assertEquals(5, rows.size(), "header and steps 1-4 once each");
+        for (int r = 1; r <= 4; r++) {
+            String[] c = rows.get(r).split(",");
+            assertEquals(String.valueOf(r), c[0]);
+            assertEquals(header.size(), c.length);
+            for (int i = 1; i < c.length; i++) {
+                double x = Double.parseDouble(c[i]);
+                assertTrue(Double.isFinite(x) && x >= 0, header.get(i) + " at step " + r + ": " + c[i]);
+            }
+        }
+        // the weights move between steps, and the norms are those of the weights the step started from
+        int w = header.indexOf("weight:" + header.get(1).substring(5));
+        assertNotEquals(rows.get(1).split(",")[w], rows.get(2).split(",")[w]);
+        assertTrue(java.util.Arrays.stream(rows.get(1).split(",")).skip(1).limit(params).anyMatch(x -> Double.parseDouble(x) > 0),
+                "some gradient is not zero");
+    }
+
+    @Test
     void theLogCarriesTheHingeAnOlderLogIsReplacedOnAFreshStartAndWidenedOnResumeAndAnotherPlansIsRefused() throws IOException {
         AdaptationPlan p = plan(3);
         Path csv = tmp.resolve("older.csv");

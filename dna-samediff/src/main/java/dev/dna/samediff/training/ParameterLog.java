@@ -1,0 +1,87 @@
+package dev.dna.samediff.training;
+
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.dna.api.io.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A diagnostic CSV, one row a step: {@code step}, then for each trained parameter {@code p} the L2 norm of its gradient
+ * ({@code grad:p}, before clipping and whether or not the spike guard lets the step through), then the L2 norm of its
+ * weights the gradient was taken at ({@code weight:p}). It shows which layer a loss spike starts in: the first parameter
+ * whose gradient leaves its running level, and whether its weights had grown before. Wide (two columns a parameter) and
+ * slower than {@link CsvLog}: opt in for a run under study. A resumed run keeps the rows up to its checkpoint's step.
+ */
+public final class ParameterLog implements AutoCloseable {
+    private final BufferedWriter out;
+    private final List<String> params;
+
+    private ParameterLog(BufferedWriter out, List<String> params) {
+        this.out = out;
+        this.params = List.copyOf(params);
+    }
+
+    /** The header for {@code params}. */
+    static String header(List<String> params) {
+        StringBuilder sb = new StringBuilder("step");
+        params.forEach(p -> sb.append(",grad:").append(p));
+        params.forEach(p -> sb.append(",weight:").append(p));
+        return sb.toString();
+    }
+
+    /**
+     * The log in {@code file}, opened to append the steps after {@code startStep} (a fresh start replaces it; rows after a
+     * resumed run's checkpoint are dropped).
+     *
+     * @throws IllegalStateException if the file is the log of other parameters (another plan); it is left as it is
+     */
+    public static ParameterLog open(Path file, List<String> params, long startStep) throws IOException {
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        String header = header(params);
+        if (startStep == 0 || !Files.exists(file) || Files.size(file) == 0) {
+            AtomicFiles.write(file, o -> o.write((header + "\n").getBytes(StandardCharsets.UTF_8)));
+        } else {
+            String old;
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                old = in.readLine();
+            }
+            checkState(header.equals(old), "cannot append to %s: it logs other parameters than this run's (a log of another "
+                    + "plan; move it away to resume)", file);
+            CsvLog.truncateLog(file, startStep);
+        }
+        return new ParameterLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND), params);
+    }
+
+    /** Appends step {@code step}'s row from {@code flat}'s gathered gradient and current weights. */
+    public void write(long step, FlatParameters flat) throws IOException {
+        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> grads = flat.gradientViews();
+        StringBuilder sb = new StringBuilder().append(step);
+        for (String p : params) {
+            sb.append(',').append(fmt(grads.get(p).norm2Number().doubleValue()));
+        }
+        for (String p : params) {
+            sb.append(',').append(fmt(flat.weight(p).norm2Number().doubleValue()));
+        }
+        out.write(sb.append('\n').toString());
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+
+    private static String fmt(double x) {
+        return String.format(Locale.ROOT, "%.6g", x);
+    }
+}
