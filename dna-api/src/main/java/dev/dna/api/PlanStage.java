@@ -79,7 +79,8 @@ public abstract sealed class PlanStage<S extends PlanStage<S>> permits Synthetic
     }
 
     /**
-     * What training does when a step's loss or gradient spikes far above its running level. Default
+     * What training does when a step's loss or gradient spikes far above its running level (a loss spike is skipped or
+     * rolled back, a gradient spike clipped). Default
      * {@link dev.dna.api.spec.SpikeGuardSpec#rollback()}; {@code SpikeGuardSpec.off()} is the authors' behaviour.
      */
     public S spikeGuard(dev.dna.api.spec.SpikeGuardSpec spikeGuard) {

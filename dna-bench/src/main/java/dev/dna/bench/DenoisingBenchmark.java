@@ -211,9 +211,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         return initRestorer;
     }
 
-    @Option(names = "--spike-guard", defaultValue = "ROLLBACK", description = "what training does when a step's loss or "
-            + "gradient spikes: OFF (the authors'), SKIP the update, or ROLLBACK to the last good state (default: ${DEFAULT-VALUE}; "
-            + "see SpikeGuardSpec)")
+    @Option(names = "--spike-guard", defaultValue = "ROLLBACK", description = "what training does when a step's loss "
+            + "spikes: OFF (the authors'), SKIP the update, or ROLLBACK to the last good state; a gradient spike is clipped unless "
+            + "OFF (default: ${DEFAULT-VALUE}; see SpikeGuardSpec)")
     SpikeGuardSpec.Policy spikeGuard;
 
     @Option(names = "--parameter-log", description = "also log every step's gradient and weight norm of each parameter to "

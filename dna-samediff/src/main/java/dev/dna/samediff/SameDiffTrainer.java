@@ -353,7 +353,7 @@ public final class SameDiffTrainer {
                 val.ifPresent(v -> listeners.forEach(l -> l.onValidation(v)));
                 listeners.forEach(l -> l.onStep(report));
                 if (spike.isPresent() && r.guard.exhausted()) {
-                    throw TrainingDivergedException.spikes(step, r.spikes.size(), spike.get().describe());
+                    throw TrainingDivergedException.spikes(step, r.guard.events(), spike.get().describe());
                 }
                 if (options.checkpointFile != null && (step % options.checkpointEvery == 0 || step == last)) {
                     r.save(options.checkpointFile);
@@ -397,21 +397,26 @@ public final class SameDiffTrainer {
     }
 
     /**
-     * Applies step {@code step}'s gathered gradient unless the spike guard objects: clipped to the plan's norm, at rate
-     * {@code lr}, then the EMA. Returns the guard's event (the update skipped, or the run rolled back) or null.
+     * Applies step {@code step}'s gathered gradient unless the spike guard objects: clipped by the guard on a gradient
+     * spike, then to the plan's norm, at rate {@code lr}, then the EMA. Returns the guard's event (the gradient clipped,
+     * the update skipped, or the run rolled back) or null.
      */
     private SpikeEvent guardedUpdate(RunState r, long step, Double lossRes, double gradNorm, double lr) {
         double restorerGrad = r.guard.enabled() ? r.flat.leadingGradientNorm() : Double.NaN;
         double lres = lossRes == null ? Double.NaN : lossRes;
         SpikeEvent spike = r.guard.judge(step, lres, restorerGrad);
-        if (spike == null) {
+        if (spike == null || spike.action() == SpikeEvent.Action.CLIP) {
+            if (spike != null) { // the whole gradient scaled alike, so that the restorer's part has the guard's bound
+                r.flat.scaleGradients(spike.clippedTo() / restorerGrad);
+                gradNorm *= spike.clippedTo() / restorerGrad;
+            }
             double clip = plan.optimizer().clipGradNorm();
             if (clip > 0 && gradNorm > clip) {
                 r.flat.scaleGradients(clip / gradNorm);
             }
             r.apply(lr);
             r.guard.accepted(step, lres, restorerGrad, r::snapshot);
-            return null;
+            return spike;
         }
         if (spike.action() == SpikeEvent.Action.ROLLBACK) {
             r.restore(r.guard.goodState());

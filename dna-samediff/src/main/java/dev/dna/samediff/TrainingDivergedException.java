@@ -27,7 +27,7 @@ public final class TrainingDivergedException extends RuntimeException {
     }
 
     static TrainingDivergedException spikes(long step, int count, String last) {
-        return new TrainingDivergedException(step, "spikes", count + " loss or gradient spikes, more than the plan's "
+        return new TrainingDivergedException(step, "spikes", count + " loss spikes (skipped or rolled back), more than the plan's "
                 + "spikeGuard.maxEvents; the last: " + last, "see the log's spike column", "the spike guard's events");
     }
 

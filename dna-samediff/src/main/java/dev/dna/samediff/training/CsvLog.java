@@ -21,7 +21,7 @@ import java.util.Locale;
  * The run's CSV log, one row a step: {@code step, lambda}, the loss terms, {@code seconds, val_psnr, val_ssim, grad_res,
  * grad_noise, val_psnr_raw, val_ssim_raw, lr, grad_norm, spike} (validation cells empty between validations; {@code lr}
  * the step's learning rate, {@code grad_norm} the global gradient norm before clipping, {@code spike} what the spike
- * guard did at the step, empty when nothing: {@code skip:SIGNAL} or {@code rollback:SIGNAL:STEP}). A fresh run replaces
+ * guard did at the step, empty when nothing: {@code skip:SIGNAL}, {@code clip:SIGNAL} or {@code rollback:SIGNAL:STEP}). A fresh run replaces
  * the file; a resumed one keeps its rows up to the checkpoint's step (a log of an older version, with fewer columns, is
  * widened with those empty; one of other columns is refused).
  */
@@ -85,8 +85,11 @@ public final class CsvLog implements TrainingListener, AutoCloseable {
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.4f", v.rawPsnr()));
         sb.append(',').append(v == null ? "" : String.format(Locale.ROOT, "%.5f", v.rawSsim()));
         sb.append(',').append(fmt(r.learningRate())).append(',').append(fmt(r.gradNorm()));
-        sb.append(',').append(spike == null ? "" : spike.action() == SpikeEvent.Action.SKIP ? "skip:" + spike.signal()
-                : "rollback:" + spike.signal() + ":" + spike.restoredStep());
+        sb.append(',').append(spike == null ? "" : switch (spike.action()) {
+            case SKIP -> "skip:" + spike.signal();
+            case CLIP -> "clip:" + spike.signal();
+            case ROLLBACK -> "rollback:" + spike.signal() + ":" + spike.restoredStep();
+        });
         try {
             out.write(sb.append('\n').toString());
             out.flush();

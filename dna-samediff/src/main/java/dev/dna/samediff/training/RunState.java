@@ -178,6 +178,7 @@ public final class RunState {
         if (guard.enabled()) {
             ObjectNode g = meta.putObject("spike_guard");
             g.put("events", guard.events());
+            g.put("clips", guard.clips());
             double[][] w = guard.windows();
             g.putPOJO("l_res", w[0]);
             g.putPOJO("grad_restorer", w[1]);
@@ -260,7 +261,7 @@ public final class RunState {
             JsonNode g = meta.path("spike_guard");
             if (g.isObject()) {
                 guard.restore(new double[][] {doubles(g.path("l_res")), doubles(g.path("grad_restorer"))},
-                        g.path("events").asInt());
+                        g.path("events").asInt(), g.path("clips").asInt(0));
             }
             guard.startFrom(step, snapshot());
         } catch (IllegalArgumentException e) {

@@ -12,7 +12,13 @@ import java.util.function.Supplier;
  * The running judge of {@link SpikeGuardSpec}: per step, the restorer's synthetic loss {@code l_res} and the norm of
  * the gradient that reaches the restorer, against their medians over the last accepted steps; and the snapshots a
  * rollback restores. The trainer asks {@link #judge} before applying a step's update (null: apply it; else the
- * {@link SpikeEvent} says what to do) and calls {@link #accepted} after an applied one.
+ * {@link SpikeEvent} says what to do) and calls {@link #accepted} after an applied one (a clipped one included).
+ *
+ * <p>A loss spike is skipped or rolled back and counts towards {@code maxEvents}. A gradient spike alone is clipped and
+ * applied ({@link SpikeEvent.Action#CLIP}) and does not count: skipping it changes nothing the next step would see, so
+ * a run whose gradient rose for good would skip every step until stopped (the SIDD run of issue 44 did so from step
+ * 6,761, where the unguarded run went on); its raw norm enters the median, which follows a lasting rise within half a
+ * window.
  *
  * <p>Snapshots: every {@code snapshotEvery} accepted steps the state is copied as a candidate; a candidate becomes the
  * good state once {@code snapshotEvery} more steps passed without a spike (a spike in between drops it, since damage may
@@ -30,6 +36,7 @@ public final class SpikeGuard<S> {
     private S good;
     private long goodStep;
     private int events;
+    private int clips;
 
     /** A guard following {@code spec}, with empty windows. */
     public SpikeGuard(SpikeGuardSpec spec) {
@@ -58,24 +65,30 @@ public final class SpikeGuard<S> {
         if (!lossSpike && !gradSpike) {
             return null;
         }
-        events++;
         candidate = null; // damage may predate the spike: a candidate taken since the last good state is not trusted
         if (lossSpike) {
+            events++;
             boolean back = spec.policy() == SpikeGuardSpec.Policy.ROLLBACK && good != null;
             return new SpikeEvent(step, "l_res", lossValue, lm, back ? SpikeEvent.Action.ROLLBACK : SpikeEvent.Action.SKIP,
                     back ? goodStep : -1);
         }
-        return new SpikeEvent(step, "grad_restorer", gradNorm, gm, SpikeEvent.Action.SKIP, -1);
+        clips++;
+        return new SpikeEvent(step, "grad_restorer", gradNorm, gm, SpikeEvent.Action.CLIP, -1, spec.factor());
     }
 
-    /** Whether the run has met more spikes than {@code maxEvents}. */
+    /** Whether the run has met more loss spikes than {@code maxEvents}. */
     public boolean exhausted() {
         return events > spec.maxEvents();
     }
 
-    /** Spikes met so far (with those of the run before a resume). */
+    /** Loss spikes met so far, skipped or rolled back (with those of the run before a resume). */
     public int events() {
         return events;
+    }
+
+    /** Gradient spikes clipped so far (with those of the run before a resume). */
+    public int clips() {
+        return clips;
     }
 
     /** The good state a rollback restores, or null when there is none yet. */
@@ -108,12 +121,13 @@ public final class SpikeGuard<S> {
         return new double[][] {loss.values(), grad.values()};
     }
 
-    /** Puts back the windows of {@link #windows} and the event count (resuming a run). */
-    public void restore(double[][] windows, int eventCount) {
+    /** Puts back the windows of {@link #windows} and the counts of events and clips (resuming a run). */
+    public void restore(double[][] windows, int eventCount, int clipCount) {
         checkArgument(windows.length == 2, "two windows expected");
         loss.set(windows[0]);
         grad.set(windows[1]);
         events = eventCount;
+        clips = clipCount;
     }
 
     /**
