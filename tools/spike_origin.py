@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Where a loss spike starts: which loss term and which parameter leave their running level first.
 
-usage: tools/spike_origin.py RUN_DIR [--window 200] [--factor 10] [--from STEP] [--to STEP]
+usage: tools/spike_origin.py RUN_DIR [--window 200] [--factor 10] [--from STEP] [--to STEP] [--only PREFIX]
 
 RUN_DIR holds log.csv (the trainer's) and, if the run had --parameter-log, parameters.csv. For each loss term of
 log.csv and the global gradient norm, and for each parameter's gradient norm, the ratio of a step's value to its
@@ -48,6 +48,7 @@ def main():
     ap.add_argument("--from", dest="start", type=int, default=0)
     ap.add_argument("--to", dest="end", type=int, default=10**9)
     ap.add_argument("--top", type=int, default=8)
+    ap.add_argument("--only", default="", help="only parameters whose name starts with this (e.g. the restorer's)")
     a = ap.parse_args()
 
     header, body = read(os.path.join(a.run, "log.csv"))
@@ -84,7 +85,7 @@ def main():
         return
     ph, pb = read(ppath)
     psteps = column(ph, pb, "step").astype(int)
-    names = [h[5:] for h in ph if h.startswith("grad:")]
+    names = [h[5:] for h in ph if h.startswith("grad:") and h[5:].startswith(a.only)]
     grads = {n: column(ph, pb, "grad:" + n) for n in names}
     weights = {n: column(ph, pb, "weight:" + n) for n in names}
     pr = {n: ratios(g, a.window) for n, g in grads.items()}

@@ -216,6 +216,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "OFF (default: ${DEFAULT-VALUE}; see SpikeGuardSpec)")
     SpikeGuardSpec.Policy spikeGuard;
 
+    @Option(names = "--accept-other-optimizer", description = "with --resume, continue checkpoints written with another "
+            + "optimizer (e.g. another --lr): a diagnostic, the run is no longer the uninterrupted one")
+    boolean acceptOtherOptimizer;
+
     @Option(names = "--parameter-log", description = "also log every step's gradient and weight norm of each parameter to "
             + "parameters.csv in the run's folder (a diagnostic: which layer a loss spike starts in; see ParameterLog)")
     boolean parameterLog;
@@ -707,6 +711,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 });
         if (parameterLog) {
             trainer = trainer.logParameters(run.parameterLog());
+        }
+        if (acceptOtherOptimizer) {
+            trainer = trainer.acceptOtherOptimizer(true);
         }
         if (warm()) {
             trainer = trainer.startFrom(initRestorer());

@@ -64,6 +64,7 @@ public final class SameDiffTrainer {
         boolean replayOps = true;
         Path bestFile;
         boolean acceptOtherData;
+        boolean acceptOtherOptimizer;
         /** The restorer weights {@link #fit} starts from (warm start); null: the plan's initialization. */
         TrainedRestorer init;
 
@@ -191,6 +192,15 @@ public final class SameDiffTrainer {
     }
 
     /**
+     * Lets {@link #resume} continue a checkpoint of a plan that differs from this one in its optimizer as well (by
+     * default refused), e.g. at a lower learning rate from a checkpoint before a loss spike, on the same data and random
+     * draws. The run is then no longer the uninterrupted one.
+     */
+    public SameDiffTrainer acceptOtherOptimizer(boolean accept) {
+        return with(o -> o.acceptOtherOptimizer = accept);
+    }
+
+    /**
      * Warm start: {@link #fit} starts the restorer (and its EMA) from {@code restorer}'s weights instead of the
      * plan's initialization, e.g. a vanilla-trained {@code restorer.dna} ({@link TrainedRestorer#load}) to adapt
      * with the method. The noise predictor and Adam's moments start fresh, and the lambda ramp from step 0. The
@@ -257,7 +267,7 @@ public final class SameDiffTrainer {
             Checkpoints.registerImportedModels(zip, checkpoint);
         }
         RunState r = new RunState(plan);
-        r.load(checkpoint);
+        r.load(checkpoint, options.acceptOtherOptimizer);
         String now = data(synthetic, real);
         if (!options.acceptOtherData && r.data != null && synthetic != null && !r.data.equals(now)) {
             throw new IOException("checkpoint " + checkpoint + " was trained on other data: " + r.data + "; now given: " + now

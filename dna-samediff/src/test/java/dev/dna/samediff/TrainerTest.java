@@ -228,6 +228,19 @@ public class TrainerTest {
                 () -> SameDiffTrainer.create(other).progressBar(false).resume(ckpt, synthetic(other), real(other)));
         assertTrue(e2.getMessage().contains("different plan") && e2.getMessage().contains("seed"), e2.getMessage());
 
+        // another learning rate: refused unless asked for; then the run goes on from the checkpoint at the new rate
+        AdaptationPlan slower = Adaptation.from(p).learningRate(p.optimizer().learningRate() / 10).build();
+        IOException lr = assertThrows(IOException.class,
+                () -> SameDiffTrainer.create(slower).progressBar(false).resume(ckpt, synthetic(slower), real(slower)));
+        assertTrue(lr.getMessage().contains("learningRate"), lr.getMessage());
+        Map<String, INDArray> atSameRate = SameDiffTrainer.create(p).progressBar(false).resume(ckpt, synthetic(p), real(p))
+                .weights();
+        Map<String, INDArray> atLowerRate = SameDiffTrainer.create(slower).progressBar(false).acceptOtherOptimizer(true)
+                .resume(ckpt, synthetic(slower), real(slower)).weights();
+        String k = atSameRate.keySet().iterator().next();
+        assertNotEquals(atSameRate.get(k), atLowerRate.get(k), "step 2 at a tenth of the rate");
+        assertArrayEquals(good, Files.readAllBytes(ckpt), "a resume without checkpointEvery leaves the checkpoint as it was");
+
         // other images than the run was trained on: refused, naming both
         PatchDataset otherPhotos = PatchDataset.synthetic(PHOTOS.select(0, 1), Awgn.sigma255(10, 30),
                 new PatchSampler(p.patchSize(), p.augment()));

@@ -204,12 +204,20 @@ public final class RunState {
 
     /** Reads everything first and assigns only when the whole checkpoint is valid. */
     public void load(Path file) throws IOException {
+        load(file, false);
+    }
+
+    /**
+     * As {@link #load(Path)}; with {@code otherOptimizer}, the checkpoint may come from a plan that differs in its
+     * optimizer too (a run continued at another learning rate: no longer the uninterrupted run).
+     */
+    public void load(Path file, boolean otherOptimizer) throws IOException {
         try (ZipFile zip = Checkpoints.open(file)) {
             JsonNode meta = Checkpoints.meta(zip, file, FORMAT);
             String theirs = meta.path("plan").asText();
             String ours = plan.toJson();
             if (!theirs.equals(ours)) {
-                String extension = extensionProblem(theirs, meta.path("step").asLong());
+                String extension = extensionProblem(theirs, meta.path("step").asLong(), otherOptimizer);
                 if (extension != null) {
                     throw new IOException("checkpoint " + file + " was written for a different plan; first difference: "
                             + firstDifference(theirs, ours) + extension);
@@ -276,14 +284,18 @@ public final class RunState {
      * guard switched on, off or retuned; its running medians start empty when the checkpoint had it off); else why not
      * ("" when the plans differ in more than these).
      */
-    private String extensionProblem(String theirsJson, long done) {
+    private String extensionProblem(String theirsJson, long done, boolean otherOptimizer) {
         AdaptationPlan theirs;
         try {
             theirs = AdaptationPlan.fromJson(theirsJson);
         } catch (IllegalArgumentException e) {
             return "";
         }
-        if (!dev.dna.api.Adaptation.from(theirs).steps(plan.steps()).spikeGuard(plan.spikeGuard()).build().equals(plan)) {
+        var same = dev.dna.api.Adaptation.from(theirs).steps(plan.steps()).spikeGuard(plan.spikeGuard());
+        if (otherOptimizer) {
+            same = same.optimizer(plan.optimizer());
+        }
+        if (!same.build().equals(plan)) {
             return "";
         }
         if (plan.steps() < done) {
