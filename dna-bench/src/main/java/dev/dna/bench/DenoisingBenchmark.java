@@ -138,6 +138,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "made the full method diverge now and then in the calibration)")
     Double learningRate;
 
+    @Option(names = "--lr-cosine-to", paramLabel = "MIN", description = "decay the rate along a cosine to MIN at the last "
+            + "step (the fine-tuning recipe does so already; from scratch the rate is constant unless this is given)")
+    Double lrCosineTo;
+
     @Option(names = "--noise-weight", description = "final weight lambda of the diffusion loss (default: the recipe's, "
             + Recipes.NOISE_WEIGHT + ", calibrated at this scale: the paper's 0.2 left the method no better than vanilla from "
             + "scratch and 0.3 dB below 1 fine-tuning on SIDD)")
@@ -377,9 +381,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         } else {
             stage = stage.restorer(Restorers.unet(width, 2));
         }
-        if (learningRate != null) {
-            stage = stage.optimizer(base.optimizer().withLearningRate(learningRate));
+        var optimizer = learningRate != null ? base.optimizer().withLearningRate(learningRate) : base.optimizer();
+        if (lrCosineTo != null) {
+            optimizer = optimizer.withCosineDecay(optimizer.warmupSteps(), lrCosineTo);
         }
+        stage = stage.optimizer(optimizer);
         SpikeGuardSpec guard = switch (spikeGuard) {
             case OFF -> SpikeGuardSpec.off();
             case SKIP -> SpikeGuardSpec.skip();

@@ -45,6 +45,17 @@ class DenoisingBenchmarkOptionsTest {
     }
 
     @Test
+    void fromScratchTheRateIsConstantUnlessACosineDecayIsAskedFor() throws IOException {
+        var constant = settled("--full", "--lr", "3e-4").fullPlan(0).optimizer();
+        assertEquals(3e-4, constant.learningRateAt(1, 10_000), 1e-12);
+        assertEquals(3e-4, constant.learningRateAt(10_000, 10_000), 1e-12);
+        var decaying = settled("--full", "--lr", "3e-4", "--lr-cosine-to", "1e-5").fullPlan(0).optimizer();
+        assertEquals(3e-4, decaying.learningRateAt(1, 10_000), 1e-8);
+        assertEquals((3e-4 + 1e-5) / 2, decaying.learningRateAt(5_000, 10_000), 1e-6);
+        assertEquals(1e-5, decaying.learningRateAt(10_000, 10_000), 1e-9);
+    }
+
+    @Test
     void theMainJobFineTunesAndValidatesATwelfthOfTheWay() throws IOException {
         DenoisingBenchmark b = settled();
         assertEquals(Recipes.FINE_TUNE_STEPS, b.steps);
