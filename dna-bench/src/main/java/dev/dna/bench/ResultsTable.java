@@ -76,7 +76,8 @@ final class ResultsTable {
         perVariant.forEach((v, runs) -> {
             if (!v.equals("vanilla") && !v.equals("oracle")) {
                 double m = runs.stream().mapToDouble(x -> x[k]).average().orElse(Double.NaN);
-                shares.append(String.format(Locale.ROOT, "; %s %.0f%%", v, 100 * (m - v0) / gap));
+                shares.append(Double.isNaN(m) ? "; " + v + " -" // a run without the figure (no kept checkpoint)
+                        : String.format(Locale.ROOT, "; %s %.0f%%", v, 100 * (m - v0) / gap));
             }
         });
         return gap > 0
@@ -86,8 +87,12 @@ final class ResultsTable {
                         + "so there is no gap to recover (too few steps?).%n", when, gap);
     }
 
-    /** "mean" for one value, "mean ± sd" for several. */
-    static String stat(List<double[]> runs, int k, int decimals) {
+    /** "mean" for one value, "mean ± sd" for several, over the runs that have column {@code k} (not NaN); "-" for none. */
+    static String stat(List<double[]> all, int k, int decimals) {
+        List<double[]> runs = all.stream().filter(x -> !Double.isNaN(x[k])).toList();
+        if (runs.isEmpty()) {
+            return "-";
+        }
         double m = runs.stream().mapToDouble(x -> x[k]).average().orElse(Double.NaN);
         if (runs.size() == 1) {
             return String.format(Locale.ROOT, "%." + decimals + "f", m);
