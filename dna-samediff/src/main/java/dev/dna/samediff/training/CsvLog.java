@@ -44,10 +44,27 @@ public final class CsvLog implements TrainingListener, AutoCloseable {
      * row.
      */
     public static CsvLog open(Path file, List<String> terms, long startStep) throws IOException {
+        String header = header(terms);
+        return new CsvLog(openToAppend(file, header, startStep, (f, old) -> widenLog(f, header)));
+    }
+
+    /** What a log's opening does with a file whose header is not the run's: widen it, or refuse. */
+    @FunctionalInterface
+    interface OtherHeader {
+        /** Called with the file and its first line; throws to refuse it. */
+        void handle(Path file, String oldHeader) throws IOException;
+    }
+
+    /**
+     * A CSV log of {@code header}'s columns in {@code file}, opened to append the steps after {@code startStep}: its parent
+     * folders made; a fresh start ({@code startStep} 0) replaces an earlier file with the header alone; otherwise a header
+     * that differs goes to {@code otherHeader}, then the rows after {@code startStep} are dropped; a missing or empty file
+     * gets the header.
+     */
+    static BufferedWriter openToAppend(Path file, String header, long startStep, OtherHeader otherHeader) throws IOException {
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }
-        String header = header(terms);
         if (startStep == 0 && Files.exists(file)) {
             // a fresh start drops every row of an earlier run, and its header with them (it may name other columns)
             AtomicFiles.write(file, o -> o.write((header + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -57,7 +74,7 @@ public final class CsvLog implements TrainingListener, AutoCloseable {
                 old = in.readLine();
             }
             if (!header.equals(old)) {
-                widenLog(file, header);
+                otherHeader.handle(file, old);
             }
         }
         truncateLog(file, startStep);
@@ -67,7 +84,7 @@ public final class CsvLog implements TrainingListener, AutoCloseable {
         if (fresh) {
             w.write(header + "\n");
         }
-        return new CsvLog(w);
+        return w;
     }
 
     @Override

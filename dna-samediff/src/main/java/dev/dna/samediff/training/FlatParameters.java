@@ -140,9 +140,14 @@ public final class FlatParameters {
         return views.containsKey(name);
     }
 
-    /** The views of {@code name}: weight, first and second moment. */
+    /** The view of {@code name}'s weights. */
     INDArray weight(String name) {
         return views.get(name)[0];
+    }
+
+    /** The view of {@code name}'s gradient (as gathered, or as scaled since). */
+    INDArray gradient(String name) {
+        return views.get(name)[1];
     }
 
     /** Adam's first moment of parameter {@code name}, a view into the flat buffer. */

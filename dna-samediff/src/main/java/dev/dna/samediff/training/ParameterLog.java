@@ -1,13 +1,7 @@
 package dev.dna.samediff.training;
 
-import static com.google.common.base.Preconditions.checkState;
-
-import dev.dna.api.io.AtomicFiles;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -43,31 +37,17 @@ public final class ParameterLog implements AutoCloseable {
      * @throws IllegalStateException if the file is the log of other parameters (another plan); it is left as it is
      */
     public static ParameterLog open(Path file, List<String> params, long startStep) throws IOException {
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        String header = header(params);
-        if (startStep == 0 || !Files.exists(file) || Files.size(file) == 0) {
-            AtomicFiles.write(file, o -> o.write((header + "\n").getBytes(StandardCharsets.UTF_8)));
-        } else {
-            String old;
-            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                old = in.readLine();
-            }
-            checkState(header.equals(old), "cannot append to %s: it logs other parameters than this run's (a log of another "
-                    + "plan; move it away to resume)", file);
-            CsvLog.truncateLog(file, startStep);
-        }
-        return new ParameterLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND), params);
+        return new ParameterLog(CsvLog.openToAppend(file, header(params), startStep, (f, old) -> {
+            throw new IllegalStateException("cannot append to " + f + ": it logs other parameters than this run's (a log of "
+                    + "another plan; move it away to resume)");
+        }), params);
     }
 
     /** Appends step {@code step}'s row from {@code flat}'s gathered gradient and current weights. */
     public void write(long step, FlatParameters flat) throws IOException {
-        java.util.Map<String, org.nd4j.linalg.api.ndarray.INDArray> grads = flat.gradientViews();
         StringBuilder sb = new StringBuilder().append(step);
         for (String p : params) {
-            sb.append(',').append(fmt(grads.get(p).norm2Number().doubleValue()));
+            sb.append(',').append(fmt(flat.gradient(p).norm2Number().doubleValue()));
         }
         for (String p : params) {
             sb.append(',').append(fmt(flat.weight(p).norm2Number().doubleValue()));

@@ -202,14 +202,10 @@ public final class RunState {
         });
     }
 
-    /** Reads everything first and assigns only when the whole checkpoint is valid. */
-    public void load(Path file) throws IOException {
-        load(file, false);
-    }
-
     /**
-     * As {@link #load(Path)}; with {@code otherOptimizer}, the checkpoint may come from a plan that differs in its
-     * optimizer too (a run continued at another learning rate: no longer the uninterrupted run).
+     * Reads everything first and assigns only when the whole checkpoint is valid; with {@code otherOptimizer}, the
+     * checkpoint may come from a plan that differs in its optimizer too (a run continued at another learning rate: no
+     * longer the uninterrupted run).
      */
     public void load(Path file, boolean otherOptimizer) throws IOException {
         try (ZipFile zip = Checkpoints.open(file)) {
