@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds dna-api's embedded default image set from the Debian photos (CC0 / public domain only).
 
-Usage: shared/data/fetch_debian_photos.sh /tmp/photos
+Usage: tools/fetch_debian_photos.sh /tmp/photos
        python3 tools/make_embedded_images.py /tmp/photos ../shared/data/photos-manifest.json
 Needs Debian's python3-pil. Writes dna-api/src/main/resources/dev/dna/api/images/.
 """

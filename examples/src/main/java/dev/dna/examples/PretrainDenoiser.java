@@ -46,8 +46,9 @@ import picocli.CommandLine.Spec;
  * (sigma ~ U(0, {@code --sigma-max})/255 per patch, unclipped) over clean photographs, supervised only (the vanilla
  * plan: Charbonnier loss, Adam with a cosine decay, EMA of the weights).
  *
- * <p>The photographs: every PNG or JPEG under {@code --photos} (e.g. what {@code shared/data/fetch_debian_photos.sh DIR}
- * extracts from Debian's packages: 55 photographs under CC0, CC-BY and CC-BY-SA), each scaled down to a longer side of
+ * <p>The photographs: every PNG or JPEG under {@code --photos} (e.g. what {@code tools/fetch_debian_photos.sh DIR}
+ * extracts from Debian's packages: 55 photographs under free licences, each named in
+ * {@code tools/debian-photos.tsv}), each scaled down to a longer side of
  * at most {@code --max-side} pixels (area averaging: the originals' camera noise and JPEG blocking shrink with it);
  * without {@code --photos}, the embedded photographs. Never trained on: the main example's three test photographs
  * ({@link DenoisingBenchmark#HELD_OUT}) and its validation photograph ({@link DenoisingBenchmark#VALIDATION}), under any
