@@ -456,19 +456,21 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         }
 
         List<String> rows = new ArrayList<>();
-        rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds,best_val_step,best_real_psnr,onnx_real_psnr");
-        double[] start = null; // the pretrained restorer before any step: {real PSNR, real SSIM, synthetic PSNR}
+        rows.add("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds,best_val_step,best_real_psnr,onnx_real_psnr,"
+                + "real_psnr_mean_shift");
+        double[] start = null; // the pretrained restorer before any step: {real PSNR, real SSIM, synthetic PSNR, mean-shifted}
         List<Image> startImages = null;
         if (warm() && !report) {
             ImageSet rr = initRestorer().restoreAll(testReal);
             start = new double[] {Metrics.meanPsnr(testClean, rr), Metrics.meanSsim(testClean, rr),
-                Metrics.meanPsnr(testClean, initRestorer().restoreAll(testSyn))};
+                Metrics.meanPsnr(testClean, initRestorer().restoreAll(testSyn)), Metrics.meanPsnrAfterMeanShift(testClean, rr)};
             startImages = rr.images();
-            rows.add(String.format(Locale.ROOT, "pretrained,,0,%.4f,%.5f,%.4f,0,,,", start[0], start[1], start[2]));
+            rows.add(String.format(Locale.ROOT, "pretrained,,0,%.4f,%.5f,%.4f,0,,,,%.4f", start[0], start[1], start[2], start[3]));
             System.out.printf(Locale.ROOT, "pretrained, before any step: real %.2f dB / %.4f, synthetic %.2f dB%n", start[0],
                     start[1], start[2]);
         }
-        // variant -> per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr} (NaN where not measured)
+        // variant -> per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr, meanShiftPsnr} (NaN where not
+        // measured)
         Map<String, List<double[]>> perVariant = new LinkedHashMap<>();
         Curves curves = new Curves();
         List<List<Image>> grid = new ArrayList<>(); // per variant of the first seed: its restorations of the test crops
@@ -565,6 +567,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 double psnr = Metrics.meanPsnr(testClean, rr);
                 double ssim = Metrics.meanSsim(testClean, rr);
                 double synPsnr = Metrics.meanPsnr(testClean, rs);
+                double shiftedPsnr = Metrics.meanPsnrAfterMeanShift(testClean, rr); // a diagnostic: see ResultsTable.meanShift
                 // the exported model on the same whole test images, through ONNX Runtime, as a user would run it
                 double onnxPsnr;
                 try (OnnxRestorer o = OnnxRestorer.load(onnx)) {
@@ -578,11 +581,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                     bestPsnr = Metrics.meanPsnr(testClean, shown);
                     bestStep = log.bestStep("val_psnr");
                 }
-                rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f,%s,%s,%.4f", v, seed, ran, psnr, ssim, synPsnr,
+                rows.add(String.format(Locale.ROOT, "%s,%d,%d,%.4f,%.5f,%.4f,%.1f,%s,%s,%.4f,%.4f", v, seed, ran, psnr, ssim, synPsnr,
                         seconds, Double.isNaN(bestStep) ? "" : Long.toString((long) bestStep),
-                        Double.isNaN(bestPsnr) ? "" : String.format(Locale.ROOT, "%.4f", bestPsnr), onnxPsnr));
+                        Double.isNaN(bestPsnr) ? "" : String.format(Locale.ROOT, "%.4f", bestPsnr), onnxPsnr, shiftedPsnr));
                 perVariant.computeIfAbsent(v, k -> new ArrayList<>()).add(new double[] {psnr, ssim, synPsnr, seconds, seed, bestStep,
-                    bestPsnr, onnxPsnr});
+                    bestPsnr, onnxPsnr, shiftedPsnr});
                 System.out.printf(Locale.ROOT, "%-9s seed %d: real %.2f dB / %.4f (ONNX Runtime %.2f dB)%s, synthetic %.2f dB, %.0f s%n",
                         v, seed, psnr, ssim, onnxPsnr, Double.isNaN(bestPsnr) ? ""
                                 : String.format(Locale.ROOT, "; best validation at step %d: %.2f dB", (long) bestStep, bestPsnr),
@@ -597,6 +600,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
         Files.write(out.resolve("results.csv"), rows);
         StringBuilder md = new StringBuilder(ResultsTable.table(perVariant, seeds, Metrics.meanPsnr(testClean, testReal),
                 Metrics.meanSsim(testClean, testReal), Metrics.meanPsnr(testClean, testSyn), start));
+        md.append(ResultsTable.meanShift(perVariant, Metrics.meanPsnr(testClean, testReal),
+                Metrics.meanPsnrAfterMeanShift(testClean, testReal), start));
         if (!diverged.isEmpty()) {
             md.append(System.lineSeparator()).append("Diverged (a loss term or a gradient became NaN or infinite), left out of the "
                     + "table: ").append(String.join("; ", diverged)).append('.').append(System.lineSeparator());

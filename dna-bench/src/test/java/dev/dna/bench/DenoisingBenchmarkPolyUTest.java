@@ -56,14 +56,16 @@ class DenoisingBenchmarkPolyUTest {
         }
         List<String> rows = Files.readAllLines(out.resolve("results.csv"));
         assertEquals(3, rows.size(), rows.toString());
-        assertEquals("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds,best_val_step,best_real_psnr,onnx_real_psnr",
-                rows.get(0));
+        assertEquals("variant,seed,steps,real_psnr,real_ssim,synthetic_psnr,seconds,best_val_step,best_real_psnr,onnx_real_psnr,"
+                + "real_psnr_mean_shift", rows.get(0));
         assertTrue(rows.get(1).startsWith("vanilla,0,2,") && rows.get(2).startsWith("oracle,0,2,"), rows.toString());
         for (String row : rows.subList(1, 3)) {
             String[] c = row.split(",", -1);
             double psnr = Double.parseDouble(c[3]);
             // the exported model on the whole test crops in ONNX Runtime gives SameDiff's numbers
             assertEquals(psnr, Double.parseDouble(c[9]), 0.01, row);
+            // the best constant offset per channel can only lower the error (up to the clipping to [0, 1])
+            assertTrue(Double.parseDouble(c[10]) >= psnr - 0.01, row);
             // the checkpoint kept on the validation scenes is one of the two validated steps, evaluated on the test crops
             assertTrue(c[7].equals("1") || c[7].equals("2"), row);
             if (c[7].equals("2")) {
@@ -76,6 +78,8 @@ class DenoisingBenchmarkPolyUTest {
         // the 16 whole 512x512 test crops of the 4 test scenes: their noisy input PSNR against the means
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| noisy input | 35.84 |"), md);
+        // the mean-shift diagnostic of the noisy input, as tools/nlm_reference.py computes it with NumPy: 36.38
+        assertTrue(md.contains("mean shift to the ground truth") && md.contains("noisy input 35.84 -> 36.38"), md);
         assertTrue(md.contains("at the best validation step") && md.contains("The oracle's gap over vanilla at the end: "), md);
         assertTrue(Files.exists(out.resolve("vanilla/restorer.onnx")));
     }

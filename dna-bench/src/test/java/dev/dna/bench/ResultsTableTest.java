@@ -28,4 +28,15 @@ class ResultsTableTest {
         assertTrue(md.contains("at the best validation steps: 4.00 dB (means); recovered full 75%; diffusion -."), md);
         assertFalse(md.contains("NaN"), md);
     }
+
+    @Test
+    void theMeanShiftDiagnosticGivesEachVariantsMeansAsScoredAndShifted() {
+        Map<String, List<double[]>> runs = new LinkedHashMap<>();
+        runs.put("vanilla", List.of(new double[] {20, 0.9, 30, 10, 0, 100, 20.5, 20, 21}, new double[] {22, 0.9, 30, 10, 1, 100, 20.5,
+            22, 24}));
+        runs.put("full", List.of(run(23, 0, 100, 23.5))); // a run from before the diagnostic: left out
+        String line = ResultsTable.meanShift(runs, 19, 19.5, new double[] {25, 0.8, 30, 26.25});
+        assertTrue(line.contains("noisy input 19.00 -> 19.50; pretrained 25.00 -> 26.25; vanilla 21.00 -> 22.50."), line);
+        assertFalse(line.contains("full"), line);
+    }
 }

@@ -64,6 +64,35 @@ public final class Metrics {
         return mean(reference, test, Metrics::ssim);
     }
 
+    /**
+     * PSNR after a per-channel offset: each channel c of {@code test} gets {@code mean(reference_c) - mean(test_c)} added,
+     * then values are clipped to [0, 1]. A diagnostic, not a score (it uses the reference): the gain over {@link #psnr}
+     * is how much of the error a global brightness or colour offset explains, as with SIDD, whose ground truth is a few
+     * grey levels brighter than its noisy frames. For images in [0, 1] of the same shape.
+     */
+    public static double psnrAfterMeanShift(Image reference, Image test) {
+        checkPair(reference, test);
+        float[] x = reference.toArray();
+        float[] y = test.toArray();
+        int plane = reference.height() * reference.width();
+        for (int c = 0; c < reference.channels(); c++) {
+            double shift = 0;
+            for (int i = c * plane; i < (c + 1) * plane; i++) {
+                shift += (double) x[i] - y[i];
+            }
+            shift /= plane;
+            for (int i = c * plane; i < (c + 1) * plane; i++) {
+                y[i] = (float) Math.min(1.0, Math.max(0.0, y[i] + shift));
+            }
+        }
+        return psnr(reference, Image.of(test.channels(), test.height(), test.width(), y));
+    }
+
+    /** The mean over image pairs of {@link #psnrAfterMeanShift}, as {@link #meanPsnr}. */
+    public static double meanPsnrAfterMeanShift(ImageSet reference, ImageSet test) {
+        return mean(reference, test, Metrics::psnrAfterMeanShift);
+    }
+
     private static double mean(ImageSet reference, ImageSet test, java.util.function.ToDoubleBiFunction<Image, Image> metric) {
         checkArgument(reference.size() == test.size(), "%s reference images but %s to compare", reference.size(), test.size());
         checkArgument(reference.size() > 0, "no images to compare");

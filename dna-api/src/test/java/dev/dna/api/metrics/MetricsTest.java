@@ -74,4 +74,31 @@ class MetricsTest {
         assertThrows(IllegalArgumentException.class, () -> Metrics.ssim(Image.filled(3, 8, 8, 0), Image.filled(3, 8, 8, 0)));
         assertThrows(IllegalArgumentException.class, () -> Metrics.psnrY(Image.filled(1, 16, 16, 0), Image.filled(1, 16, 16, 0)));
     }
+
+    @Test
+    void aMeanShiftRemovesAPerChannelOffsetAndLeavesZeroMeanNoise() {
+        int c = 3;
+        int h = 16;
+        int w = 16;
+        float[] clean = new float[c * h * w];
+        float[] noisy = new float[c * h * w];
+        float[] offset = new float[c * h * w];
+        for (int i = 0; i < clean.length; i++) {
+            int ch = i / (h * w);
+            clean[i] = 0.3f + 0.4f * ((i * 7919) % 101) / 100f;
+            float noise = (i % 2 == 0 ? 0.02f : -0.02f); // zero mean in every channel
+            noisy[i] = clean[i] + noise;
+            offset[i] = noisy[i] + 0.01f * (ch + 1); // and a different brightness offset per channel
+        }
+        Image ref = Image.of(c, h, w, clean);
+        Image n = Image.of(c, h, w, noisy);
+        Image o = Image.of(c, h, w, offset);
+        assertEquals(Metrics.psnr(ref, n), Metrics.psnrAfterMeanShift(ref, o), 1e-4);
+        assertTrue(Metrics.psnr(ref, o) < Metrics.psnr(ref, n) - 1, "the offset costs PSNR");
+        assertEquals(Metrics.psnr(ref, n), Metrics.psnrAfterMeanShift(ref, n), 1e-4); // no offset, nothing to gain
+        // values are clipped to [0, 1] after the shift: an all-white test of a mid-grey reference moves to it exactly
+        Image grey = Image.filled(c, h, w, 0.5f);
+        assertEquals(Double.POSITIVE_INFINITY, Metrics.psnrAfterMeanShift(grey, Image.filled(c, h, w, 1f)));
+        assertThrows(IllegalArgumentException.class, () -> Metrics.psnrAfterMeanShift(ref, Image.filled(1, h, w, 0f)));
+    }
 }
