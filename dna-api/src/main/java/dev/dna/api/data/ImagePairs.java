@@ -152,6 +152,7 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
         return new ImagePairs(ImageSet.of(names, d), ImageSet.of(cleanNames, c), scenes);
     }
 
+    /** The number of pairs. */
     public int size() {
         return degraded.size();
     }

@@ -12,6 +12,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 public final class Quiet {
     private Quiet() {}
 
+    /** Builds {@code sd}'s gradient function now, with {@code System.out} muted meanwhile (one caller at a time). */
     public static synchronized void createGradFunction(SameDiff sd) {
         PrintStream out = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));

@@ -245,6 +245,7 @@ public final class JointGraph {
         return out;
     }
 
+    /** The names of the restorer's trainable parameters (those under its prefix), in {@link #parameterNames()}' order. */
     public List<String> restorerParameterNames() {
         return parameterNames().stream().filter(n -> n.startsWith(RESTORER_PREFIX)).toList();
     }

@@ -40,6 +40,10 @@ public final class Layers {
     /** One zero constant per shape, shared by all of this builder's expansions (never written). */
     private final java.util.Map<String, SDVariable> zeroConstants = new java.util.HashMap<>();
 
+    /**
+     * A builder of layers into {@code sd}: parameters of type {@code dtype}, initialized from {@code rng}, each variable
+     * named {@code prefix + name} (the prefix keeps the restorer's and the noise predictor's apart in the joint graph).
+     */
     public Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
         this.sd = sd;
         this.dtype = dtype;
@@ -104,6 +108,7 @@ public final class Layers {
         return sd.cnn().conv2d(prefix + name, x, w, b, c);
     }
 
+    /** A {@code k x k} convolution, stride 1, SAME padding, Kaiming-normal weights: [N, in, H, W] to [N, out, H, W]. */
     public SDVariable conv(String name, SDVariable x, int in, int out, int k) {
         return conv(name, x, in, out, k, 1, false);
     }
@@ -258,6 +263,7 @@ public final class Layers {
             addBArgument(alignCorners, false);
         }
 
+        /** For ND4J's reflection (it instantiates every custom op class with no arguments); not for use. */
         public ResizeBilinearDynamic() {}
 
         @Override
