@@ -262,6 +262,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "and the charts show every curve logged so far. For a long mode in progress, or interrupted")
     boolean report;
 
+    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new DenoisingBenchmark()).execute(args));
     }

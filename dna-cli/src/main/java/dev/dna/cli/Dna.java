@@ -31,6 +31,7 @@ public final class Dna {
         dev.dna.api.image.Images.setMaxPixels(pixels);
     }
 
+    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }

@@ -8,5 +8,6 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
  */
 @FunctionalInterface
 public interface OpConverter {
+    /** Appends the ONNX nodes (and initializers) computing {@code op} to {@code ctx}'s graph. */
     void convert(ConversionContext ctx, SameDiffOp op);
 }

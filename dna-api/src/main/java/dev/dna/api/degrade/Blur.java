@@ -18,8 +18,11 @@ public record Blur(Shape shape, double sizeMin, double sizeMax, double angleMin,
 
     /** Kernel families. */
     public enum Shape {
+        /** A line segment of the drawn length (pixels) at the drawn angle: uniform motion blur. */
         MOTION,
+        /** A disc of the drawn radius (pixels): an out-of-focus lens. */
         DEFOCUS,
+        /** An isotropic Gaussian of the drawn sigma (pixels). */
         GAUSSIAN
     }
 

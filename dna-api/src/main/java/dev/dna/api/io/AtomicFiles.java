@@ -22,6 +22,7 @@ public final class AtomicFiles {
     /** Writes the bytes that {@code body} produces. */
     @FunctionalInterface
     public interface Body {
+        /** Writes the file's content to {@code out} (a temporary file; not closed by the body). */
         void write(OutputStream out) throws IOException;
     }
 

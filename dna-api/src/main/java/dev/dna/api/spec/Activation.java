@@ -5,10 +5,15 @@ package dev.dna.api.spec;
  * the reference restorer's.
  */
 public enum Activation {
+    /** {@code max(0, x)}. */
     RELU,
+    /** {@code x} for {@code x >= 0}, else {@link #LEAKY_SLOPE} {@code x}. */
     LEAKY_RELU,
+    /** {@code x * sigmoid(x)} (swish). */
     SILU,
+    /** The Gaussian error linear unit in its sigmoid approximation, {@code x * sigmoid(1.702 x)} (as ND4J's). */
     GELU,
+    /** {@code tanh(x)}. */
     TANH;
 
     /** Negative slope of {@link #LEAKY_RELU}. */
