@@ -461,7 +461,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
                 + "real_psnr_mean_shift");
         double[] start = null; // the pretrained restorer before any step: {real PSNR, real SSIM, synthetic PSNR, mean-shifted}
         List<Image> startImages = null;
-        if (warm() && !report) {
+        if (warm()) { // also with --report: the start is part of the table, and one pass over the test images
             ImageSet rr = initRestorer().restoreAll(testReal);
             start = new double[] {Metrics.meanPsnr(testClean, rr), Metrics.meanSsim(testClean, rr),
                 Metrics.meanPsnr(testClean, initRestorer().restoreAll(testSyn)), Metrics.meanPsnrAfterMeanShift(testClean, rr)};
