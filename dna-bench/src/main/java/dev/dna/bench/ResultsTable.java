@@ -93,7 +93,10 @@ final class ResultsTable {
                 + (d.size() < seeds ? " (" + d.size() + " seeds)" : "");
     }
 
-    /** One line: the oracle's gap over vanilla in column {@code k} (means) and the share of it each other variant recovers. */
+    /**
+     * One line: the oracle's gap over vanilla in column {@code k} (means over their seeds) and the share of it each other
+     * variant recovers, on the seeds it shares with both (named when they are fewer than the gap's).
+     */
     private static String recovered(Map<String, List<double[]>> perVariant, List<double[]> vanilla, List<double[]> oracle, int k,
             String when) {
         double v0 = vanilla.stream().mapToDouble(x -> x[k]).average().orElse(Double.NaN);
@@ -101,9 +104,26 @@ final class ResultsTable {
         StringBuilder shares = new StringBuilder();
         perVariant.forEach((v, runs) -> {
             if (!v.equals("vanilla") && !v.equals("oracle")) {
-                double m = runs.stream().mapToDouble(x -> x[k]).average().orElse(Double.NaN);
-                shares.append(Double.isNaN(m) ? "; " + v + " -" // a run without the figure (no kept checkpoint)
-                        : String.format(Locale.ROOT, "; %s %.0f%%", v, 100 * (m - v0) / gap));
+                List<Long> common = new ArrayList<>();
+                double[] sums = new double[3]; // the variant, vanilla, the oracle over the common seeds
+                for (double[] x : runs) {
+                    double[] van = bySeed(vanilla, x[4], k);
+                    double[] ora = bySeed(oracle, x[4], k);
+                    if (!Double.isNaN(x[k]) && van != null && ora != null) {
+                        common.add((long) x[4]);
+                        sums[0] += x[k];
+                        sums[1] += van[k];
+                        sums[2] += ora[k];
+                    }
+                }
+                if (common.isEmpty()) {
+                    shares.append("; ").append(v).append(" -"); // no run with the figure (no kept checkpoint)
+                } else {
+                    shares.append(String.format(Locale.ROOT, "; %s %.0f%%", v, 100 * (sums[0] - sums[1]) / (sums[2] - sums[1])));
+                    if (common.size() < Math.min(vanilla.size(), oracle.size())) {
+                        shares.append(common.size() == 1 ? " (seed " + common.get(0) + ")" : " (seeds " + common + ")");
+                    }
+                }
             }
         });
         return gap > 0
@@ -111,6 +131,11 @@ final class ResultsTable {
                         shares.length() == 0 ? "" : "; recovered" + shares.substring(1))
                 : String.format(Locale.ROOT, "%nThe oracle's gap over vanilla %s: %.2f dB (means): the oracle is not above vanilla, "
                         + "so there is no gap to recover (too few steps?).%n", when, gap);
+    }
+
+    /** The run of {@code seed} in {@code runs} whose column {@code k} is a number, or null. */
+    private static double[] bySeed(List<double[]> runs, double seed, int k) {
+        return runs.stream().filter(y -> y[4] == seed && !Double.isNaN(y[k])).findFirst().orElse(null);
     }
 
     /** "mean" for one value, "mean ± sd" for several, over the runs that have column {@code k} (not NaN); "-" for none. */

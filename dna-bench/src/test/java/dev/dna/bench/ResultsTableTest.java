@@ -39,4 +39,15 @@ class ResultsTableTest {
         assertTrue(line.contains("noisy input 19.00 -> 19.50; pretrained 25.00 -> 26.25; vanilla 21.00 -> 22.50."), line);
         assertFalse(line.contains("full"), line);
     }
+
+    @Test
+    void aVariantWithFewerSeedsRecoversItsShareOnTheSeedsItShares() {
+        Map<String, List<double[]>> runs = new LinkedHashMap<>();
+        runs.put("vanilla", List.of(run(20, 0, 100, 21), run(24, 1, 100, 21), run(24, 2, 100, 21)));
+        runs.put("full", List.of(run(25, 0, 100, 23))); // seed 0 only: 5 of seed 0's gap of 10, not of the mean gap 8
+        runs.put("oracle", List.of(run(30, 0, 100, 31), run(30, 1, 100, 31), run(30, 2, 100, 31)));
+        String md = ResultsTable.table(runs, List.of(0L, 1L, 2L), 19, 0.5, 18, null);
+        assertTrue(md.contains("The oracle's gap over vanilla at the end: 7.33 dB (means); recovered full 50% (seed 0)."), md);
+        assertTrue(md.contains("at the best validation steps: 10.00 dB (means); recovered full 20% (seed 0)."), md);
+    }
 }
