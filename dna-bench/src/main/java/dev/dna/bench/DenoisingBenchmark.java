@@ -599,10 +599,10 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             }
         }
         Files.write(out.resolve("results.csv"), rows);
-        StringBuilder md = new StringBuilder(ResultsTable.table(perVariant, seeds, Metrics.meanPsnr(testClean, testReal),
-                Metrics.meanSsim(testClean, testReal), Metrics.meanPsnr(testClean, testSyn), start));
-        md.append(ResultsTable.meanShift(perVariant, Metrics.meanPsnr(testClean, testReal),
-                Metrics.meanPsnrAfterMeanShift(testClean, testReal), start));
+        double noisyPsnr = Metrics.meanPsnr(testClean, testReal);
+        StringBuilder md = new StringBuilder(ResultsTable.table(perVariant, seeds, noisyPsnr, Metrics.meanSsim(testClean, testReal),
+                Metrics.meanPsnr(testClean, testSyn), start));
+        md.append(ResultsTable.meanShift(perVariant, noisyPsnr, Metrics.meanPsnrAfterMeanShift(testClean, testReal), start));
         if (!diverged.isEmpty()) {
             md.append(System.lineSeparator()).append("Diverged (a loss term or a gradient became NaN or infinite), left out of the "
                     + "table: ").append(String.join("; ", diverged)).append('.').append(System.lineSeparator());

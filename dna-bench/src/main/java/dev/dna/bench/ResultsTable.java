@@ -15,8 +15,8 @@ final class ResultsTable {
      * ONNX Runtime, the synthetic PSNR and seconds; then how much of the oracle's gap over vanilla each variant recovers, at
      * the end and at the best validated checkpoints.
      *
-     * @param perVariant per variant, per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr(,
-     *     meanShiftPsnr)}; bestStep and bestPsnr NaN where the run kept no checkpoint
+     * @param perVariant per variant, per seed {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr,
+     *     meanShiftPsnr}; bestStep and bestPsnr NaN where the run kept no checkpoint
      */
     static String table(Map<String, List<double[]>> perVariant, List<Long> seeds, double noisyPsnr, double noisySsim,
             double noisySynPsnr, double[] start) {
@@ -54,7 +54,7 @@ final class ResultsTable {
      * A diagnostic line, not a score (it uses the ground truth): each test PSNR at the end and after moving every restored
      * image's per-channel mean to its ground truth's ({@code Metrics.psnrAfterMeanShift}), so that a reader sees how much of
      * each one's error is a global brightness or colour offset (SIDD's ground truth is a few grey levels brighter than its
-     * noisy frames). Variants whose runs lack the figure (column 8) are left out.
+     * noisy frames). Runs without the figure (column 8 NaN) are left out.
      *
      * @param start the pretrained restorer's {real PSNR, real SSIM, synthetic PSNR, mean-shifted PSNR}, or null
      */
@@ -62,11 +62,11 @@ final class ResultsTable {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%nDiagnostic: test PSNR (dB, means) as scored -> after "
                 + "a per-image, per-channel mean shift to the ground truth (the share of the error that is a global brightness or "
                 + "colour offset): noisy input %.2f -> %.2f", noisyPsnr, noisyShifted));
-        if (start != null && start.length > 3) {
+        if (start != null) {
             line.append(String.format(Locale.ROOT, "; pretrained %.2f -> %.2f", start[0], start[3]));
         }
         perVariant.forEach((v, runs) -> {
-            List<double[]> with = runs.stream().filter(x -> x.length > 8 && !Double.isNaN(x[8])).toList();
+            List<double[]> with = runs.stream().filter(x -> !Double.isNaN(x[8])).toList();
             if (!with.isEmpty()) {
                 double scored = with.stream().mapToDouble(x -> x[0]).average().orElse(Double.NaN);
                 double shifted = with.stream().mapToDouble(x -> x[8]).average().orElse(Double.NaN);
@@ -83,10 +83,9 @@ final class ResultsTable {
         }
         List<double[]> d = new ArrayList<>();
         for (double[] x : runs) {
-            for (double[] y : vanilla) {
-                if (x[4] == y[4] && !Double.isNaN(x[k] - y[k])) {
-                    d.add(new double[] {x[k] - y[k]});
-                }
+            double[] y = bySeed(vanilla, x[4], k);
+            if (y != null && !Double.isNaN(x[k])) {
+                d.add(new double[] {x[k] - y[k]});
             }
         }
         return d.isEmpty() ? "-" : (d.stream().mapToDouble(x -> x[0]).average().orElse(0) >= 0 ? "+" : "") + stat(d, 0, 2)

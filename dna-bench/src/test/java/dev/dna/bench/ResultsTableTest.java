@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /** results.md's table: paired differences and the share of the oracle's gap, with runs that lack a figure. */
 class ResultsTableTest {
-    /** {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr}. */
+    /** {psnr, ssim, synPsnr, seconds, seed, bestStep, bestPsnr, onnxPsnr, meanShiftPsnr}, the last not measured. */
     static double[] run(double psnr, long seed, double bestStep, double bestPsnr) {
-        return new double[] {psnr, 0.9, 30, 10, seed, bestStep, bestPsnr, psnr};
+        return new double[] {psnr, 0.9, 30, 10, seed, bestStep, bestPsnr, psnr, Double.NaN};
     }
 
     @Test
@@ -34,7 +34,7 @@ class ResultsTableTest {
         Map<String, List<double[]>> runs = new LinkedHashMap<>();
         runs.put("vanilla", List.of(new double[] {20, 0.9, 30, 10, 0, 100, 20.5, 20, 21}, new double[] {22, 0.9, 30, 10, 1, 100, 20.5,
             22, 24}));
-        runs.put("full", List.of(run(23, 0, 100, 23.5))); // a run from before the diagnostic: left out
+        runs.put("full", List.of(run(23, 0, 100, 23.5))); // a run without the figure: left out
         String line = ResultsTable.meanShift(runs, 19, 19.5, new double[] {25, 0.8, 30, 26.25});
         assertTrue(line.contains("noisy input 19.00 -> 19.50; pretrained 25.00 -> 26.25; vanilla 21.00 -> 22.50."), line);
         assertFalse(line.contains("full"), line);
