@@ -4,7 +4,9 @@ import onnx.Onnx;
 
 /** An ONNX model has a node the importer cannot build (an op outside the set, or an unsupported setting of one). */
 public final class UnsupportedNodeException extends IllegalArgumentException {
+    /** The ONNX op type. */
     private final String opType;
+    /** The node's name, or its outputs. */
     private final String node;
 
     UnsupportedNodeException(Onnx.NodeProto n, String why) {

@@ -2,6 +2,7 @@ package dev.dna.onnx;
 
 /** The graph has an op, or an op setting, that the exporter cannot convert; no file was written. */
 public final class UnsupportedOpException extends IllegalArgumentException {
+    /** The SameDiff op name. */
     private final String opName;
 
     UnsupportedOpException(String opName, String where, String why) {

@@ -5,8 +5,11 @@ package dev.dna.samediff;
  * checkpoint was written for it.
  */
 public final class TrainingDivergedException extends RuntimeException {
+    /** The step that diverged. */
     private final long step;
+    /** The loss term or parameter that became non-finite, or {@code "spikes"}. */
     private final String term;
+    /** Where the non-finite values start, as the trainer traced it. */
     private final String origin;
 
     private TrainingDivergedException(long step, String term, String what, String losses, String origin) {

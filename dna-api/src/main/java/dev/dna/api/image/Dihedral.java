@@ -7,13 +7,21 @@ import org.apache.commons.rng.UniformRandomProvider;
  * the data augmentation of the reference. Each maps an image [C, H, W] to [C, H, W] or [C, W, H].
  */
 public enum Dihedral {
+    /** The image as it is. */
     IDENTITY(0, false),
+    /** One quarter turn. */
     ROT90(1, false),
+    /** Two quarter turns. */
     ROT180(2, false),
+    /** Three quarter turns. */
     ROT270(3, false),
+    /** Rows and columns swapped: [C, H, W] to [C, W, H]. */
     TRANSPOSE(0, true),
+    /** The transpose, then one quarter turn. */
     TRANSPOSE_ROT90(1, true),
+    /** The transpose, then two quarter turns. */
     TRANSPOSE_ROT180(2, true),
+    /** The transpose, then three quarter turns. */
     TRANSPOSE_ROT270(3, true);
 
     private final int quarterTurns;

@@ -112,11 +112,13 @@ public final class NoiseSchedule {
             levels = levels.clone();
         }
 
+        /** @return t per sample (a copy) */
         @Override
         public int[] timesteps() {
             return timesteps.clone();
         }
 
+        /** @return g per sample (a copy) */
         @Override
         public double[] levels() {
             return levels.clone();

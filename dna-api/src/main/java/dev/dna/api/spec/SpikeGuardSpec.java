@@ -39,7 +39,12 @@ public record SpikeGuardSpec(Policy policy, double factor, int window, int snaps
 
     /** What to do on a spike. */
     public enum Policy {
-        OFF, SKIP, ROLLBACK
+        /** No guard: every step is applied, spikes included (the authors' code). */
+        OFF,
+        /** A spiking step's update is not applied. */
+        SKIP,
+        /** A loss spike restores the last good snapshot (weights, Adam's moments, EMA); the default. */
+        ROLLBACK
     }
 
     /** Checks the components: an exception names any that is missing or out of range. */

@@ -15,7 +15,9 @@ package dev.dna.api.spec;
 public enum Upsampling {
     /** {@code align_corners=False}: half-pixel centres. */
     BILINEAR,
+    /** Each pixel repeated 2x2. */
     NEAREST,
+    /** A learned 2x2 stride-2 transposed convolution. */
     TRANSPOSED_CONV,
     /** {@code align_corners=True}: the corners of input and output coincide (the authors'). */
     BILINEAR_ALIGN_CORNERS

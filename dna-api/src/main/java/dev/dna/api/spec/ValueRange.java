@@ -8,8 +8,11 @@ package dev.dna.api.spec;
  * maps the plan's range to the model's and back inside itself.
  */
 public enum ValueRange {
+    /** [0, 1], the range images are stored in. */
     ZERO_ONE(0.0, 1.0),
+    /** [-1, 1]. */
     MINUS_ONE_ONE(-1.0, 1.0),
+    /** [0, 255], only an imported model's. */
     ZERO_255(0.0, 255.0);
 
     private final double min;

@@ -12,5 +12,17 @@ import org.nd4j.autodiff.samediff.SDVariable;
  * initializers are the starting weights, created through {@code layers} so that they get the restorer's prefix.
  */
 public interface ImportedRestorerBuilder {
+    /**
+     * Builds the imported network on {@code x}.
+     *
+     * @param layers creates the parameters (with the restorer's prefix)
+     * @param x the input [n, 3, h, w] in {@code range}
+     * @param spec the imported model and how it is used
+     * @param range the plan's value range
+     * @param n the batch size, -1 when known only at run time
+     * @param h the height, -1 when known only at run time
+     * @param w the width, -1 when known only at run time
+     * @return the network's output [n, 3, h, w] in {@code range}
+     */
     SDVariable build(Layers layers, SDVariable x, OnnxRestorerSpec spec, ValueRange range, long n, long h, long w);
 }

@@ -12,5 +12,13 @@ import org.nd4j.autodiff.samediff.SDVariable;
  */
 @FunctionalInterface
 public interface RestorerFactory {
+    /**
+     * Builds the restorer on {@code x}.
+     *
+     * @param layers creates the parameters (seeded, with the restorer's prefix)
+     * @param x the input [N, 3, H, W]
+     * @param spec the user's restorer spec
+     * @return the network output [N, 3, H, W]: the residual R when the spec is residual, the image otherwise
+     */
     SDVariable build(Layers layers, SDVariable x, CustomRestorerSpec spec);
 }
