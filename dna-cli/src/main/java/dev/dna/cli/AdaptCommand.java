@@ -81,7 +81,8 @@ final class AdaptCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "RUN", description = "the run folder")
     Path out;
 
-    @Option(names = "--resume", description = "continue the run in --out from its checkpoint, with the run's plan.json; a "
+    @Option(names = "--resume", description = "continue the run in --out from its checkpoint, with the run's plan.json and the "
+            + "data options it was started with (--real, --clean, --degradation, --validation); a "
             + "larger --steps extends a finished run (when its lambda ramp does not span the whole run)")
     boolean resume;
 

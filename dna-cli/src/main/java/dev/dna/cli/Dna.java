@@ -41,6 +41,15 @@ public final class Dna {
         // ND4J's start-up warnings (duplicate op mappings) are not the user's business; errors still show
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 "error"));
+        return commandLine(out, err).execute(args);
+    }
+
+    /**
+     * The {@code dna} command line with its subcommands and its one-line error handlers, printing to {@code out} and
+     * {@code err}: {@code execute} runs a command, {@code parseArgs} only checks one (the documentation's commands are
+     * checked so).
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         Dna top = new Dna();
         CommandLine cl = new CommandLine(top);
         cl.addSubcommand("bench", new DenoisingBenchmark());
@@ -61,7 +70,7 @@ public final class Dna {
             err.flush();
             return 2;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     /** One line: what went wrong, with the file it concerns. */
