@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dna adapt}: trains the full method on one's own folders: clean photos degraded by a synthetic degradation, and
- * unpaired real degraded images; writes plan.json, log.csv, checkpoint.dna, restorer.dna and restorer.onnx in the run
+ * unpaired real degraded images; writes plan.json, run.properties, log.csv, checkpoint.dna, restorer.dna and restorer.onnx in the run
  * folder.
  */
 @Command(name = "adapt", mixinStandardHelpOptions = true,
@@ -53,7 +53,8 @@ final class AdaptCommand implements Callable<Integer> {
             description = "the synthetic degradation, " + Degradations.SYNTAX + " (default: ${DEFAULT-VALUE})")
     String degradation;
 
-    @Option(names = "--real", required = true, paramLabel = "DIR", description = "real degraded images (no clean side needed)")
+    @Option(names = "--real", paramLabel = "DIR", description = "real degraded images (no clean side needed); required but "
+            + "with --resume, which reads the run's own")
     Path real;
 
     @Option(names = {"--validation", "--test"}, paramLabel = "DIR", description = "validation pairs: DIR/noisy and DIR/clean with the "
@@ -82,7 +83,7 @@ final class AdaptCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", description = "continue the run in --out from its checkpoint, with the run's plan.json and the "
-            + "data options it was started with (--real, --clean, --degradation, --validation); a "
+            + "data options of its run.properties (--real, --clean, --degradation, --validation; any given again replace them); a "
             + "larger --steps extends a finished run (when its lambda ramp does not span the whole run)")
     boolean resume;
 
@@ -115,6 +116,15 @@ final class AdaptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        Path checkpoint = out.resolve("checkpoint.dna");
+        if (resume && !Files.exists(checkpoint)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume: no checkpoint " + checkpoint);
+        }
+        if (resume) {
+            recallDataOptions(o);
+        } else if (real == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--real=DIR'");
+        }
         TrainedRestorer warm = null;
         OnnxRestorerSpec imported = null;
         boolean scratch = init.equals("none");
@@ -144,10 +154,6 @@ final class AdaptCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--degradation: " + e.getMessage());
         }
-        Path checkpoint = out.resolve("checkpoint.dna");
-        if (resume && !Files.exists(checkpoint)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--resume: no checkpoint " + checkpoint);
-        }
         if (!resume && Files.exists(checkpoint)) {
             throw new CommandLine.ParameterException(spec.commandLine(), out + " already holds a run (" + checkpoint
                     + "): --resume continues it, or give another --out");
@@ -170,6 +176,8 @@ final class AdaptCommand implements Callable<Integer> {
             Files.deleteIfExists(out.resolve("log.csv"));
         }
         AtomicFiles.write(out.resolve("plan.json"), w -> w.write(plan.toJson().getBytes(StandardCharsets.UTF_8)));
+        new RunOptions(real, java.util.Optional.ofNullable(clean), degradation, java.util.Optional.ofNullable(validation))
+                .save(out.resolve(RunOptions.FILE));
         SameDiffTrainer trainer = SameDiffTrainer.create(plan).named("adapt").progressBar(!noProgress)
                 .logCsv(out.resolve("log.csv")).acceptOtherData(acceptOtherData);
         if (warm != null) {
@@ -216,6 +224,41 @@ final class AdaptCommand implements Callable<Integer> {
         }
         summary[0].warning().ifPresent(w -> o.println("WARNING: " + w));
         return 0;
+    }
+
+    /**
+     * With --resume: the data options not given on the command line are the run's own, from its run.properties. A run
+     * without one (started before dna wrote it) needs them given again.
+     */
+    private void recallDataOptions(PrintWriter o) throws java.io.IOException {
+        Path file = out.resolve(RunOptions.FILE);
+        CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (Files.exists(file)) {
+            RunOptions run = RunOptions.load(file);
+            java.util.List<String> recalled = new java.util.ArrayList<>();
+            if (!given.hasMatchedOption("--real")) {
+                real = run.real();
+                recalled.add("--real " + real);
+            }
+            if (!given.hasMatchedOption("--clean")) {
+                clean = run.clean().orElse(null);
+                run.clean().ifPresent(c -> recalled.add("--clean " + c));
+            }
+            if (!given.hasMatchedOption("--degradation")) {
+                degradation = run.degradation();
+                recalled.add("--degradation " + degradation);
+            }
+            if (!given.hasMatchedOption("--validation")) {
+                validation = run.validation().orElse(null);
+                run.validation().ifPresent(v -> recalled.add("--validation " + v));
+            }
+            if (!recalled.isEmpty()) {
+                o.println("resuming with:    " + String.join(" ", recalled) + " (the run's " + RunOptions.FILE + ")");
+            }
+        } else if (real == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume: " + file + " is missing (a run of an "
+                    + "older dna): give the run's --real, and its --clean, --degradation and --validation if it had them");
+        }
     }
 
     /** Synthetic pairs for the collapse guard: central crops of up to 8 clean photos, degraded once with fixed seeds. */

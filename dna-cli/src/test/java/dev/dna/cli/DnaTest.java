@@ -166,9 +166,20 @@ class DnaTest {
         Result again = dna(args);
         assertOneLineError(again, 2, "already holds a run");
         // the finished run, extended by 1 step from its last checkpoint
-        Result more = dna("adapt", "--init", "none", "--real", real.toString(), "--degradation", "awgn:0-30", "--steps", "3", "--checkpoint-every",
-                "1", "--no-progress", "--resume", "--out", run.toString());
+        // the data options come from the run's run.properties: --resume --out is enough
+        assertTrue(Files.readString(run.resolve("run.properties")).contains("degradation=awgn\\:0-30"),
+                Files.readString(run.resolve("run.properties")));
+        Result more = dna("adapt", "--steps", "3", "--checkpoint-every", "1", "--no-progress", "--resume", "--out", run.toString());
         assertEquals(0, more.code(), more.toString());
+        assertTrue(more.out().contains("resuming with:    --real " + real.toAbsolutePath().normalize() + " --degradation awgn:0-30"),
+                more.out());
+        // a run without run.properties (an older dna's) needs its data options again; a new run needs --real
+        Path options = run.resolve("run.properties");
+        Files.move(options, tmp.resolve("run.properties.kept"));
+        assertOneLineError(dna("adapt", "--steps", "3", "--no-progress", "--resume", "--out", run.toString()), 2,
+                "run.properties is missing (a run of an older dna): give the run's --real");
+        Files.move(tmp.resolve("run.properties.kept"), options);
+        assertOneLineError(dna("adapt", "--out", tmp.resolve("no-real").toString()), 2, "Missing required option: '--real=DIR'");
         assertTrue(Files.readString(run.resolve("plan.json")).contains("\"steps\" : 3"), Files.readString(run.resolve("plan.json")));
         Result ck = dna("inspect", run.resolve("checkpoint.dna").toString());
         assertTrue(ck.out().contains("dna training checkpoint (dna-checkpoint/1) at step 3 of 3"), ck.out());
