@@ -109,6 +109,11 @@ final class AdaptCommand implements Callable<Integer> {
             + "trained on, ZERO_ONE, MINUS_ONE_ONE or ZERO_255 (default: ${DEFAULT-VALUE})", defaultValue = "ZERO_ONE")
     ValueRange valueRange;
 
+    @Option(names = "--crop", paramLabel = "SIDE", description = "cut each image of --real and --clean to its central SIDE x "
+            + "SIDE pixels as it is read, so that many large photographs fit in memory (real noise is the same all over a "
+            + "frame); default: whole images")
+    Integer crop;
+
     @Option(names = "--skip-unreadable", description = "skip image files that cannot be read (corrupt, truncated, CMYK), "
             + "naming each, instead of stopping")
     boolean skipUnreadable;
@@ -148,6 +153,10 @@ final class AdaptCommand implements Callable<Integer> {
             o.println("--init " + init + " is ignored with --resume: the checkpoint holds the weights the run reached");
         }
         AdaptationPlan plan = withInit(plan(), warm, imported);
+        if (crop != null && crop < plan.patchSize()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--crop must be at least the plan's patch size ("
+                    + plan.patchSize() + "), got " + crop);
+        }
         Degradation syn;
         try {
             syn = Degradations.parse(degradation);
@@ -176,8 +185,8 @@ final class AdaptCommand implements Callable<Integer> {
             Files.deleteIfExists(out.resolve("log.csv"));
         }
         AtomicFiles.write(out.resolve("plan.json"), w -> w.write(plan.toJson().getBytes(StandardCharsets.UTF_8)));
-        new RunOptions(real, java.util.Optional.ofNullable(clean), degradation, java.util.Optional.ofNullable(validation))
-                .save(out.resolve(RunOptions.FILE));
+        new RunOptions(real, java.util.Optional.ofNullable(clean), degradation, java.util.Optional.ofNullable(validation),
+                crop == null ? 0 : crop).save(out.resolve(RunOptions.FILE));
         SameDiffTrainer trainer = SameDiffTrainer.create(plan).named("adapt").progressBar(!noProgress)
                 .logCsv(out.resolve("log.csv")).acceptOtherData(acceptOtherData);
         if (warm != null) {
@@ -252,6 +261,10 @@ final class AdaptCommand implements Callable<Integer> {
                 validation = run.validation().orElse(null);
                 run.validation().ifPresent(v -> recalled.add("--validation " + v));
             }
+            if (!given.hasMatchedOption("--crop") && run.crop() > 0) {
+                crop = run.crop();
+                recalled.add("--crop " + crop);
+            }
             if (!recalled.isEmpty()) {
                 o.println("resuming with:    " + String.join(" ", recalled) + " (the run's " + RunOptions.FILE + ")");
             }
@@ -272,11 +285,12 @@ final class AdaptCommand implements Callable<Integer> {
         return ImagePairs.degrade(crops, syn, 7_000_000L);
     }
 
-    /** The images in {@code dir}; with --skip-unreadable, the readable ones, the others counted and named. */
+    /** The images in {@code dir}, cut to --crop; with --skip-unreadable, the readable ones, the others counted and named. */
     private ImageSet folder(Path dir, PrintWriter o) throws java.io.IOException {
+        ImageSet.ReadOptions options = crop == null ? ImageSet.ReadOptions.defaults() : ImageSet.ReadOptions.defaults().croppedTo(crop);
         if (!skipUnreadable) {
             try {
-                return ImageSet.fromDirectory(dir);
+                return ImageSet.fromDirectory(dir, options).images();
             } catch (java.io.IOException e) {
                 // a file that cannot be read (not a missing or empty folder): say how to go on without it
                 if (e.getMessage() != null && e.getMessage().startsWith("cannot read image")) {
@@ -285,7 +299,7 @@ final class AdaptCommand implements Callable<Integer> {
                 throw e;
             }
         }
-        ImageSet.Read read = ImageSet.fromDirectorySkippingUnreadable(dir);
+        ImageSet.Read read = ImageSet.fromDirectory(dir, options.skippingUnreadable());
         if (!read.skipped().isEmpty()) {
             o.printf(Locale.ROOT, "skipped %d unreadable file(s) in %s:%n", read.skipped().size(), dir);
             read.skipped().forEach((name, why) -> o.println("  " + name + ": " + why));

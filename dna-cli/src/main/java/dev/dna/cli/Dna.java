@@ -41,7 +41,16 @@ public final class Dna {
         // ND4J's start-up warnings (duplicate op mappings) are not the user's business; errors still show
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 "error"));
-        return commandLine(out, err).execute(args);
+        try {
+            return commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // what the work held is unreachable now: there is room for one line
+            err.printf(java.util.Locale.ROOT, "dna: out of memory (Java heap %.1f GB): the images or the model need more; "
+                    + "give Java more heap (DNA_JAVA_OPTS=-Xmx16g dna ...) or, for dna adapt, --crop SIDE%n",
+                    Runtime.getRuntime().maxMemory() / 1e9);
+            err.flush();
+            return 1;
+        }
     }
 
     /**

@@ -180,6 +180,8 @@ class DnaTest {
                 "run.properties is missing (a run of an older dna): give the run's --real");
         Files.move(tmp.resolve("run.properties.kept"), options);
         assertOneLineError(dna("adapt", "--out", tmp.resolve("no-real").toString()), 2, "Missing required option: '--real=DIR'");
+        assertOneLineError(dna("adapt", "--real", real.toString(), "--crop", "40", "--out", tmp.resolve("small-crop").toString()), 2,
+                "--crop must be at least the plan's patch size (48), got 40");
         assertTrue(Files.readString(run.resolve("plan.json")).contains("\"steps\" : 3"), Files.readString(run.resolve("plan.json")));
         Result ck = dna("inspect", run.resolve("checkpoint.dna").toString());
         assertTrue(ck.out().contains("dna training checkpoint (dna-checkpoint/1) at step 3 of 3"), ck.out());

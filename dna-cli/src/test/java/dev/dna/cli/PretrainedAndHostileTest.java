@@ -51,6 +51,25 @@ class PretrainedAndHostileTest {
                 out.toString()), 1, "no pretrained model 'nope'; known: " + ModelZoo.DENOISER);
     }
 
+    @Test
+    void runningOutOfMemoryEndsInOneLine() throws Exception {
+        // a 2000 x 1500 photograph restored by a JVM of 64 MB: its floats alone are 36 MB, the restorer's buffers more
+        Path big = tmp.resolve("big.jpg");
+        Images.writeJpeg(Image.filled(3, 1500, 2000, 0.4f), big, 90);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), Dna.class.getName(), "restore", "--model", "pretrained:" + ModelZoo.DENOISER,
+                "--in", big.toString(), "--out", tmp.resolve("big-out.png").toString()).redirectErrorStream(false).start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), err + new String(out, java.nio.charset.StandardCharsets.UTF_8));
+        String last = err.strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("dna: out of memory (Java heap 0.1 GB)"), err);
+        assertTrue(!err.contains("\tat "), "no stack trace: " + err);
+        assertTrue(!Files.exists(tmp.resolve("big-out.png")));
+    }
+
     /** A PNG declaring {@code side x side} RGB pixels whose data is a few zero rows (the rest missing). */
     static byte[] bomb(int side) throws IOException {
         java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();

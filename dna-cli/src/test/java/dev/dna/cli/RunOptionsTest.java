@@ -18,7 +18,7 @@ class RunOptionsTest {
     @Test
     void theOptionsComeBackAsWrittenWithAbsolutePaths() throws IOException {
         RunOptions o = new RunOptions(Path.of("cam/../my camera"), Optional.empty(), "awgn:0-50+jpeg:30-90",
-                Optional.of(Path.of("pairs")));
+                Optional.of(Path.of("pairs")), 1024);
         Path file = tmp.resolve(RunOptions.FILE);
         o.save(file);
         RunOptions back = RunOptions.load(file);
@@ -26,6 +26,7 @@ class RunOptionsTest {
         assertEquals(Path.of("my camera").toAbsolutePath(), back.real());
         assertEquals(Optional.empty(), back.clean());
         assertEquals("awgn:0-50+jpeg:30-90", back.degradation());
+        assertEquals(1024, back.crop());
     }
 
     @Test
@@ -34,6 +35,9 @@ class RunOptionsTest {
         Files.writeString(file, "clean=/x\n");
         IOException e = assertThrows(IOException.class, () -> RunOptions.load(file));
         assertTrue(e.getMessage().startsWith(file + " lacks 'real' or 'degradation'"), e.getMessage());
+        Files.writeString(file, "real=/x\ndegradation=awgn:0-50\ncrop=-3\n");
+        e = assertThrows(IOException.class, () -> RunOptions.load(file));
+        assertTrue(e.getMessage().startsWith(file + " holds an invalid crop"), e.getMessage());
         Files.write(file, new byte[] {'r', 'e', 'a', 'l', '=', '\\', 'u', '1', '2'});   // a malformed \\uXXXX escape
         e = assertThrows(IOException.class, () -> RunOptions.load(file));
         assertTrue(e.getMessage().startsWith(file + " is not a properties file"), e.getMessage());

@@ -37,13 +37,45 @@ public final class ImageSet {
     /**
      * Every PNG and JPEG file directly inside {@code dir}, in name order.
      *
-     * @throws IOException naming the file that cannot be read, or if the folder holds no image
+     * @throws IOException naming the file that cannot be read, or if the folder holds no image or more than the heap can hold
      */
     public static ImageSet fromDirectory(Path dir) throws IOException {
-        return read(dir, false).images();
+        return fromDirectory(dir, ReadOptions.defaults()).images();
     }
 
-    /** What {@link #fromDirectorySkippingUnreadable} read, and each file it skipped with the reason. */
+    /**
+     * How a folder is read ({@link #fromDirectory(Path, ReadOptions)}).
+     *
+     * @param skipUnreadable a file that cannot be read (corrupt, truncated, CMYK, ...) is skipped and named in
+     *     {@link Read#skipped} instead of failing the whole read
+     * @param cropSide 0: each image whole; otherwise each image is cut to its central {@code cropSide x cropSide}
+     *     region as it is read (a side shorter than that is kept whole), so that a folder of many large photographs
+     *     fits in memory: real noise is the same all over a frame, so a crop keeps what the real domain teaches
+     */
+    public record ReadOptions(boolean skipUnreadable, int cropSide) {
+        /** Checks the components (see the record's parameters). */
+        public ReadOptions {
+            checkArgument(cropSide >= 0, "cropSide must be >= 0 (0: whole images), got %s", cropSide);
+        }
+
+        /** Whole images; an unreadable file fails the read. */
+        public static ReadOptions defaults() {
+            return new ReadOptions(false, 0);
+        }
+
+        /** These options, skipping unreadable files. */
+        public ReadOptions skippingUnreadable() {
+            return new ReadOptions(true, cropSide);
+        }
+
+        /** These options, each image cut to its central {@code side x side} region ({@code side >= 1}). */
+        public ReadOptions croppedTo(int side) {
+            checkArgument(side >= 1, "crop side must be >= 1, got %s", side);
+            return new ReadOptions(skipUnreadable, side);
+        }
+    }
+
+    /** What {@link #fromDirectory(Path, ReadOptions)} read, and each file it skipped with the reason. */
     public record Read(ImageSet images, java.util.Map<String, String> skipped) {
         /** Checks the components (see the record's parameters). */
         public Read {
@@ -52,26 +84,70 @@ public final class ImageSet {
     }
 
     /**
-     * Like {@link #fromDirectory}, but a file that cannot be read (corrupt, truncated, CMYK, ...) is skipped and named
+     * Like {@link #fromDirectory(Path)}, but a file that cannot be read (corrupt, truncated, CMYK, ...) is skipped and named
      * with its reason instead of failing the whole folder.
      *
      * @throws IOException if {@code dir} is not a folder, holds no image file, or none of them can be read
      */
     public static Read fromDirectorySkippingUnreadable(Path dir) throws IOException {
-        return read(dir, true);
+        return fromDirectory(dir, ReadOptions.defaults().skippingUnreadable());
     }
 
-    /** The images of {@code dir}; an unreadable one fails the whole read, or with {@code skip} is named in {@link Read#skipped}. */
-    private static Read read(Path dir, boolean skip) throws IOException {
+    /**
+     * The PNG and JPEG files directly inside {@code dir}, in name order, read as {@code options} say. Before a pixel is
+     * decoded the headers' sizes are summed: a folder whose images (or crops) would not fit in the heap this JVM has
+     * left is refused with a message that says how much they need.
+     *
+     * @throws IOException if {@code dir} is not a folder, holds no image file, would not fit in memory, or an image
+     *     cannot be read (unless skipped)
+     */
+    public static Read fromDirectory(Path dir, ReadOptions options) throws IOException {
+        Runtime rt = Runtime.getRuntime();
+        return read(dir, options, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+    }
+
+    /** Floats held per pixel: 3 channels of 4 bytes. */
+    private static final long BYTES_PER_PIXEL = 12;
+
+    /** The images of {@code dir}; refused when they would take more than 3/4 of {@code freeHeap} bytes. */
+    static Read read(Path dir, ReadOptions options, long freeHeap) throws IOException {
+        List<Path> files = imageFiles(dir);
+        long kept = 0;
+        long largest = 0;
+        for (Path f : files) {
+            java.util.Optional<int[]> size = Images.declaredSize(f);
+            if (size.isPresent()) {
+                long w = size.get()[0];
+                long h = size.get()[1];
+                int side = options.cropSide();
+                kept += side == 0 ? w * h : Math.min(side, w) * Math.min(side, h);
+                largest = Math.max(largest, w * h);
+            }
+        }
+        // the kept pixels as floats, and one whole image being decoded (its raster, then its floats)
+        long need = kept * BYTES_PER_PIXEL + largest * (BYTES_PER_PIXEL + 8);
+        if (need > freeHeap / 4 * 3) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "the %d images in %s hold %,d megapixels%s: %.1f GB "
+                    + "as floats, more than this JVM can hold (%.1f GB of heap free); read fewer or smaller images, a central "
+                    + "crop of each (ImageSet.ReadOptions.croppedTo; dna adapt --crop SIDE), or give Java more heap (-Xmx; "
+                    + "dna: DNA_JAVA_OPTS=-Xmx16g)", files.size(), dir, kept / 1_000_000, options.cropSide() == 0 ? ""
+                    : " in their central crops of " + options.cropSide(), need / 1e9, freeHeap / 1e9));
+        }
         List<String> names = new ArrayList<>();
         List<Image> images = new ArrayList<>();
         java.util.Map<String, String> skipped = new java.util.LinkedHashMap<>();
-        for (Path f : imageFiles(dir)) {
+        for (Path f : files) {
             try {
-                images.add(Images.readRgb(f));
+                Image im = Images.readRgb(f);
+                if (options.cropSide() > 0) {
+                    int h = Math.min(options.cropSide(), im.height());
+                    int w = Math.min(options.cropSide(), im.width());
+                    im = im.crop((im.height() - h) / 2, (im.width() - w) / 2, h, w);
+                }
+                images.add(im);
                 names.add(f.getFileName().toString());
             } catch (IOException e) {
-                if (!skip) {
+                if (!options.skipUnreadable()) {
                     throw e;
                 }
                 skipped.put(f.getFileName().toString(), e.getMessage());

@@ -60,6 +60,31 @@ public final class Images {
         return toRgb(decode(in, name));
     }
 
+    /**
+     * The width and height an image file's header declares, read without decoding a pixel; empty when there is no
+     * readable PNG or JPEG header (reading the file then names the problem).
+     *
+     * @return {@code {width, height}}
+     */
+    public static java.util.Optional<int[]> declaredSize(Path file) throws IOException {
+        try (javax.imageio.stream.ImageInputStream iis = ImageIO.createImageInputStream(file.toFile())) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = iis == null ? java.util.Collections.emptyIterator()
+                    : ImageIO.getImageReaders(iis);
+            if (!readers.hasNext()) {
+                return java.util.Optional.empty();
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(iis, true, true);
+                return java.util.Optional.of(new int[] {reader.getWidth(0), reader.getHeight(0)});
+            } catch (IOException | RuntimeException e) {
+                return java.util.Optional.empty();
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
     /** Decodes PNG or JPEG bytes as RGB. */
     public static Image decodeRgb(byte[] bytes, String name) throws IOException {
         return readRgb(new ByteArrayInputStream(bytes), name);
