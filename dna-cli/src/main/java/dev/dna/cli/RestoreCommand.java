@@ -17,15 +17,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dna restore}: one image or a folder of images, with an ONNX model (ONNX Runtime) or a dna restorer or checkpoint. */
+/**
+ * {@code dna restore}: one image or a folder of images, with an ONNX model, a dna restorer or checkpoint, or a pretrained
+ * model, all in ONNX Runtime (a dna model is exported as it is opened; SameDiff if it cannot be).
+ */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = "Restore an image file, or every PNG/JPEG in a folder, with a model: restorer.onnx (ONNX Runtime), "
-                + "restorer.dna or a training checkpoint (SameDiff). The output format follows the output's extension.")
+                + "restorer.dna, a training checkpoint or pretrained:NAME (exported to ONNX as it is opened, SameDiff if it "
+                + "cannot be). The output format follows the output's extension.")
 final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "restorer.onnx, restorer.dna or checkpoint.dna")
+    @Option(names = "--model", required = true, description = "restorer.onnx, restorer.dna, checkpoint.dna or pretrained:NAME")
     Path model;
 
     @Option(names = "--in", required = true, description = "an image (PNG, JPEG) or a folder of them")

@@ -141,6 +141,34 @@ class OnnxExportTest {
     }
 
     @Test
+    void aDnaRestorerOpensOnOnnxRuntimeAndOneThatCannotBeExportedOnSameDiff() throws Exception {
+        List<Path> before = temporaryOnnxFiles();
+        TrainedRestorer r = restorer(Restorers.unet(4, 2), ValueRange.ZERO_ONE);
+        Path saved = tmp.resolve("r.dna");
+        r.save(saved);
+        Image x = EmbeddedImages.get("astronaut.png").crop(5, 9, 40, 52);
+        try (RestorerFiles.Opened o = RestorerFiles.open(saved.toString(), false)) {
+            assertTrue(o.engine().startsWith("ONNX Runtime, CPU; a dna restorer, exported to ONNX"), o.engine());
+            assertTrue(o.restorer() instanceof OnnxRestorer, o.restorer().getClass().getName());
+            assertArrayEquals(r.restore(x).toArray(), o.restorer().restore(x).toArray(), 1e-4f);
+        }
+        RestorerNets.register("uses-abs-2", (l, in, spec) -> l.sameDiff().math().abs(l.conv("c", in, 3, 3, 3)));
+        TrainedRestorer abs = restorer(Restorers.custom("uses-abs-2", 1), ValueRange.ZERO_ONE);
+        try (RestorerFiles.Opened o = RestorerFiles.onOnnxRuntime(abs, "a dna restorer", false)) {
+            assertTrue(o.engine().startsWith("SameDiff; a dna restorer (not on ONNX Runtime: cannot export op 'abs'"), o.engine());
+            assertArrayEquals(abs.restore(x).toArray(), o.restorer().restore(x).toArray(), 0f);
+        }
+        assertEquals(before, temporaryOnnxFiles(), "the temporary ONNX files are gone");
+    }
+
+    /** RestorerFiles' temporary exports in the temporary folder. */
+    static List<Path> temporaryOnnxFiles() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("dna-restorer-")).sorted().toList();
+        }
+    }
+
+    @Test
     void badModelFilesGiveClearErrors() throws IOException {
         assertThrows(NoSuchFileException.class, () -> OnnxRestorer.load(tmp.resolve("missing.onnx")));
         Path junk = tmp.resolve("junk.onnx");
