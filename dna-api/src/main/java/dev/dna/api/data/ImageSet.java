@@ -68,7 +68,12 @@ public final class ImageSet {
             return new ReadOptions(true, cropSide);
         }
 
-        /** These options, each image cut to its central {@code side x side} region ({@code side >= 1}). */
+        /**
+         * These options, each image cut to its central {@code side x side} region.
+         *
+         * @param side the crop's side in pixels, {@code >= 1}
+         * @return the options with the crop
+         */
         public ReadOptions croppedTo(int side) {
             checkArgument(side >= 1, "crop side must be >= 1, got %s", side);
             return new ReadOptions(skipUnreadable, side);
@@ -98,6 +103,9 @@ public final class ImageSet {
      * decoded the headers' sizes are summed: a folder whose images (or crops) would not fit in the heap this JVM has
      * left is refused with a message that says how much they need.
      *
+     * @param dir the folder
+     * @param options whole images or crops; whether unreadable files are skipped
+     * @return the images, and the files skipped
      * @throws IOException if {@code dir} is not a folder, holds no image file, would not fit in memory, or an image
      *     cannot be read (unless skipped)
      */

@@ -64,7 +64,9 @@ public final class Images {
      * The width and height an image file's header declares, read without decoding a pixel; empty when there is no
      * readable PNG or JPEG header (reading the file then names the problem).
      *
+     * @param file a PNG or JPEG file
      * @return {@code {width, height}}
+     * @throws IOException if the file cannot be opened
      */
     public static java.util.Optional<int[]> declaredSize(Path file) throws IOException {
         try (javax.imageio.stream.ImageInputStream iis = ImageIO.createImageInputStream(file.toFile())) {
