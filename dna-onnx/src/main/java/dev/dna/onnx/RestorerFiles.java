@@ -96,13 +96,19 @@ public final class RestorerFiles {
      * SameDiff when it cannot be exported, the reason in {@link Opened#engine}.
      */
     static Opened onOnnxRuntime(TrainedRestorer restorer, String what, boolean preferCuda) throws IOException {
-        Path tmp = java.nio.file.Files.createTempFile("dna-restorer-", ".onnx");
+        Path tmp;
+        try {
+            tmp = java.nio.file.Files.createTempFile("dna-restorer-", ".onnx");
+        } catch (IOException e) { // a read-only or full temporary folder: the restorer still runs
+            return new Opened(restorer, "SameDiff; " + what + " (not on ONNX Runtime: no temporary file: " + e.getMessage() + ")",
+                    null);
+        }
         try {
             OnnxExporter.export(restorer, tmp);
             OnnxRestorer r = OnnxRestorer.load(tmp, OnnxRestorer.Options.defaults().withCuda(preferCuda));
             return new Opened(r, (r.onCuda() ? "ONNX Runtime, CUDA" : "ONNX Runtime, CPU") + "; " + what + ", exported to ONNX",
                     r);
-        } catch (UnsupportedOpException | IllegalStateException e) {
+        } catch (UnsupportedOpException | IllegalStateException | IOException e) {
             return new Opened(restorer, "SameDiff; " + what + " (not on ONNX Runtime: " + e.getMessage() + ")", null);
         } finally {
             java.nio.file.Files.deleteIfExists(tmp);
