@@ -91,7 +91,12 @@ public final class SameDiffTrainer {
         return new SameDiffTrainer(plan, o);
     }
 
-    /** A trainer for {@code plan}: progress bar on, no checkpoints, no validation, no CSV. */
+    /**
+     * A trainer for {@code plan}: progress bar on, no checkpoints, no validation, no CSV.
+     *
+     * @param plan what to train (network, losses, optimizer, steps, seed)
+     * @return the trainer; each option method returns a new one
+     */
     public static SameDiffTrainer create(AdaptationPlan plan) {
         checkNotNull(plan, "plan");
         Options o = new Options();
@@ -100,29 +105,54 @@ public final class SameDiffTrainer {
         return new SameDiffTrainer(plan, o);
     }
 
-    /** The plan this trainer runs. */
+    /**
+     * The plan this trainer runs.
+     *
+     * @return the plan given to {@link #create}
+     */
     public AdaptationPlan plan() {
         return plan;
     }
 
-    /** Adds a listener. */
+    /**
+     * Adds a listener.
+     *
+     * @param l told of every step, validation, spike and the end
+     * @return a trainer with the listener added
+     */
     public SameDiffTrainer listener(TrainingListener l) {
         checkNotNull(l, "listener");
         return with(o -> o.listeners = ImmutableList.<TrainingListener>builder().addAll(o.listeners).add(l).build());
     }
 
-    /** Shows (default) or hides the console progress bar (loss terms and iterations per second). */
+    /**
+     * Shows (default) or hides the console progress bar (loss terms and iterations per second).
+     *
+     * @param show whether to show it
+     * @return a trainer with that setting
+     */
     public SameDiffTrainer progressBar(boolean show) {
         return with(o -> o.progressBar = show);
     }
 
-    /** Name shown on the progress bar. */
+    /**
+     * Name shown on the progress bar.
+     *
+     * @param label the name
+     * @return a trainer with that name
+     */
     public SameDiffTrainer named(String label) {
         checkNotNull(label, "label");
         return with(o -> o.name = label);
     }
 
-    /** Writes a checkpoint to {@code file} every {@code every} steps and at the last step (atomically replaced). */
+    /**
+     * Writes a checkpoint to {@code file} every {@code every} steps and at the last step (atomically replaced).
+     *
+     * @param every steps between checkpoints, {@code >= 1}
+     * @param file the checkpoint ({@link #resume} reads it)
+     * @return a trainer that writes checkpoints
+     */
     public SameDiffTrainer checkpointEvery(int every, Path file) {
         checkArgument(every >= 1, "checkpoint interval must be >= 1, got %s", every);
         checkNotNull(file, "file");
@@ -137,6 +167,9 @@ public final class SameDiffTrainer {
      * {@link StepReport#losses}, seconds, the validation when measured, the learning rate, the gradient norm and the spike
      * guard's action). A fresh run replaces the file; a resumed one keeps its rows up to the checkpoint's step (a log of an
      * older version, with fewer columns, is widened with those empty; one of other columns is refused).
+     *
+     * @param file the CSV file
+     * @return a trainer that logs
      */
     public SameDiffTrainer logCsv(Path file) {
         checkNotNull(file, "file");
@@ -147,6 +180,9 @@ public final class SameDiffTrainer {
      * Also appends, every step, each trained parameter's gradient norm and weight norm to a CSV file
      * ({@link ParameterLog}): a diagnostic for a run under study (which layer a loss spike starts in), wide and slower
      * than {@link #logCsv}.
+     *
+     * @param file the CSV file
+     * @return a trainer that logs the parameters
      */
     public SameDiffTrainer logParameters(Path file) {
         checkNotNull(file, "file");
@@ -158,6 +194,11 @@ public final class SameDiffTrainer {
      * restorer (what {@link #fit} returns) and of the raw weights (what the authors validate); see
      * {@link ValidationReport}. The CSV gets both ({@code val_psnr, val_ssim} and {@code val_psnr_raw,
      * val_ssim_raw}).
+     *
+     * @param every steps between validations, {@code >= 1}
+     * @param degraded the degraded validation images
+     * @param clean their clean images, index by index
+     * @return a trainer that validates
      */
     public SameDiffTrainer validateEvery(int every, ImageSet degraded, ImageSet clean) {
         checkArgument(every >= 1, "validation interval must be >= 1, got %s", every);
@@ -176,6 +217,9 @@ public final class SameDiffTrainer {
      * {@link TrainedRestorer#save}, atomically replaced). Checkpoints record the best PSNR and step so far, so a
      * resumed run keeps the same file as the uninterrupted run. Needs {@link #validateEvery}: choose the best on a
      * validation split, never on the test images. The step is the log's first maximum of {@code val_psnr}.
+     *
+     * @param file where the best restorer is saved
+     * @return a trainer that keeps the best restorer
      */
     public SameDiffTrainer keepBest(Path file) {
         checkNotNull(file, "file");
@@ -186,6 +230,9 @@ public final class SameDiffTrainer {
      * Lets {@link #resume} continue on other data than the checkpoint records (by default refused: the checkpoint names
      * the images, with a digest, the degradation and the patches it was trained on), e.g. a folder that gained images.
      * The run is then no longer the uninterrupted one.
+     *
+     * @param accept whether to continue on other data
+     * @return a trainer with that setting
      */
     public SameDiffTrainer acceptOtherData(boolean accept) {
         return with(o -> o.acceptOtherData = accept);
@@ -195,6 +242,9 @@ public final class SameDiffTrainer {
      * Lets {@link #resume} continue a checkpoint of a plan that differs from this one in its optimizer as well (by
      * default refused), e.g. at a lower learning rate from a checkpoint before a loss spike, on the same data and random
      * draws. The run is then no longer the uninterrupted one.
+     *
+     * @param accept whether to continue under another optimizer
+     * @return a trainer with that setting
      */
     public SameDiffTrainer acceptOtherOptimizer(boolean accept) {
         return with(o -> o.acceptOtherOptimizer = accept);
@@ -208,6 +258,8 @@ public final class SameDiffTrainer {
      * {@link #resume} ignores it: a checkpoint holds the weights it reached. (A restorer imported from ONNX needs no
      * warm start: {@link dev.dna.api.Restorers#fromOnnx} already starts from the file's weights.)
      *
+     * @param restorer the weights to start from
+     * @return a trainer that starts from them
      * @throws IllegalArgumentException if the restorer is another network, or has another value range, than the plan's
      */
     public SameDiffTrainer startFrom(TrainedRestorer restorer) {
@@ -220,7 +272,12 @@ public final class SameDiffTrainer {
         return with(o -> o.init = restorer);
     }
 
-    /** Stops after step {@code step} (at most {@code plan.steps()}) as if interrupted there, e.g. to resume later. */
+    /**
+     * Stops after step {@code step} (at most {@code plan.steps()}) as if interrupted there, e.g. to resume later.
+     *
+     * @param step the last step to run, in [1, plan.steps()]
+     * @return a trainer that stops there
+     */
     public SameDiffTrainer stopAfter(long step) {
         checkArgument(step >= 1 && step <= plan.steps(), "stopAfter must be in [1, %s], got %s", plan.steps(), step);
         return with(o -> o.stopAfter = step);
@@ -231,6 +288,9 @@ public final class SameDiffTrainer {
      * SameDiff's session. Both compute the same numbers; replay skips the session's bookkeeping of about
      * 400 us per op and reuses its arrays (see {@code GradientReplay}). Off is for comparison and for graphs
      * that replay does not support, which fall back to the session by themselves.
+     *
+     * @param replay whether to replay the recorded ops
+     * @return a trainer with that setting
      */
     public SameDiffTrainer replayOps(boolean replay) {
         return with(o -> o.replayOps = replay);
@@ -252,7 +312,14 @@ public final class SameDiffTrainer {
         return run(r, synthetic, real);
     }
 
-    /** {@link #fit(PatchDataset, PatchDataset)} with one more listener, e.g. for progress. */
+    /**
+     * {@link #fit(PatchDataset, PatchDataset)} with one more listener, e.g. for progress.
+     *
+     * @param synthetic pairs of the synthetic domain
+     * @param real degraded images of the real domain
+     * @param progress one more listener
+     * @return the restorer, as {@link #fit(PatchDataset, PatchDataset)}
+     */
     public TrainedRestorer fit(PatchDataset synthetic, PatchDataset real, TrainingListener progress) {
         return listener(progress).fit(synthetic, real);
     }
@@ -260,6 +327,10 @@ public final class SameDiffTrainer {
     /**
      * Continues a run from a checkpoint written by this plan.
      *
+     * @param checkpoint the checkpoint to continue from
+     * @param synthetic the synthetic pairs the run trained on
+     * @param real the real images the run trained on
+     * @return the restorer at the end of the plan (or of {@link #stopAfter})
      * @throws IOException if the checkpoint is missing, corrupt, or was written for another plan
      */
     public TrainedRestorer resume(Path checkpoint, PatchDataset synthetic, PatchDataset real) throws IOException {
