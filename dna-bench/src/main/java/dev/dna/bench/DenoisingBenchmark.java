@@ -205,8 +205,7 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             if (warm()) {
                 String spec = initOption();
                 try {
-                    initRestorer = ModelZoo.nameOf(spec).isPresent() ? ModelZoo.builtIn().load(ModelZoo.nameOf(spec).get())
-                            : TrainedRestorer.load(Path.of(spec));
+                    initRestorer = ModelZoo.loadPretrainedOrFile(spec);
                 } catch (IOException e) {
                     throw new UncheckedIOException("--init " + spec + ": " + e.getMessage(), e);
                 }

@@ -2,7 +2,6 @@ package dev.dna.cli;
 
 import dev.dna.onnx.OnnxExporter;
 import dev.dna.samediff.ModelZoo;
-import dev.dna.samediff.TrainedRestorer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,9 +29,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.util.Optional<String> pretrained = ModelZoo.nameOf(model);
-        TrainedRestorer r = pretrained.isPresent() ? ModelZoo.builtIn().load(pretrained.get()) : TrainedRestorer.load(Path.of(model));
-        OnnxExporter.Verification v = OnnxExporter.export(r, out);
+        OnnxExporter.Verification v = OnnxExporter.export(ModelZoo.loadPretrainedOrFile(model), out);
         spec.commandLine().getOut().println("wrote " + out + ": " + v);
         return 0;
     }

@@ -65,8 +65,8 @@ public final class RestorerFiles {
                 throw new IllegalArgumentException(model + " is a dna restorer: it records its value range, prediction and "
                         + "padding itself (those options are for ONNX models)");
             }
-            return name.isPresent() ? onOnnxRuntime(ModelZoo.builtIn().load(name.get()), "pretrained", options.preferCuda())
-                    : onOnnxRuntime(TrainedRestorer.load(Path.of(model)), "a dna restorer", options.preferCuda());
+            return onOnnxRuntime(ModelZoo.loadPretrainedOrFile(model), name.isPresent() ? "pretrained" : "a dna restorer",
+                    options.preferCuda());
         }
         Path file = Path.of(model);
         OnnxRestorer.Options o = options;

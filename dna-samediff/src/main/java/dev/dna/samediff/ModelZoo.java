@@ -223,6 +223,20 @@ public final class ModelZoo {
         return spec != null && spec.startsWith(PREFIX) ? Optional.of(spec.substring(PREFIX.length())) : Optional.empty();
     }
 
+    /**
+     * A dna model as the tools take it from a user: {@code pretrained:NAME} from {@link #builtIn()}, else a restorer.dna
+     * or training checkpoint file ({@link TrainedRestorer#load}).
+     *
+     * @param spec {@code pretrained:NAME} or a file's path
+     * @return the restorer
+     * @throws IOException if the file or the pretrained model is missing, corrupt or not a restorer
+     * @throws IllegalArgumentException listing the known names if there is no pretrained model of that name
+     */
+    public static TrainedRestorer loadPretrainedOrFile(String spec) throws IOException {
+        Optional<String> name = nameOf(spec);
+        return name.isPresent() ? builtIn().load(name.get()) : TrainedRestorer.load(java.nio.file.Path.of(spec));
+    }
+
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
