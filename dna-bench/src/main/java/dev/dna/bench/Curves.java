@@ -61,28 +61,33 @@ final class Curves {
      * variant with fewer than {@code seeds} runs is labelled with how many.
      */
     Map<String, List<double[]>> meanVal(int seeds) {
-        return mean(valBySeed, seeds, "");
+        Map<String, List<double[]>> out = new LinkedHashMap<>();
+        valBySeed.forEach((v, runs) -> out.put(label(v, runs.size(), seeds), meanCurve(runs)));
+        return out;
     }
 
-    /** Per variant, the mean over seeds of the EMA's and of the raw weights' validation PSNR. */
-    Map<String, List<double[]>> meanRawAndEma(int seeds) {
-        Map<String, List<double[]>> out = new LinkedHashMap<>();
-        Map<String, List<double[]>> ema = mean(valBySeed, seeds, " EMA");
-        Map<String, List<double[]>> raw = mean(rawBySeed, seeds, " raw");
-        ema.forEach(out::put);
-        raw.forEach((k, c) -> {
-            if (!c.isEmpty()) {
-                out.put(k, c);
+    /**
+     * Per variant, the mean over seeds of the EMA's validation PSNR (solid) and of the raw weights' (dashed, in the
+     * EMA's colour, next to it; left out where the logs have no raw curve).
+     */
+    List<Charts.Line> meanRawAndEma(int seeds) {
+        List<Charts.Line> out = new ArrayList<>();
+        int colour = 0;
+        for (Map.Entry<String, List<List<double[]>>> e : valBySeed.entrySet()) {
+            String v = e.getKey();
+            out.add(new Charts.Line(label(v + " EMA", e.getValue().size(), seeds), meanCurve(e.getValue()), colour, false));
+            List<List<double[]>> raw = rawBySeed.getOrDefault(v, List.of());
+            List<double[]> rawMean = raw.isEmpty() ? List.of() : meanCurve(raw);
+            if (!rawMean.isEmpty()) {
+                out.add(new Charts.Line(label(v + " raw", raw.size(), seeds), rawMean, colour, true));
             }
-        });
+            colour++;
+        }
         return out;
     }
 
-    private static Map<String, List<double[]>> mean(Map<String, List<List<double[]>>> bySeed, int seeds, String suffix) {
-        Map<String, List<double[]>> out = new LinkedHashMap<>();
-        bySeed.forEach((v, runs) -> out.put(v + suffix + (runs.size() < seeds ? " (" + runs.size() + " of " + seeds + " seeds)" : ""),
-                meanCurve(runs)));
-        return out;
+    private static String label(String name, int runs, int seeds) {
+        return name + (runs < seeds ? " (" + runs + " of " + seeds + " seeds)" : "");
     }
 
     /** The mean of {@code curves} ({step, value} points) at the steps present in all of them, in step order. */

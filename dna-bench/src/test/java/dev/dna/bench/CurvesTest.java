@@ -43,10 +43,12 @@ class CurvesTest {
         c.rawBySeed.put("full", List.of(List.of(new double[] {500, 22}), List.of(new double[] {500, 23})));
         c.valBySeed.put("vanilla", List.of(List.of(new double[] {500, 20}), List.of(new double[] {500, 21})));
         c.rawBySeed.put("vanilla", List.of(List.of(), List.of()));
-        Map<String, List<double[]>> m = c.meanRawAndEma(2);
-        assertEquals(List.of("full EMA", "vanilla EMA", "full raw"), List.copyOf(m.keySet()));
-        assertEquals(25.0, m.get("full EMA").get(0)[1], 1e-12);
-        assertEquals(22.5, m.get("full raw").get(0)[1], 1e-12);
+        List<Charts.Line> m = c.meanRawAndEma(2);
+        assertEquals(List.of("full EMA", "full raw", "vanilla EMA"), m.stream().map(Charts.Line::name).toList());
+        assertEquals(25.0, m.get(0).points().get(0)[1], 1e-12);
+        assertEquals(22.5, m.get(1).points().get(0)[1], 1e-12);
+        assertEquals(List.of(0, 0, 1), m.stream().map(Charts.Line::colour).toList(), "a variant's raw curve takes its EMA's colour");
+        assertEquals(List.of(false, true, false), m.stream().map(Charts.Line::dashed).toList(), "raw curves are dashed");
     }
 
     @Test
