@@ -95,23 +95,13 @@ public final class RestorerFiles {
      * {@code restorer} exported to ONNX (verified against SameDiff) and opened in ONNX Runtime; the restorer itself in
      * SameDiff when it cannot be exported, the reason in {@link Opened#engine}.
      */
-    static Opened onOnnxRuntime(TrainedRestorer restorer, String what, boolean preferCuda) throws IOException {
-        Path tmp;
+    static Opened onOnnxRuntime(TrainedRestorer restorer, String what, boolean preferCuda) {
         try {
-            tmp = java.nio.file.Files.createTempFile("dna-restorer-", ".onnx");
-        } catch (IOException e) { // a read-only or full temporary folder: the restorer still runs
-            return new Opened(restorer, "SameDiff; " + what + " (not on ONNX Runtime: no temporary file: " + e.getMessage() + ")",
-                    null);
-        }
-        try {
-            OnnxExporter.export(restorer, tmp);
-            OnnxRestorer r = OnnxRestorer.load(tmp, OnnxRestorer.Options.defaults().withCuda(preferCuda));
+            OnnxRestorer r = OnnxExporter.toOnnxRuntime(restorer, OnnxRestorer.Options.defaults().withCuda(preferCuda));
             return new Opened(r, (r.onCuda() ? "ONNX Runtime, CUDA" : "ONNX Runtime, CPU") + "; " + what + ", exported to ONNX",
                     r);
-        } catch (UnsupportedOpException | IllegalStateException | IOException e) {
+        } catch (UnsupportedOpException | IllegalStateException | IOException e) { // e.g. a full or read-only temp folder
             return new Opened(restorer, "SameDiff; " + what + " (not on ONNX Runtime: " + e.getMessage() + ")", null);
-        } finally {
-            java.nio.file.Files.deleteIfExists(tmp);
         }
     }
 }

@@ -152,6 +152,12 @@ class OnnxExportTest {
             assertTrue(o.restorer() instanceof OnnxRestorer, o.restorer().getClass().getName());
             assertArrayEquals(r.restore(x).toArray(), o.restorer().restore(x).toArray(), 1e-4f);
         }
+        try (OnnxRestorer fast = OnnxExporter.toOnnxRuntime(r, OnnxRestorer.Options.defaults().withIntraOpThreads(1))) {
+            assertArrayEquals(r.restore(x).toArray(), fast.restore(x).toArray(), 1e-4f);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OnnxExporter.toOnnxRuntime(r, OnnxRestorer.Options.defaults().withPaddingMultiple(8)));
+        assertTrue(e.getMessage().contains("records its value range, prediction and padding itself"), e.getMessage());
         RestorerNets.register("uses-abs-2", (l, in, spec) -> l.sameDiff().math().abs(l.conv("c", in, 3, 3, 3)));
         TrainedRestorer abs = restorer(Restorers.custom("uses-abs-2", 1), ValueRange.ZERO_ONE);
         try (RestorerFiles.Opened o = RestorerFiles.onOnnxRuntime(abs, "a dna restorer", false)) {
