@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dna.api.Restorers;
+import dev.dna.api.testing.Trials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import onnx.Onnx;
 import org.junit.jupiter.api.Test;
 
@@ -61,9 +59,12 @@ class HostileOnnxTest {
     }
 
     /** Byte overwrites and truncations of a PyTorch export: each imports or fails with the library's own exception. */
-    @Property(tries = 120)
-    void mutatedModelsImportOrFailCleanly(@ForAll @IntRange(min = 0, max = 1_000_000) int at,
-            @ForAll @IntRange(min = 0, max = 255) int value, @ForAll boolean truncate) throws IOException {
+    @Test
+    void mutatedModelsImportOrFailCleanly() {
+        Trials.check(120, c -> mutatedModelImportsOrFails(c.intIn("at", 0, 1_000_000), c.intIn("value", 0, 255), c.bool("truncate")));
+    }
+
+    private static void mutatedModelImportsOrFails(int at, int value, boolean truncate) throws IOException {
         byte[] b = fixture();
         byte[] m = truncate ? java.util.Arrays.copyOf(b, at % b.length) : b.clone();
         if (!truncate) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dna.api.Adaptation;
 import dev.dna.api.AdaptationPlan;
 import dev.dna.api.Restorers;
+import dev.dna.api.testing.Trials;
 import dev.dna.samediff.training.ArrayBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -19,9 +20,6 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -90,9 +88,12 @@ class HostileFilesTest {
     }
 
     /** Any mutation of a valid array's bytes loads or fails with an IOException: never an Error, never a crash. */
-    @Property(tries = 3000)
-    void mutatedArraysNeverCrash(@ForAll @IntRange(min = 0, max = 200) int at, @ForAll @IntRange(min = 0, max = 255) int value,
-            @ForAll @IntRange(min = 0, max = 3) int how) throws IOException {
+    @Test
+    void mutatedArraysNeverCrash() {
+        Trials.check(3000, c -> mutatedArrayLoadsOrFails(c.intIn("at", 0, 200), c.intIn("value", 0, 255), c.intIn("how", 0, 3)));
+    }
+
+    private static void mutatedArrayLoadsOrFails(int at, int value, int how) throws IOException {
         byte[] b = write(Nd4j.create(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}, new long[] {3, 5}, 'c'));
         byte[] m = switch (how) {
             case 0 -> { // overwrite a byte
@@ -154,9 +155,13 @@ class HostileFilesTest {
     }
 
     /** Bit flips, truncations and byte overwrites of a whole restorer file: each loads or fails with an IOException. */
-    @Property(tries = 150)
-    void mutatedRestorerFilesLoadOrFailCleanly(@ForAll @IntRange(min = 0, max = 1_000_000) int at,
-            @ForAll @IntRange(min = 0, max = 255) int value, @ForAll boolean truncate) throws IOException {
+    @Test
+    void mutatedRestorerFilesLoadOrFailCleanly() {
+        Trials.check(150, c -> mutatedRestorerFileLoadsOrFails(c.intIn("at", 0, 1_000_000), c.intIn("value", 0, 255),
+                c.bool("truncate")));
+    }
+
+    private static void mutatedRestorerFileLoadsOrFails(int at, int value, boolean truncate) throws IOException {
         Path good = Files.createTempFile("dna-fuzz", ".dna");
         Path bad = Files.createTempFile("dna-fuzz-bad", ".dna");
         try {

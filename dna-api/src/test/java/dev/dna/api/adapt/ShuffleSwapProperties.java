@@ -8,14 +8,9 @@ import dev.dna.api.image.ImageBatch;
 import dev.dna.api.random.Rngs;
 import java.util.HashSet;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Example;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.dna.api.testing.Trials;
 import org.apache.commons.rng.UniformRandomProvider;
+import org.junit.jupiter.api.Test;
 
 class ShuffleSwapProperties {
 
@@ -35,72 +30,83 @@ class ShuffleSwapProperties {
         }
     }
 
-    @Provide
-    Arbitrary<Case> cases() {
-        return Combinators.combine(Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 5),
-                Arbitraries.integers().between(1, 5), Arbitraries.longs()).as(Case::new);
+    /** 1 to 6 samples of 1 to 5 x 1 to 5 pixels, and the seed of their values and masks. */
+    static Case cases(Trials.Case t) {
+        return new Case(t.intIn("n", 1, 6), t.intIn("h", 1, 5), t.intIn("w", 1, 5), t.anyLong("seed"));
     }
 
-    @Property
-    void shuffleNeverMovesXtAndPermutesTheTwoBlocksPerSample(@ForAll("cases") Case c) {
-        ImageBatch xt = c.batch(0, 3);
-        ImageBatch a = c.batch(1, 3);
-        ImageBatch b = c.batch(2, 3);
-        boolean[] m = c.mask(0);
-        ImageBatch out = ChannelShuffle.apply(ImageBatch.concatChannels(xt, a, b), m);
-        assertEquals(9, out.channels());
-        assertEquals(xt, out.channelSlice(0, 3), "x_t moved");
-        for (int i = 0; i < c.n(); i++) {
-            // RGB order inside a block is untouched: each slot is exactly one of the blocks, for this sample
-            assertEquals(m[i] ? b.image(i) : a.image(i), out.channelSlice(3, 3).image(i));
-            assertEquals(m[i] ? a.image(i) : b.image(i), out.channelSlice(6, 3).image(i));
-        }
+    @Test
+    void shuffleNeverMovesXtAndPermutesTheTwoBlocksPerSample() {
+        Trials.check(1000, t -> {
+            Case c = cases(t);
+            ImageBatch xt = c.batch(0, 3);
+            ImageBatch a = c.batch(1, 3);
+            ImageBatch b = c.batch(2, 3);
+            boolean[] m = c.mask(0);
+            ImageBatch out = ChannelShuffle.apply(ImageBatch.concatChannels(xt, a, b), m);
+            assertEquals(9, out.channels());
+            assertEquals(xt, out.channelSlice(0, 3), "x_t moved");
+            for (int i = 0; i < c.n(); i++) {
+                // RGB order inside a block is untouched: each slot is exactly one of the blocks, for this sample
+                assertEquals(m[i] ? b.image(i) : a.image(i), out.channelSlice(3, 3).image(i));
+                assertEquals(m[i] ? a.image(i) : b.image(i), out.channelSlice(6, 3).image(i));
+            }
+        });
     }
 
-    @Property
-    void shuffleIsItsOwnInverse(@ForAll("cases") Case c) {
-        ImageBatch in = ImageBatch.concatChannels(c.batch(0, 3), c.batch(1, 3), c.batch(2, 3));
-        boolean[] m = c.mask(1);
-        assertEquals(in, ChannelShuffle.apply(ChannelShuffle.apply(in, m), m));
+    @Test
+    void shuffleIsItsOwnInverse() {
+        Trials.check(1000, t -> {
+            Case c = cases(t);
+            ImageBatch in = ImageBatch.concatChannels(c.batch(0, 3), c.batch(1, 3), c.batch(2, 3));
+            boolean[] m = c.mask(1);
+            assertEquals(in, ChannelShuffle.apply(ChannelShuffle.apply(in, m), m));
+        });
     }
 
-    @Property
-    void shuffleKeepsEachSamplesUnorderedPair(@ForAll("cases") Case c) {
-        ImageBatch a = c.batch(1, 3);
-        ImageBatch b = c.batch(2, 3);
-        ChannelShuffle.Slots s = ChannelShuffle.shuffle(a, b, c.mask(2));
-        for (int i = 0; i < c.n(); i++) {
-            Set<Object> before = new HashSet<>(java.util.List.of(a.image(i), b.image(i)));
-            Set<Object> after = new HashSet<>(java.util.List.of(s.first().image(i), s.second().image(i)));
-            assertEquals(before, after);
-        }
+    @Test
+    void shuffleKeepsEachSamplesUnorderedPair() {
+        Trials.check(1000, t -> {
+            Case c = cases(t);
+            ImageBatch a = c.batch(1, 3);
+            ImageBatch b = c.batch(2, 3);
+            ChannelShuffle.Slots s = ChannelShuffle.shuffle(a, b, c.mask(2));
+            for (int i = 0; i < c.n(); i++) {
+                Set<Object> before = new HashSet<>(java.util.List.of(a.image(i), b.image(i)));
+                Set<Object> after = new HashSet<>(java.util.List.of(s.first().image(i), s.second().image(i)));
+                assertEquals(before, after);
+            }
+        });
     }
 
-    @Property
-    void keepMaskFormulaMatchesTheReference(@ForAll("cases") Case c) {
-        // the gather-free form the graph uses: slot1 = m a + (1-m) b, slot2 = m b + (1-m) a
-        ImageBatch a = c.batch(1, 3);
-        ImageBatch b = c.batch(2, 3);
-        boolean[] swapped = c.mask(3);
-        float[] m = ChannelShuffle.keepMask(swapped);
-        ChannelShuffle.Slots s = ChannelShuffle.shuffle(a, b, swapped);
-        float[] fa = a.toArray();
-        float[] fb = b.toArray();
-        float[] s1 = s.first().toArray();
-        float[] s2 = s.second().toArray();
-        int per = a.imageSize();
-        for (int k = 0; k < fa.length; k++) {
-            float mk = m[k / per];
-            assertEquals(mk * fa[k] + (1 - mk) * fb[k], s1[k], 0f);
-            assertEquals(mk * fb[k] + (1 - mk) * fa[k], s2[k], 0f);
-        }
+    @Test
+    void keepMaskFormulaMatchesTheReference() {
+        Trials.check(1000, t -> {
+            Case c = cases(t);
+            // the gather-free form the graph uses: slot1 = m a + (1-m) b, slot2 = m b + (1-m) a
+            ImageBatch a = c.batch(1, 3);
+            ImageBatch b = c.batch(2, 3);
+            boolean[] swapped = c.mask(3);
+            float[] m = ChannelShuffle.keepMask(swapped);
+            ChannelShuffle.Slots s = ChannelShuffle.shuffle(a, b, swapped);
+            float[] fa = a.toArray();
+            float[] fb = b.toArray();
+            float[] s1 = s.first().toArray();
+            float[] s2 = s.second().toArray();
+            int per = a.imageSize();
+            for (int k = 0; k < fa.length; k++) {
+                float mk = m[k / per];
+                assertEquals(mk * fa[k] + (1 - mk) * fb[k], s1[k], 0f);
+                assertEquals(mk * fb[k] + (1 - mk) * fa[k], s2[k], 0f);
+            }
+        });
     }
 
     /**
      * Each block lands in each slot with frequency 1/2. With 200,000 Bernoulli(1/2) draws the standard
      * deviation of the frequency is 0.00112; the tolerance 0.005 is about 4.5 sigma (fixed seed).
      */
-    @Example
+    @Test
     void eachBlockTakesEachSlotHalfTheTime() {
         int n = 200_000;
         boolean[] m = ChannelShuffle.drawMask(n, Rngs.create(20250101));
@@ -118,44 +124,53 @@ class ShuffleSwapProperties {
         assertEquals(0.5, (double) both / Math.max(1, swapped), 0.01, "conditional swap frequency");
     }
 
-    @Property
-    void swapTwiceIsIdentity(@ForAll("cases") Case c) {
-        ImageBatch xs = c.batch(0, 3);
-        ImageBatch xr = c.batch(1, 3);
-        ImageBatch ys = c.batch(2, 3);
-        ImageBatch yr = c.batch(3, 3);
-        ResidualSwap.Pair once = ResidualSwap.swap(xs, xr, ys, yr);
-        ResidualSwap.Pair twice = ResidualSwap.swap(xs, xr, once.synthetic(), once.real());
-        assertArrayEquals(ys.toArray(), twice.synthetic().toArray(), 1e-5f);
-        assertArrayEquals(yr.toArray(), twice.real().toArray(), 1e-5f);
+    @Test
+    void swapTwiceIsIdentity() {
+        Trials.check(1000, t -> {
+            Case c = cases(t);
+            ImageBatch xs = c.batch(0, 3);
+            ImageBatch xr = c.batch(1, 3);
+            ImageBatch ys = c.batch(2, 3);
+            ImageBatch yr = c.batch(3, 3);
+            ResidualSwap.Pair once = ResidualSwap.swap(xs, xr, ys, yr);
+            ResidualSwap.Pair twice = ResidualSwap.swap(xs, xr, once.synthetic(), once.real());
+            assertArrayEquals(ys.toArray(), twice.synthetic().toArray(), 1e-5f);
+            assertArrayEquals(yr.toArray(), twice.real().toArray(), 1e-5f);
+        });
     }
 
-    @Property
-    void swapPreservesTheSumOfTheConditions(@ForAll("cases") Case c) {
-        ImageBatch xs = c.batch(0, 3);
-        ImageBatch xr = c.batch(1, 3);
-        ImageBatch rs = c.batch(2, 3);
-        ImageBatch rr = c.batch(3, 3);
-        ResidualSwap.Pair neg = ResidualSwap.fromResiduals(xs, xr, rs, rr);
-        ImageBatch posSum = xs.plus(rs).plus(xr.plus(rr));
-        assertArrayEquals(posSum.toArray(), neg.synthetic().plus(neg.real()).toArray(), 1e-5f);
-        // and it is the same operation as swap() on the restored images
-        ResidualSwap.Pair viaRestored = ResidualSwap.swap(xs, xr, xs.plus(rs), xr.plus(rr));
-        assertArrayEquals(neg.synthetic().toArray(), viaRestored.synthetic().toArray(), 1e-5f);
-        assertArrayEquals(neg.real().toArray(), viaRestored.real().toArray(), 1e-5f);
+    @Test
+    void swapPreservesTheSumOfTheConditions() {
+        Trials.check(1000, t -> {
+            Case c = cases(t);
+            ImageBatch xs = c.batch(0, 3);
+            ImageBatch xr = c.batch(1, 3);
+            ImageBatch rs = c.batch(2, 3);
+            ImageBatch rr = c.batch(3, 3);
+            ResidualSwap.Pair neg = ResidualSwap.fromResiduals(xs, xr, rs, rr);
+            ImageBatch posSum = xs.plus(rs).plus(xr.plus(rr));
+            assertArrayEquals(posSum.toArray(), neg.synthetic().plus(neg.real()).toArray(), 1e-5f);
+            // and it is the same operation as swap() on the restored images
+            ResidualSwap.Pair viaRestored = ResidualSwap.swap(xs, xr, xs.plus(rs), xr.plus(rr));
+            assertArrayEquals(neg.synthetic().toArray(), viaRestored.synthetic().toArray(), 1e-5f);
+            assertArrayEquals(neg.real().toArray(), viaRestored.real().toArray(), 1e-5f);
+        });
     }
 
-    @Property
-    void swapIsIdentityWhenResidualsAreEqual(@ForAll("cases") Case c) {
-        ImageBatch xs = c.batch(0, 3);
-        ImageBatch xr = c.batch(1, 3);
-        ImageBatch r = c.batch(2, 3);
-        ResidualSwap.Pair neg = ResidualSwap.fromResiduals(xs, xr, r, r);
-        assertEquals(xs.plus(r), neg.synthetic());
-        assertEquals(xr.plus(r), neg.real());
+    @Test
+    void swapIsIdentityWhenResidualsAreEqual() {
+        Trials.check(1000, t -> {
+            Case c = cases(t);
+            ImageBatch xs = c.batch(0, 3);
+            ImageBatch xr = c.batch(1, 3);
+            ImageBatch r = c.batch(2, 3);
+            ResidualSwap.Pair neg = ResidualSwap.fromResiduals(xs, xr, r, r);
+            assertEquals(xs.plus(r), neg.synthetic());
+            assertEquals(xr.plus(r), neg.real());
+        });
     }
 
-    @Example
+    @Test
     void swapChangesTheConditionsWhenResidualsDiffer() {
         Case c = new Case(2, 3, 3, 7);
         ResidualSwap.Pair neg = ResidualSwap.fromResiduals(c.batch(0, 3), c.batch(1, 3), c.batch(2, 3), c.batch(3, 3));

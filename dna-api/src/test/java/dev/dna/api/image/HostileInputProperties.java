@@ -8,9 +8,8 @@ import dev.dna.api.Diffusion;
 import dev.dna.api.Restorers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import dev.dna.api.testing.Trials;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mutations of valid files (byte overwrites, truncations, insertions, extreme values) fed to the readers: each input
@@ -59,27 +58,27 @@ class HostileInputProperties {
         };
     }
 
-    @Property(tries = 2000)
-    void mutatedPngsDecodeOrFailCleanly(@ForAll @IntRange(max = 1 << 20) int at, @ForAll @IntRange(max = 255) int value,
-            @ForAll @IntRange(max = 3) int how) {
-        decodeOrFail(mutate(PNG, at, value, how));
+    @Test
+    void mutatedPngsDecodeOrFailCleanly() {
+        Trials.check(2000, c -> decodeOrFail(mutate(PNG, c.intIn("at", 0, 1 << 20), c.intIn("value", 0, 255), c.intIn("how", 0, 3))));
     }
 
-    @Property(tries = 2000)
-    void mutatedJpegsDecodeOrFailCleanly(@ForAll @IntRange(max = 1 << 20) int at, @ForAll @IntRange(max = 255) int value,
-            @ForAll @IntRange(max = 3) int how) {
-        decodeOrFail(mutate(JPEG, at, value, how));
+    @Test
+    void mutatedJpegsDecodeOrFailCleanly() {
+        Trials.check(2000, c -> decodeOrFail(mutate(JPEG, c.intIn("at", 0, 1 << 20), c.intIn("value", 0, 255), c.intIn("how", 0, 3))));
     }
 
-    @Property(tries = 2000)
-    void mutatedPlansReadOrFailCleanly(@ForAll @IntRange(max = 1 << 20) int at, @ForAll @IntRange(max = 255) int value,
-            @ForAll @IntRange(max = 3) int how) {
-        String json = new String(mutate(PLAN, at, value, how), StandardCharsets.UTF_8);
-        try {
-            AdaptationPlan.fromJson(json);
-        } catch (IllegalArgumentException expected) {
-            assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank()); // a JSON error, or the field out of range
-        }
+    @Test
+    void mutatedPlansReadOrFailCleanly() {
+        Trials.check(2000, c -> {
+            String json = new String(mutate(PLAN, c.intIn("at", 0, 1 << 20), c.intIn("value", 0, 255), c.intIn("how", 0, 3)),
+                    StandardCharsets.UTF_8);
+            try {
+                AdaptationPlan.fromJson(json);
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank()); // a JSON error, or the field out of range
+            }
+        });
     }
 
     private static void decodeOrFail(byte[] bytes) {

@@ -5,56 +5,53 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dna.api.random.Rngs;
 import dev.dna.api.spec.NoiseScheduleSpec;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.dna.api.testing.Trials;
 import org.apache.commons.rng.UniformRandomProvider;
+import org.junit.jupiter.api.Test;
 
 class NoiseScheduleProperties {
 
-    @Provide
-    Arbitrary<NoiseScheduleSpec> specs() {
-        Arbitrary<Integer> t = Arbitraries.integers().between(2, 2000);
-        Arbitrary<Double> lo = Arbitraries.doubles().between(1e-7, 1e-3).ofScale(12);
-        Arbitrary<Double> span = Arbitraries.doubles().between(0, 0.05).ofScale(12);
-        Arbitrary<Boolean> cont = Arbitraries.of(true, false);
-        return Combinators.combine(t, lo, span, cont)
-                .as((tt, l, s, c) -> NoiseScheduleSpec.linear(tt, l, l + s).withContinuousLevel(c));
+    /** A linear schedule of 2 to 2000 steps, betas from [1e-7, 1e-3] rising by up to 0.05, a discrete or continuous level. */
+    static NoiseScheduleSpec spec(Trials.Case c) {
+        double lo = c.doubleIn("betaStart", 1e-7, 1e-3);
+        return NoiseScheduleSpec.linear(c.intIn("timesteps", 2, 2000), lo, lo + c.doubleIn("betaRise", 0, 0.05))
+                .withContinuousLevel(c.bool("continuousLevel"));
     }
 
-    @Property
-    void abarIsStrictlyDecreasingInsideTheUnitInterval(@ForAll("specs") NoiseScheduleSpec spec) {
-        NoiseSchedule s = NoiseSchedule.of(spec);
-        double prev = 1.0;
-        for (int k = 0; k < s.timesteps(); k++) {
-            double a = s.abar(k);
-            assertTrue(a > 0 && a < 1, "abar[" + k + "] = " + a + " outside (0, 1)");
-            assertTrue(a < prev, "abar not strictly decreasing at " + k);
-            prev = a;
-        }
-    }
-
-    @Property
-    void levelLiesBetweenAbarTAndAbarTMinus1(@ForAll("specs") NoiseScheduleSpec spec, @ForAll long seed) {
-        NoiseSchedule s = NoiseSchedule.of(spec);
-        UniformRandomProvider r = Rngs.create(seed);
-        NoiseSchedule.LevelDraw d = s.draw(16, r);
-        for (int i = 0; i < 16; i++) {
-            int t = d.timesteps()[i];
-            double g = d.levels()[i];
-            assertTrue(t >= spec.minTimestep() && t <= spec.maxTimestep(), "t = " + t);
-            assertTrue(g >= s.abar(t) && g <= s.abar(t - 1), "g = " + g + " outside [abar[t], abar[t-1]] for t = " + t);
-            if (!spec.continuousLevel()) {
-                assertEquals(s.abar(t), g, 0.0);
+    @Test
+    void abarIsStrictlyDecreasingInsideTheUnitInterval() {
+        Trials.check(1000, c -> {
+            NoiseSchedule s = NoiseSchedule.of(spec(c));
+            double prev = 1.0;
+            for (int k = 0; k < s.timesteps(); k++) {
+                double a = s.abar(k);
+                assertTrue(a > 0 && a < 1, "abar[" + k + "] = " + a + " outside (0, 1)");
+                assertTrue(a < prev, "abar not strictly decreasing at " + k);
+                prev = a;
             }
-        }
+        });
     }
 
-    @Example
+    @Test
+    void levelLiesBetweenAbarTAndAbarTMinus1() {
+        Trials.check(1000, c -> {
+            NoiseScheduleSpec spec = spec(c);
+            NoiseSchedule s = NoiseSchedule.of(spec);
+            UniformRandomProvider r = Rngs.create(c.anyLong("seed"));
+            NoiseSchedule.LevelDraw d = s.draw(16, r);
+            for (int i = 0; i < 16; i++) {
+                int t = d.timesteps()[i];
+                double g = d.levels()[i];
+                assertTrue(t >= spec.minTimestep() && t <= spec.maxTimestep(), "t = " + t);
+                assertTrue(g >= s.abar(t) && g <= s.abar(t - 1), "g = " + g + " outside [abar[t], abar[t-1]] for t = " + t);
+                if (!spec.continuousLevel()) {
+                    assertEquals(s.abar(t), g, 0.0);
+                }
+            }
+        });
+    }
+
+    @Test
     void referenceScheduleMatchesIndependentlyComputedValues() {
         NoiseSchedule s = NoiseSchedule.of(NoiseScheduleSpec.reference());
         assertEquals(1000, s.timesteps());
@@ -67,7 +64,7 @@ class NoiseScheduleProperties {
         assertEquals(0.00662264393544405, s.abar(999), 1e-13);
     }
 
-    @Example
+    @Test
     void timestepsCoverTheirRangeUniformly() {
         NoiseSchedule s = NoiseSchedule.of(NoiseScheduleSpec.linear(10, 1e-4, 2e-2));
         UniformRandomProvider r = Rngs.create(5);
@@ -83,7 +80,7 @@ class NoiseScheduleProperties {
         }
     }
 
-    @Example
+    @Test
     void sameSeedSameDraws() {
         NoiseSchedule s = NoiseSchedule.of(NoiseScheduleSpec.reference());
         var a = s.draw(32, Rngs.create(11));
