@@ -49,7 +49,7 @@ public final class Trials {
         Case c = new Case(Rngs.create(seed));
         try {
             property.check(c);
-        } catch (AssertionError | Exception e) {
+        } catch (Throwable e) { // an Error too (a reader's StackOverflowError on a hostile file): the case is named
             throw new AssertionError("case " + (k + 1) + " of " + n + " failed (-Ddna.trials.case=" + seed
                     + " replays it alone): " + c.drawn + ": " + e, e);
         }

@@ -104,6 +104,18 @@ class TrialsTest {
     }
 
     @Test
+    void anErrorOfTheCodeUnderTestIsNamedWithItsCaseToo() {
+        AssertionError e = assertThrows(AssertionError.class, () -> Trials.check(5, c -> {
+            if (c.intIn("depth", 0, 10) >= 0) {
+                throw new StackOverflowError("a reader recursed");
+            }
+        }));
+        assertTrue(e.getMessage().startsWith("case 1 of " + 5 * Trials.factor() + " failed") && e.getMessage().contains("{depth=")
+                && e.getMessage().contains("java.lang.StackOverflowError: a reader recursed"), e.getMessage());
+        assertTrue(e.getCause() instanceof StackOverflowError);
+    }
+
+    @Test
     void anEmptyRangeIsTheTestsMistakeAndSaysSo() {
         AssertionError e = assertThrows(AssertionError.class, () -> Trials.check(1, c -> c.intIn("x", 5, 4)));
         assertTrue(e.getMessage().contains("x: empty range [5, 4]"), e.getMessage());
