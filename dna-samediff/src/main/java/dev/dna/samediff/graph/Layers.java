@@ -21,7 +21,8 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Building blocks of the networks, on one {@link SameDiff} graph, all in NCHW. Only ops whose
+ * Building blocks of the networks, on one {@link SameDiff} graph, in NCHW ([N, C, H, W]; the shapes below are given
+ * so), or in NHWC for the inference graph of a built-in restorer ({@link #channelsLast}). Only ops whose
  * gradients were checked in M2.1 are used in training (see the gradient tests); in particular no BatchNorm, no
  * gather, no resize (only in inference graphs), no reflect padding, no built-in losses, no random ops.
  *
@@ -37,6 +38,8 @@ public final class Layers {
     private final UniformRandomProvider rng;
     private final ZigguratSampler.NormalizedGaussian gauss;
     private final String prefix;
+    /** Whether activations are [N, H, W, C] ({@link #channelsLast}) instead of [N, C, H, W]. */
+    private final boolean nhwc;
     /** One zero constant per shape, shared by all of this builder's expansions (never written). */
     private final java.util.Map<String, SDVariable> zeroConstants = new java.util.HashMap<>();
 
@@ -45,11 +48,30 @@ public final class Layers {
      * named {@code prefix + name} (the prefix keeps the restorer's and the noise predictor's apart in the joint graph).
      */
     public Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
+        this(sd, dtype, rng, prefix, false);
+    }
+
+    private Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix, boolean nhwc) {
+        this.nhwc = nhwc;
         this.sd = sd;
         this.dtype = dtype;
         this.rng = rng;
         this.gauss = Rngs.gaussian(rng);
         this.prefix = prefix;
+    }
+
+    /**
+     * A builder whose convolution, pooling, upsampling, padding and {@link #channelAxis} work on [N, H, W, C]: for
+     * inference graphs only (no gradient of this layout is checked), where M2.1's oneDNN convolution takes half the time
+     * it takes in NCHW on large images (docs/performance.md). The parameters are the same, by name and shape (YXIO).
+     */
+    public static Layers channelsLast(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
+        return new Layers(sd, dtype, rng, prefix, true);
+    }
+
+    /** The axis of the channels: 1 in NCHW, 3 in NHWC ({@link #channelsLast}). */
+    public int channelAxis() {
+        return nhwc ? 3 : 1;
     }
 
     /** The graph, for user-defined restorers that need ops beyond these helpers. */
@@ -104,7 +126,7 @@ public final class Layers {
                 : normalParam(name + "/W", Math.sqrt(2.0 / (k * k * in)), k, k, in, out);
         SDVariable b = constantParam(name + "/b", 0, out);
         Conv2DConfig c = Conv2DConfig.builder().kH(k).kW(k).sH(stride).sW(stride).paddingMode(PaddingMode.SAME)
-                .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
+                .dataFormat(format()).weightsFormat(WeightsFormat.YXIO).build();
         return sd.cnn().conv2d(prefix + name, x, w, b, c);
     }
 
@@ -144,7 +166,7 @@ public final class Layers {
     /** 2x2 average pooling, stride 2: [N, C, H, W] to [N, C, H/2, W/2]. */
     public SDVariable avgPool2(SDVariable x) {
         Pooling2DConfig c = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).type(Pooling2D.Pooling2DType.AVG)
-                .paddingMode(PaddingMode.VALID).isNHWC(false).build();
+                .paddingMode(PaddingMode.VALID).isNHWC(nhwc).build();
         return sd.cnn().avgPooling2d(x, c);
     }
 
@@ -171,16 +193,16 @@ public final class Layers {
                 java.util.Arrays.toString(nchw));
         int channels = Math.toIntExact(nchw[1]);
         return switch (mode) {
-            case NEAREST -> sd.cnn().upsampling2d(x, 2, 2, true);
+            case NEAREST -> sd.cnn().upsampling2d(x, 2, 2, !nhwc);
             case TRANSPOSED_CONV -> {
                 SDVariable w = normalParam(name + "/W", Math.sqrt(2.0 / (4.0 * channels)), 2, 2, channels, channels);
                 SDVariable b = constantParam(name + "/b", 0, channels);
                 DeConv2DConfig c = DeConv2DConfig.builder().kH(2).kW(2).sH(2).sW(2).isSameMode(false)
-                        .dataFormat("NCHW").build();
+                        .dataFormat(format()).build();
                 yield sd.cnn().deconv2d(prefix + name, x, w, b, c);
             }
             case BILINEAR -> {
-                SDVariable up = sd.cnn().upsampling2d(x, 2, 2, true);
+                SDVariable up = sd.cnn().upsampling2d(x, 2, 2, !nhwc);
                 SDVariable padded = replicatePad1(up);
                 double[] k1 = {0.25, 0.5, 0.25};
                 double[] k = new double[9 * channels];
@@ -193,10 +215,10 @@ public final class Layers {
                 }
                 SDVariable kernel = constant(name + "/bilinear", Nd4j.create(k, new long[] {3, 3, channels, 1}, DataType.DOUBLE));
                 Conv2DConfig c = Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).paddingMode(PaddingMode.VALID)
-                        .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build();
+                        .dataFormat(format()).weightsFormat(WeightsFormat.YXIO).build();
                 yield sd.cnn().depthWiseConv2d(prefix + name, padded, kernel, c);
             }
-            case BILINEAR_ALIGN_CORNERS -> nchw[0] > 0 && nchw[2] > 0 && nchw[3] > 0
+            case BILINEAR_ALIGN_CORNERS -> !nhwc && nchw[0] > 0 && nchw[2] > 0 && nchw[3] > 0
                     ? alignCornersProduct(name, x, nchw[0], channels, nchw[2], nchw[3])
                     : alignCornersResize(x);
         };
@@ -245,12 +267,15 @@ public final class Layers {
         return sd.reshape(back, n, c, 2 * h, 2 * w);
     }
 
-    /** [N, C, H, W] to [N, C, 2H, 2W] with sizes known at run time: NHWC {@code resize_bilinear}, corners aligned. */
+    /**
+     * [N, C, H, W] to [N, C, 2H, 2W] with sizes known at run time: NHWC {@code resize_bilinear}, corners aligned
+     * (between two transposes in NCHW).
+     */
     private SDVariable alignCornersResize(SDVariable x) {
-        SDVariable nhwc = sd.permute(x, 0, 2, 3, 1);
-        SDVariable size = sd.stridedSlice(sd.shape(nhwc), new long[] {1}, new long[] {3}, new long[] {1}).mul(2);
-        SDVariable up = new ResizeBilinearDynamic(sd, nhwc, size, true).outputVariable();
-        return sd.permute(up, 0, 3, 1, 2);
+        SDVariable channelsLast = nhwc ? x : sd.permute(x, 0, 2, 3, 1);
+        SDVariable size = sd.stridedSlice(sd.shape(channelsLast), new long[] {1}, new long[] {3}, new long[] {1}).mul(2);
+        SDVariable up = new ResizeBilinearDynamic(sd, channelsLast, size, true).outputVariable();
+        return nhwc ? up : sd.permute(up, 0, 3, 1, 2);
     }
 
     /**
@@ -279,16 +304,26 @@ public final class Layers {
 
     /** Pads H and W by one pixel on each side, repeating the edge: [N, C, H, W] to [N, C, H+2, W+2]. */
     public SDVariable replicatePad1(SDVariable x) {
-        SDVariable top = sd.stridedSlice(x, new long[] {0, 0, 0, 0}, new long[] {0, 0, 1, 0}, new long[] {1, 1, 1, 1},
-                0b1011, 0b1011, 0, 0, 0);
-        SDVariable bottom = sd.stridedSlice(x, new long[] {0, 0, -1, 0}, new long[] {0, 0, 0, 0}, new long[] {1, 1, 1, 1},
-                0b1011, 0b1111, 0, 0, 0);
-        SDVariable rows = sd.concat(2, top, x, bottom);
-        SDVariable left = sd.stridedSlice(rows, new long[] {0, 0, 0, 0}, new long[] {0, 0, 0, 1}, new long[] {1, 1, 1, 1},
-                0b0111, 0b0111, 0, 0, 0);
-        SDVariable right = sd.stridedSlice(rows, new long[] {0, 0, 0, -1}, new long[] {0, 0, 0, 0},
-                new long[] {1, 1, 1, 1}, 0b0111, 0b1111, 0, 0, 0);
-        return sd.concat(3, left, rows, right);
+        int h = nhwc ? 1 : 2;
+        return edgePad1(edgePad1(x, h), h + 1);
+    }
+
+    /** {@code x} with its first and last slice along {@code axis} repeated on either side (slices and a concat). */
+    private SDVariable edgePad1(SDVariable x, int axis) {
+        int others = 0b1111 & ~(1 << axis); // the axes taken whole
+        long[] zeros = new long[4];
+        long[] one = new long[4];
+        one[axis] = 1;
+        long[] minusOne = new long[4];
+        minusOne[axis] = -1;
+        long[] strides = {1, 1, 1, 1};
+        SDVariable first = sd.stridedSlice(x, zeros, one, strides, others, others, 0, 0, 0);
+        SDVariable last = sd.stridedSlice(x, minusOne, zeros, strides, others, 0b1111, 0, 0, 0);
+        return sd.concat(axis, first, x, last);
+    }
+
+    private String format() {
+        return nhwc ? "NHWC" : "NCHW";
     }
 
     /**

@@ -58,6 +58,11 @@ public final class RestorerNets {
         return f.build(l, x, c);
     }
 
+    /** Whether {@code spec} builds in NHWC too ({@link Layers#channelsLast}): dna's own UNet and DnCNN. */
+    public static boolean buildsChannelsLast(RestorerSpec spec) {
+        return spec instanceof UNetRestorerSpec || spec instanceof DnCnnRestorerSpec;
+    }
+
     private static SDVariable unet(Layers l, SDVariable x, UNetRestorerSpec s, long n, long h, long w) {
         Deque<SDVariable> skips = new ArrayDeque<>();
         SDVariable y = x;
@@ -82,7 +87,7 @@ public final class RestorerNets {
                 y = l.conv("up" + i + "_conv", y, ch, out, 3);
                 concatenated = 2 * out;
             }
-            y = l.sameDiff().concat(1, y, skips.pop());
+            y = l.sameDiff().concat(l.channelAxis(), y, skips.pop());
             y = l.activation(l.conv("dec" + i + "a", y, concatenated, out, 3), s.activation());
             y = l.activation(l.conv("dec" + i + "b", y, out, out, 3), s.activation());
             ch = out;
