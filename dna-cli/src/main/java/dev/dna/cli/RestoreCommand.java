@@ -18,13 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dna restore}: one image or a folder of images, with an ONNX model, a dna restorer or checkpoint, or a pretrained
- * model, all in ONNX Runtime (a dna model is exported as it is opened; SameDiff if it cannot be).
+ * {@code dna restore}: one image or a folder of images, with an ONNX model (ONNX Runtime), a dna restorer or checkpoint,
+ * or a pretrained model (SameDiff's channels-last graph for dna's UNet and DnCNN; otherwise, or with {@code --cuda},
+ * exported to ONNX as it is opened and run in ONNX Runtime).
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         description = "Restore an image file, or every PNG/JPEG in a folder, with a model: restorer.onnx (ONNX Runtime), "
-                + "restorer.dna, a training checkpoint or pretrained:NAME (exported to ONNX as it is opened, SameDiff if it "
-                + "cannot be). The output format follows the output's extension.")
+                + "restorer.dna, a training checkpoint or pretrained:NAME (SameDiff; with --cuda, or for an imported or custom "
+                + "network, exported to ONNX as it is opened). The output format follows the output's extension.")
 final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,7 +42,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "png", description = "with a folder --in: png or jpg (default: ${DEFAULT-VALUE})")
     String format;
 
-    @Option(names = "--cuda", description = "use ONNX Runtime's CUDA provider when available")
+    @Option(names = "--cuda", description = "use ONNX Runtime's CUDA provider when available (a dna model is then exported to ONNX as it is opened)")
     boolean cuda;
 
     @Option(names = "--predicts", paramLabel = "WHAT", description = "an ONNX model without dna metadata: what it outputs, "

@@ -4,16 +4,17 @@ import dev.dna.ort.OnnxRestorer;
 import dev.dna.api.ImageRestorer;
 import dev.dna.samediff.ModelZoo;
 import dev.dna.samediff.TrainedRestorer;
+import dev.dna.samediff.graph.RestorerNets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * Opens a restorer file by its kind, for the tools that take "a model" from the user: an ONNX model ({@code .onnx}) in
- * ONNX Runtime; a dna restorer, training checkpoint ({@link TrainedRestorer#load}) or pretrained model exported to ONNX
- * as it is opened ({@link OnnxExporter}, verified against SameDiff) and run in ONNX Runtime too, which restores a
- * 12-megapixel photograph 2.8 times faster than SameDiff on two cores (65 s against 181 s); SameDiff when the export
- * fails.
+ * ONNX Runtime; a dna restorer, training checkpoint ({@link TrainedRestorer#load}) or pretrained model in SameDiff when
+ * it is dna's own UNet or DnCNN (its channels-last graph restores a 12-megapixel photograph in 38 s on two cores, ONNX
+ * Runtime in 59 s), else, or when CUDA is asked for, exported to ONNX as it is opened ({@link OnnxExporter}, verified
+ * against SameDiff) and run in ONNX Runtime, SameDiff if the export fails.
  */
 public final class RestorerFiles {
     private RestorerFiles() {}
@@ -65,7 +66,7 @@ public final class RestorerFiles {
                 throw new IllegalArgumentException(model + " is a dna restorer: it records its value range, prediction and "
                         + "padding itself (those options are for ONNX models)");
             }
-            return onOnnxRuntime(ModelZoo.loadPretrainedOrFile(model), name.isPresent() ? "pretrained" : "a dna restorer",
+            return openDna(ModelZoo.loadPretrainedOrFile(model), name.isPresent() ? "pretrained" : "a dna restorer",
                     options.preferCuda());
         }
         Path file = Path.of(model);
@@ -88,7 +89,15 @@ public final class RestorerFiles {
             OnnxRestorer r = OnnxRestorer.load(model, OnnxRestorer.Options.defaults().withCuda(preferCuda));
             return new Opened(r, r.onCuda() ? "ONNX Runtime, CUDA" : "ONNX Runtime, CPU", r);
         }
-        return onOnnxRuntime(TrainedRestorer.load(model), "a dna restorer", preferCuda);
+        return openDna(TrainedRestorer.load(model), "a dna restorer", preferCuda);
+    }
+
+    /** A dna restorer in SameDiff's channels-last graph where it has one and CUDA is not asked for; else in ONNX Runtime. */
+    static Opened openDna(TrainedRestorer restorer, String what, boolean preferCuda) {
+        if (!preferCuda && RestorerNets.buildsChannelsLast(restorer.spec())) {
+            return new Opened(restorer, "SameDiff, channels-last; " + what, null);
+        }
+        return onOnnxRuntime(restorer, what, preferCuda);
     }
 
     /**

@@ -147,7 +147,12 @@ class OnnxExportTest {
         Path saved = tmp.resolve("r.dna");
         r.save(saved);
         Image x = EmbeddedImages.get("astronaut.png").crop(5, 9, 40, 52);
-        try (RestorerFiles.Opened o = RestorerFiles.open(saved.toString(), false)) {
+        try (RestorerFiles.Opened o = RestorerFiles.open(saved.toString(), false)) { // dna's UNet: its channels-last graph
+            assertEquals("SameDiff, channels-last; a dna restorer", o.engine());
+            assertTrue(o.restorer() instanceof TrainedRestorer, o.restorer().getClass().getName());
+            assertArrayEquals(r.restore(x).toArray(), o.restorer().restore(x).toArray(), 1e-5f);
+        }
+        try (RestorerFiles.Opened o = RestorerFiles.onOnnxRuntime(r, "a dna restorer", false)) { // what --cuda asks for
             assertTrue(o.engine().startsWith("ONNX Runtime, CPU; a dna restorer, exported to ONNX"), o.engine());
             assertTrue(o.restorer() instanceof OnnxRestorer, o.restorer().getClass().getName());
             assertArrayEquals(r.restore(x).toArray(), o.restorer().restore(x).toArray(), 1e-4f);
