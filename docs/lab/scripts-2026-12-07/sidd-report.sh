@@ -12,5 +12,5 @@ for v in ${variants//,/ }; do for s in ${seeds//,/ }; do
 done; done
 if [ $kind = warm ]; then opts="--init pretrained:denoise-awgn-unet32 --steps 2000 --validate-every 100"
 else opts="--init none --width 32 --steps 10000 --validate-every 500 --lr 5e-4 --lr-cosine-to 1e-5"; fi
-java -Xmx8g -cp "/work/cal/lib6/*" dev.dna.bench.DenoisingBenchmark --sidd /work/shared/data/sidd-samples $opts \
+java -Xmx8g -cp "/work/cal/lib8/*" dev.dna.bench.DenoisingBenchmark --sidd /work/shared/data/sidd-samples $opts \
   --variants $variants --seeds $seeds --no-progress --report --out $t 2>&1 | grep -av "WARN\|INFO\|^ \|^HAVE\|^STD\|^DEFAULT"
