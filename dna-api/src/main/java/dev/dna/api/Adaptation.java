@@ -22,7 +22,12 @@ import dev.dna.api.spec.RestorerSpec;
 public final class Adaptation {
     private Adaptation() {}
 
-    /** Starts a plan for {@code restorer}; every other field has its reference default. */
+    /**
+     * Starts a plan for {@code restorer}; every other field has its reference default.
+     *
+     * @param restorer the network to adapt, e.g. {@code Restorers.unet(32, 3)}
+     * @return the first stage of the DSL
+     */
     public static SyntheticStage of(RestorerSpec restorer) {
         checkNotNull(restorer, "restorer");
         PlanDraft d = new PlanDraft();
@@ -30,7 +35,12 @@ public final class Adaptation {
         return new SyntheticStage(d);
     }
 
-    /** A stage holding all of {@code plan}'s fields, to derive a changed plan from it. */
+    /**
+     * A stage holding all of {@code plan}'s fields, to derive a changed plan from it.
+     *
+     * @param plan a plan to change
+     * @return a stage whose {@code build()} gives {@code plan} back until something is changed
+     */
     public static DiffusionStage from(AdaptationPlan plan) {
         checkNotNull(plan, "plan");
         return new DiffusionStage(PlanDraft.of(plan));

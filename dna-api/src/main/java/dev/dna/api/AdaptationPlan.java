@@ -92,87 +92,91 @@ public final class AdaptationPlan {
         return new AdaptationPlan(d);
     }
 
-    /** The restorer network being adapted (its input and output [N, 3, H, W] in {@link #valueRange()}). */
+    /** {@return the restorer network being adapted (its input and output [N, 3, H, W] in {@link #valueRange()})} */
     public RestorerSpec restorer() {
         return restorer;
     }
 
-    /** The diffusion net and schedule; empty for a vanilla (synthetic-only) plan. */
+    /** {@return the diffusion net and schedule; empty for a vanilla (synthetic-only) plan} */
     public Optional<DiffusionSpec> diffusion() {
         return Optional.ofNullable(diffusion);
     }
 
-    /** Whether the plan trains with the diffusion loss (every variant but vanilla). */
+    /** {@return whether the plan trains with the diffusion loss (every variant but vanilla)} */
     public boolean usesDiffusion() {
         return diffusion != null;
     }
 
-    /** Whether the conditions' channels are shuffled by one permutation per step (method step 4). */
+    /** {@return whether the conditions' channels are shuffled by one permutation per step (method step 4)} */
     public boolean channelShuffle() {
         return channelShuffle;
     }
 
-    /** Whether the residual-swap negative pass and its triplet loss are on (method step 6). */
+    /** {@return whether the residual-swap negative pass and its triplet loss are on (method step 6)} */
     public boolean residualSwap() {
         return residualSwap;
     }
 
-    /** Whether the diffusion loss's gradient is stopped at the conditions (a control; the method does not). */
+    /** {@return whether the diffusion loss's gradient is stopped at the conditions (a control; the method does not)} */
     public boolean detachConditions() {
         return detachConditions;
     }
 
-    /** The losses' settings: Charbonnier epsilon, triplet margin, lambda and its ramp. */
+    /** {@return the losses' settings: Charbonnier epsilon, triplet margin, lambda and its ramp} */
     public LossSpec loss() {
         return loss;
     }
 
-    /** Adam's settings, the learning-rate schedule and gradient clipping. */
+    /** {@return Adam's settings, the learning-rate schedule and gradient clipping} */
     public OptimizerSpec optimizer() {
         return optimizer;
     }
 
-    /** Decay of the exponential moving average of the restorer's weights, the restorer a run returns (0: none). */
+    /**
+     * {@return the decay of the exponential moving average of the restorer's weights, the restorer a run returns (0: none)}
+     */
     public double emaDecay() {
         return emaDecay;
     }
 
-    /** What training does when a step spikes (see {@link SpikeGuardSpec}). */
+    /** {@return what training does when a step spikes (see {@link SpikeGuardSpec})} */
     public SpikeGuardSpec spikeGuard() {
         return spikeGuard;
     }
 
-    /** Optimizer steps of the whole run. */
+    /** {@return the optimizer steps of the whole run} */
     public int steps() {
         return steps;
     }
 
-    /** Patches per step and per domain (synthetic pairs, and as many real images when the plan uses diffusion). */
+    /**
+     * {@return the patches per step and per domain (synthetic pairs, and as many real images when the plan uses diffusion)}
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Side of the square training patches, in pixels. */
+    /** {@return the side of the square training patches, in pixels} */
     public int patchSize() {
         return patchSize;
     }
 
-    /** Whether training patches are flipped and rotated at random (the eight dihedral transforms). */
+    /** {@return whether training patches are flipped and rotated at random (the eight dihedral transforms)} */
     public boolean augment() {
         return augment;
     }
 
-    /** The range of the restorer's input and output values. */
+    /** {@return the range of the restorer's input and output values} */
     public ValueRange valueRange() {
         return valueRange;
     }
 
-    /** The run's seed: initial weights, patches, noise and timesteps are all functions of it. */
+    /** {@return the run's seed: initial weights, patches, noise and timesteps are all functions of it} */
     public long seed() {
         return seed;
     }
 
-    /** Which ablation variant this plan is. */
+    /** {@return which ablation variant this plan is} */
     public Ablation variant() {
         if (diffusion == null) {
             return Ablation.VANILLA;
@@ -187,6 +191,8 @@ public final class AdaptationPlan {
      * This plan turned into {@code variant}: the same restorer, data, seed, budget and constants, with
      * only the diffusion loss, shuffle and swap switched as the variant says.
      *
+     * @param variant the variant wanted
+     * @return the plan of that variant, every other field as in this plan
      * @throws IllegalArgumentException if the variant uses diffusion and this plan has no diffusion spec
      */
     public AdaptationPlan ablation(Ablation variant) {
@@ -203,7 +209,7 @@ public final class AdaptationPlan {
         return validate(d);
     }
 
-    /** All four variants of the paper's ablation, derived from this (full) plan, in table order. */
+    /** {@return all four variants of the paper's ablation, derived from this (full) plan, in table order} */
     public Map<Ablation, AdaptationPlan> ablations() {
         Map<Ablation, AdaptationPlan> m = new EnumMap<>(Ablation.class);
         for (Ablation a : Ablation.values()) {
@@ -212,7 +218,7 @@ public final class AdaptationPlan {
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    /** This plan as JSON (pretty-printed, stable field order). */
+    /** {@return this plan as JSON (pretty-printed, stable field order)} */
     public String toJson() {
         return PlanJson.write(this);
     }
@@ -220,6 +226,8 @@ public final class AdaptationPlan {
     /**
      * Reads a plan written by {@link #toJson()}.
      *
+     * @param json what {@link #toJson()} wrote
+     * @return the plan, validated as {@code build()} validates it
      * @throws IllegalArgumentException naming the field when the JSON is malformed, has unknown fields
      *     or an invalid value
      */

@@ -15,18 +15,23 @@ import dev.dna.api.image.TiledInference;
  */
 public interface ImageRestorer {
 
-    /** H and W given to {@link #predict} must be multiples of this. */
+    /** {@return the factor that H and W given to {@link #predict} must be multiples of} */
     int downsamplingFactor();
 
     /**
      * The network on a batch: [N, 3, H, W] in [0, 1], H and W multiples of {@link #downsamplingFactor()},
      * to [N, 3, H, W] in [0, 1], unclipped. No padding or tiling.
+     *
+     * @param x the degraded batch
+     * @return the restored batch, a new one
      */
     ImageBatch predict(ImageBatch x);
 
     /**
      * How {@link #restore} pads and tiles; the default tiles squares of {@link TiledInference#defaultTile} (1024 pixels,
      * rounded down to a multiple of the downsampling factor).
+     *
+     * @return the tiling
      */
     default TiledInference tiling() {
         return TiledInference.of(this::predict, downsamplingFactor());
@@ -45,13 +50,23 @@ public interface ImageRestorer {
         return tiling().apply(degraded).clip();
     }
 
-    /** {@link #restore} of each image of {@code degraded}, under the same names. */
+    /**
+     * {@link #restore} of each image of {@code degraded}, under the same names.
+     *
+     * @param degraded RGB images [3, H, W] in [0, 1], of any size
+     * @return the restorations, unclipped
+     */
     default ImageSet restoreAll(ImageSet degraded) {
         checkNotNull(degraded, "degraded");
         return degraded.map(this::restore);
     }
 
-    /** The argument checks of {@link #predict}, for implementations. */
+    /**
+     * The argument checks of {@link #predict}, for implementations.
+     *
+     * @param x the batch {@link #predict} was given
+     * @param factor the restorer's downsampling factor
+     */
     static void checkBatch(ImageBatch x, int factor) {
         checkNotNull(x, "x");
         checkArgument(x.channels() == 3, "the restorer takes 3 channels, got %s", x.channels());

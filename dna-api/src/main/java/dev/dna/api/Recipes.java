@@ -56,6 +56,10 @@ public final class Recipes {
     /**
      * Adaptation from scratch, the paper's protocol at CPU scale: a UNet restorer 16 wide with two levels, Adam 5e-4 at a
      * constant rate, lambda 1 ramped over the first fifth of the run (in the authors' 300 stages) then held.
+     *
+     * @param steps optimizer steps, at least 1
+     * @param seed the run's seed
+     * @return the full method's plan ({@link AdaptationPlan#ablation} gives the other variants)
      */
     public static AdaptationPlan fromScratch(int steps, long seed) {
         checkArgument(steps >= 1, "steps must be >= 1, got %s", steps);
@@ -68,6 +72,11 @@ public final class Recipes {
      * {@link #FINE_TUNE_LEARNING_RATE}, warmed up over the first tenth of the run (fresh moments would otherwise move every
      * weight by a whole learning rate at the first steps) and decayed by a cosine to a hundredth; lambda ramped over the
      * first fifth.
+     *
+     * @param restorer the pretrained network's spec, e.g. {@code denoiser.spec()}
+     * @param steps optimizer steps, at least 1
+     * @param seed the run's seed
+     * @return the full method's plan ({@link AdaptationPlan#ablation} gives the other variants)
      */
     public static AdaptationPlan fineTuning(RestorerSpec restorer, int steps, long seed) {
         checkNotNull(restorer, "restorer");

@@ -23,6 +23,10 @@ public final class Restorers {
      * authors' {@code RestorationNet}: LeakyReLU(0.2), average pooling, bilinear upsampling with
      * {@code align_corners=True}, a 3x3 {@code conv_up} before each concatenation, a 3x3 last convolution
      * (see {@link UNetRestorerSpec}); tune it further with the spec's {@code with*} methods.
+     *
+     * @param width channels of the first level, doubled at each level below, at least 1
+     * @param depth downsamplings, at least 1; H and W must be multiples of {@code 2^depth}
+     * @return the spec
      */
     public static UNetRestorerSpec unet(int width, int depth) {
         return new UNetRestorerSpec(width, depth, Activation.LEAKY_RELU, Upsampling.BILINEAR_ALIGN_CORNERS, true, true, 3);
@@ -32,12 +36,20 @@ public final class Restorers {
      * The authors' restorer: {@code unet(64, 3)}, levels of 64, 128, 256 and 512 channels (their "depth 4"
      * counts the bottleneck level; {@code depth} here counts 2x downsamplings): 8,559,171 parameters, as in
      * their code.
+     *
+     * @return the spec
      */
     public static UNetRestorerSpec referenceUnet() {
         return unet(64, 3);
     }
 
-    /** A residual DnCNN without BatchNorm: {@code layers} 3x3 convolutions of {@code width} channels, ReLU. */
+    /**
+     * A residual DnCNN without BatchNorm: {@code layers} 3x3 convolutions of {@code width} channels, ReLU.
+     *
+     * @param layers convolutions, 2 to 64
+     * @param width channels of the hidden layers, 1 to 1024
+     * @return the spec
+     */
     public static DnCnnRestorerSpec dncnn(int layers, int width) {
         return new DnCnnRestorerSpec(layers, width, Activation.RELU, true);
     }
@@ -46,12 +58,21 @@ public final class Restorers {
      * A user-defined residual restorer whose builder is registered under {@code name} in the engine.
      *
      * @param downsamplingFactor what the input's H and W must be multiples of
+     * @param name the name its builder is registered under ({@code RestorerNets.register} in dna-samediff)
+     * @return the spec
      */
     public static CustomRestorerSpec custom(String name, int downsamplingFactor) {
         return new CustomRestorerSpec(name, downsamplingFactor, true, Map.of());
     }
 
-    /** As {@link #custom(String, int)}, with options passed to the builder. */
+    /**
+     * As {@link #custom(String, int)}, with options passed to the builder.
+     *
+     * @param name the name its builder is registered under ({@code RestorerNets.register} in dna-samediff)
+     * @param downsamplingFactor what the input's H and W must be multiples of
+     * @param options read by the builder, recorded in the plan
+     * @return the spec
+     */
     public static CustomRestorerSpec custom(String name, int downsamplingFactor, Map<String, String> options) {
         return new CustomRestorerSpec(name, downsamplingFactor, true, options);
     }
@@ -63,6 +84,8 @@ public final class Restorers {
      * {@link OnnxRestorerSpec#withPredicts} and {@link OnnxRestorerSpec#withValueRange}. Needs dna-onnx on the
      * class path.
      *
+     * @param file an ONNX restorer, e.g. one exported from PyTorch
+     * @return the spec, holding the model's weights as its initial weights
      * @throws UncheckedIOException naming the file if it is unreadable or not a supported restorer (an op outside
      *     the supported set is named with its node)
      * @throws IllegalStateException if dna-onnx is not on the class path

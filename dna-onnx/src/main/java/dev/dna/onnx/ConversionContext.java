@@ -26,22 +26,37 @@ public final class ConversionContext {
         this.graph = graph;
     }
 
-    /** The graph being exported. */
+    /** {@return the graph being exported} */
     public SameDiff sameDiff() {
         return sd;
     }
 
-    /** Input names of {@code op} in the SameDiff graph. */
+    /**
+     * Input names of {@code op} in the SameDiff graph.
+     *
+     * @param op an op of the graph
+     * @return its input names, in order
+     */
     public String[] inputs(SameDiffOp op) {
         return op.getInputsToOp().toArray(String[]::new);
     }
 
-    /** Output names of {@code op} in the SameDiff graph. */
+    /**
+     * Output names of {@code op} in the SameDiff graph.
+     *
+     * @param op an op of the graph
+     * @return its output names, in order
+     */
     public String[] outputs(SameDiffOp op) {
         return op.getOutputsOfOp().toArray(String[]::new);
     }
 
-    /** The value of a constant or variable input (weights), or null for a computed tensor. */
+    /**
+     * The value of a constant or variable input (weights), or null for a computed tensor.
+     *
+     * @param name a SameDiff variable's name
+     * @return its value, or null
+     */
     public INDArray constantValue(String name) {
         var v = sd.getVariable(name);
         if (v == null || (v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE
@@ -51,12 +66,24 @@ public final class ConversionContext {
         return v.getArr();
     }
 
-    /** A fresh tensor name derived from {@code base}. */
+    /**
+     * A fresh tensor name derived from {@code base}.
+     *
+     * @param base what the name starts from, for reading the model
+     * @return a name not yet used
+     */
     public String fresh(String base) {
         return base + "__onnx" + (counter++);
     }
 
-    /** Adds a node; returns it for attributes. */
+    /**
+     * Adds a node; returns it for attributes.
+     *
+     * @param opType the ONNX op, e.g. {@code Conv}
+     * @param inputs its input names
+     * @param outputs its output names
+     * @return the node's builder
+     */
     public Onnx.NodeProto.Builder node(String opType, String[] inputs, String... outputs) {
         Onnx.NodeProto.Builder n = graph.addNodeBuilder().setOpType(opType).setName(fresh(opType));
         for (String i : inputs) {
@@ -68,7 +95,13 @@ public final class ConversionContext {
         return n;
     }
 
-    /** Adds a float initializer named {@code name} (idempotent). */
+    /**
+     * Adds a float initializer named {@code name} (idempotent).
+     *
+     * @param name the initializer's name
+     * @param value its value, written as float
+     * @return {@code name}
+     */
     public String floatInitializer(String name, INDArray value) {
         if (!initializers.contains(name)) {
             INDArray f = value.castTo(DataType.FLOAT).dup('c');
@@ -77,7 +110,13 @@ public final class ConversionContext {
         return name;
     }
 
-    /** Adds an initializer named {@code name} of {@code value}'s kind: int64 for integer arrays (shapes), else float. */
+    /**
+     * Adds an initializer named {@code name} of {@code value}'s kind: int64 for integer arrays (shapes), else float.
+     *
+     * @param name the initializer's name
+     * @param value its value
+     * @return {@code name}
+     */
     public String initializer(String name, INDArray value) {
         if (!value.dataType().isIntType()) {
             return floatInitializer(name, value);
@@ -89,21 +128,39 @@ public final class ConversionContext {
         return name;
     }
 
-    /** Adds a 1-D int64 initializer (shapes, axes, pads). */
+    /**
+     * Adds a 1-D int64 initializer (shapes, axes, pads).
+     *
+     * @param base what the name starts from
+     * @param values the entries
+     * @return the initializer's name
+     */
     public String longInitializer(String base, long... values) {
         String name = fresh(base);
         addInitializer(name, Onnx.TensorProto.DataType.INT64, new long[] {values.length}, raw(values));
         return name;
     }
 
-    /** Adds a scalar float initializer. */
+    /**
+     * Adds a scalar float initializer.
+     *
+     * @param base what the name starts from
+     * @param value the scalar
+     * @return the initializer's name
+     */
     public String scalar(String base, float value) {
         String name = fresh(base);
         addInitializer(name, Onnx.TensorProto.DataType.FLOAT, new long[0], raw(new float[] {value}));
         return name;
     }
 
-    /** Adds a scalar int64 initializer (for arithmetic on shapes). */
+    /**
+     * Adds a scalar int64 initializer (for arithmetic on shapes).
+     *
+     * @param base what the name starts from
+     * @param value the scalar
+     * @return the initializer's name
+     */
     public String longScalar(String base, long value) {
         String name = fresh(base);
         addInitializer(name, Onnx.TensorProto.DataType.INT64, new long[0], raw(new long[] {value}));

@@ -56,9 +56,12 @@ public final class OnnxExporter {
     /**
      * Converts, verifies and writes {@code restorer} to {@code file}.
      *
+     * @param restorer the restorer to export
+     * @param file the {@code .onnx} file to write
      * @return the verification figures
      * @throws UnsupportedOpException naming the op if the graph has one without a converter (no file written)
      * @throws IllegalStateException if ONNX Runtime's output differs from SameDiff's (no file written)
+     * @throws IOException if the file cannot be written
      */
     public static Verification export(TrainedRestorer restorer, Path file) throws IOException {
         SameDiff sd = graphToExport(restorer); // an imported restorer's is rebuilt from its ONNX model: once, for both
@@ -88,6 +91,8 @@ public final class OnnxExporter {
      *
      * @param options ONNX Runtime's options: the CUDA preference and the number of threads (the value range, prediction
      *     and padding are the restorer's own and may not be given)
+     * @param restorer the restorer to run
+     * @return a session over the exported model; close it when done
      * @throws UnsupportedOpException naming the op if the graph has one without a converter
      * @throws IllegalStateException if ONNX Runtime's output differs from SameDiff's
      * @throws IOException if the temporary file cannot be written
@@ -112,6 +117,9 @@ public final class OnnxExporter {
      * The ONNX model of {@code restorer}, unverified. A restorer imported from ONNX keeps the interface of the model
      * it came from: the same input and output names, declared shape (fixed sizes stay fixed), value range and
      * prediction ({@link TrainedRestorer#importedInterfaceGraph()}); metadata {@code dna.predicts} says which.
+     *
+     * @param restorer the restorer to convert
+     * @return the model, not yet verified
      */
     public static Onnx.ModelProto toModel(TrainedRestorer restorer) {
         checkNotNull(restorer, "restorer");
@@ -259,6 +267,10 @@ public final class OnnxExporter {
      * Runs the model bytes in ONNX Runtime and SameDiff on two random batches of different sizes (the fixed size twice,
      * for a fixed-size import), inputs uniform in the model's value range; passes at {@value #TOLERANCE} times the
      * range's span.
+     *
+     * @param restorer the restorer the model was made from
+     * @param model the serialized ONNX model
+     * @return the largest difference found, the shapes tried and whether it passed
      */
     public static Verification verify(TrainedRestorer restorer, byte[] model) {
         return verify(restorer, model, graphToExport(restorer));

@@ -8,6 +8,11 @@ import org.nd4j.autodiff.samediff.internal.SameDiffOp;
  */
 @FunctionalInterface
 public interface OpConverter {
-    /** Appends the ONNX nodes (and initializers) computing {@code op} to {@code ctx}'s graph. */
+    /**
+     * Appends the ONNX nodes (and initializers) computing {@code op} to {@code ctx}'s graph.
+     *
+     * @param ctx the ONNX graph being written, with the names of the op's inputs
+     * @param op the SameDiff op
+     */
     void convert(ConversionContext ctx, SameDiffOp op);
 }

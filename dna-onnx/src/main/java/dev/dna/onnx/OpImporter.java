@@ -11,6 +11,8 @@ public interface OpImporter {
     /**
      * Builds {@code node}.
      *
+     * @param ctx the graph being built, with the values of the node's inputs
+     * @param node the ONNX node
      * @throws UnsupportedNodeException for a setting of the op that it does not cover
      */
     void build(ImportContext ctx, Onnx.NodeProto node);

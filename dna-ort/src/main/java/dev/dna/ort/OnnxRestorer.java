@@ -74,38 +74,69 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
                     intraOpThreads);
         }
 
-        /** The defaults: everything from the model's metadata, the CPU, ORT's own thread count. */
+        /** {@return the defaults: everything from the model's metadata, the CPU, ORT's own thread count} */
         public static Options defaults() {
             return new Options(java.util.Optional.empty(), java.util.Optional.empty(), 0, false, 0);
         }
 
-        /** These options with the model's value range given (instead of read from its metadata). */
+        /**
+         * These options with the model's value range given (instead of read from its metadata).
+         *
+         * @param range the range of the model's input and output values
+         * @return the new options
+         */
         public Options withValueRange(ValueRange range) {
             return new Options(java.util.Optional.of(range), predicts, paddingMultiple, preferCuda, intraOpThreads);
         }
 
-        /** These options with what the model outputs given (instead of read from its metadata). */
+        /**
+         * These options with what the model outputs given (instead of read from its metadata).
+         *
+         * @param prediction the restored image, the residual or the noise
+         * @return the new options
+         */
         public Options withPredicts(Prediction prediction) {
             return new Options(valueRange, java.util.Optional.of(prediction), paddingMultiple, preferCuda, intraOpThreads);
         }
 
-        /** These options padding height and width to a multiple of {@code multiple}. */
+        /**
+         * These options padding height and width to a multiple of {@code multiple}.
+         *
+         * @param multiple at least 1 (1: no padding)
+         * @return the new options
+         */
         public Options withPaddingMultiple(int multiple) {
             return new Options(valueRange, predicts, multiple, preferCuda, intraOpThreads);
         }
 
-        /** These options trying (or not) ONNX Runtime's CUDA provider first. */
+        /**
+         * These options trying (or not) ONNX Runtime's CUDA provider first.
+         *
+         * @param prefer whether to try CUDA first (the CPU if it cannot start)
+         * @return the new options
+         */
         public Options withCuda(boolean prefer) {
             return new Options(valueRange, predicts, paddingMultiple, prefer, intraOpThreads);
         }
 
-        /** These options with {@code threads} intra-op threads (0: ONNX Runtime's default). */
+        /**
+         * These options with {@code threads} intra-op threads (0: ONNX Runtime's default).
+         *
+         * @param threads at least 0
+         * @return the new options
+         */
         public Options withIntraOpThreads(int threads) {
             return new Options(valueRange, predicts, paddingMultiple, preferCuda, threads);
         }
     }
 
-    /** Loads a model written by dna-onnx's {@code OnnxExporter} (or any restorer, see {@link Options}), on the CPU. */
+    /**
+     * Loads a model written by dna-onnx's {@code OnnxExporter} (or any restorer, see {@link Options}), on the CPU.
+     *
+     * @param model the {@code .onnx} file
+     * @return the restorer; close it when done
+     * @throws IOException naming the file if it is missing, not ONNX, or not shaped like a restorer
+     */
     public static OnnxRestorer load(Path model) throws IOException {
         return load(model, Options.defaults());
     }
@@ -114,6 +145,9 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
      * Loads a model as {@code options} say. The input and output must be [N, 3, H, W] float with dynamic H and W; that is
      * checked here, not at the first image.
      *
+     * @param model the {@code .onnx} file
+     * @param options what to take instead of the model's metadata, and where to run
+     * @return the restorer; close it when done
      * @throws IOException naming the file if it is missing, not ONNX, or not shaped like a restorer
      */
     public static OnnxRestorer load(Path model, Options options) throws IOException {
@@ -211,12 +245,12 @@ public final class OnnxRestorer implements ImageRestorer, AutoCloseable {
                 Math.max(0, fixed / 4 - 1)));
     }
 
-    /** The side of a fixed-size model's input, or empty for a model of dynamic height and width. */
+    /** {@return the side of a fixed-size model's input, or empty for a model of dynamic height and width} */
     public java.util.OptionalInt fixedSize() {
         return fixed > 0 ? java.util.OptionalInt.of(fixed) : java.util.OptionalInt.empty();
     }
 
-    /** Whether the session runs on the CUDA provider. */
+    /** {@return whether the session runs on the CUDA provider} */
     public boolean onCuda() {
         return cuda;
     }

@@ -68,6 +68,7 @@ public final class ModelZoo {
     /**
      * dna's own models, from the {@code dev.dna:dna-models} artifact.
      *
+     * @return the models of dna-models
      * @throws IllegalStateException if that artifact is not on the class path, or its index is unreadable
      */
     public static ModelZoo builtIn() {
@@ -99,6 +100,8 @@ public final class ModelZoo {
     /**
      * The zoo in {@code folder} (its {@code index.json} and model files).
      *
+     * @param folder a folder holding {@code models.json} and the files it names
+     * @return the zoo
      * @throws IOException naming the file if the index is missing or malformed
      */
     public static ModelZoo of(Path folder) throws IOException {
@@ -143,17 +146,22 @@ public final class ModelZoo {
         return b.build();
     }
 
-    /** The models, in index order. */
+    /** {@return the models, in index order} */
     public List<Entry> entries() {
         return entries;
     }
 
-    /** The names of the models, in index order. */
+    /** {@return the names of the models, in index order} */
     public List<String> names() {
         return entries.stream().map(Entry::name).toList();
     }
 
-    /** The entry named {@code name}, if there is one. */
+    /**
+     * The entry named {@code name}, if there is one.
+     *
+     * @param name a model's name, e.g. {@link #DENOISER}
+     * @return its entry, or empty
+     */
     public Optional<Entry> find(String name) {
         return entries.stream().filter(e -> e.name().equals(name)).findFirst();
     }
@@ -161,6 +169,8 @@ public final class ModelZoo {
     /**
      * The entry named {@code name}.
      *
+     * @param name a model's name, e.g. {@link #DENOISER}
+     * @return its entry
      * @throws IllegalArgumentException naming the known models if there is none of that name
      */
     public Entry entry(String name) {
@@ -173,6 +183,10 @@ public final class ModelZoo {
     /**
      * The provenance of {@code name} (JSON: the command, seed, data and figures that made it), or "" when the index
      * names no provenance file.
+     *
+     * @param name a model's name, e.g. {@link #DENOISER}
+     * @return the provenance JSON, or ""
+     * @throws IOException naming the file if it cannot be read
      */
     public String provenance(String name) throws IOException {
         Entry e = entry(name);
@@ -187,6 +201,8 @@ public final class ModelZoo {
     /**
      * Loads the model {@code name}, after checking its size and SHA-256 against the index.
      *
+     * @param name a model's name, e.g. {@link #DENOISER}
+     * @return the restorer, its file's SHA-256 checked against the index
      * @throws IllegalArgumentException naming the known models if there is none of that name
      * @throws IOException naming the model and its file if the file is missing, truncated, altered or unreadable
      */
@@ -218,6 +234,9 @@ public final class ModelZoo {
 
     /**
      * {@code spec} as a model name: the part after {@link #PREFIX}, when {@code spec} starts with it.
+     *
+     * @param spec what a user typed, e.g. {@code pretrained:denoise-awgn-unet32} or a path
+     * @return the model's name, or empty when {@code spec} is not a zoo name
      */
     public static Optional<String> nameOf(String spec) {
         return spec != null && spec.startsWith(PREFIX) ? Optional.of(spec.substring(PREFIX.length())) : Optional.empty();

@@ -19,7 +19,16 @@ import java.util.Locale;
 public record SpikeEvent(long step, String signal, double value, double median, Action action, long restoredStep,
         double clipFactor) {
 
-    /** An event that is not a clip ({@code clipFactor} unused). */
+    /**
+     * An event that is not a clip ({@code clipFactor} unused).
+     *
+     * @param step the step that spiked (1-based)
+     * @param signal what spiked, e.g. {@code l_res} or {@code grad_res}
+     * @param value its value at that step
+     * @param median its running median over the guard's window
+     * @param action what the guard did
+     * @param restoredStep after a rollback, the step whose state was restored; -1 otherwise
+     */
     public SpikeEvent(long step, String signal, double value, double median, Action action, long restoredStep) {
         this(step, signal, value, median, action, restoredStep, Double.NaN);
     }
@@ -40,12 +49,17 @@ public record SpikeEvent(long step, String signal, double value, double median, 
     /**
      * For {@link Action#CLIP}, the restorer gradient's norm after clipping ({@code factor} times the median); else
      * {@code value}.
+     *
+     * @return the norm
      */
     public double clippedTo() {
         return action == Action.CLIP ? clipFactor * median : value;
     }
 
-    /** One line: {@code step 9450: l_res 2.34 is 78.0x its running median 0.03: rolled back to the state after step 9200}. */
+    /**
+     * {@return one line, e.g. {@code step 9450: l_res 2.34 is 78.0x its running median 0.03: rolled back to the state
+     *     after step 9200}}
+     */
     public String describe() {
         String what = switch (action) {
             case SKIP -> "update skipped";

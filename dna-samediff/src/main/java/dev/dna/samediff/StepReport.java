@@ -32,12 +32,12 @@ public record StepReport(long step, long totalSteps, double lambda, Map<String, 
         java.util.Objects.requireNonNull(spike, "spike");
     }
 
-    /** {@code seconds - dataSeconds}: the step without drawing its data. */
+    /** {@return {@code seconds - dataSeconds}: the step without drawing its data} */
     public double computeSeconds() {
         return seconds - dataSeconds;
     }
 
-    /** The total loss of the step, {@code res_weight l_res + lambda l_noise}. */
+    /** {@return the total loss of the step, {@code res_weight l_res + lambda l_noise}} */
     public double loss() {
         return losses.get("loss");
     }

@@ -34,12 +34,12 @@ public final class TrainingDivergedException extends RuntimeException {
                 + "spikeGuard.maxEvents; the last: " + last, "see the log's spike column", "the spike guard's events");
     }
 
-    /** The step that diverged (1-based); the weights are those after the step before it. */
+    /** {@return the step that diverged (1-based); the weights are those after the step before it} */
     public long step() {
         return step;
     }
 
-    /** The loss term that is not finite, or the parameter whose gradient is not. */
+    /** {@return the loss term that is not finite, or the parameter whose gradient is not} */
     public String term() {
         return term;
     }
@@ -48,6 +48,8 @@ public final class TrainingDivergedException extends RuntimeException {
      * Where the first NaN or infinity of the step comes from, as found by running the step again: an input of the
      * step, a parameter, or the first op that turned finite inputs into non-finite values (e.g. an overflow, or a
      * broken derivative).
+     *
+     * @return one line
      */
     public String origin() {
         return origin;

@@ -23,7 +23,7 @@ public record TrainingSummary(long lastStep, List<SpikeEvent> spikes, double fin
         spikes = ImmutableList.copyOf(spikes);
     }
 
-    /** Whether the last validation is more than {@link #COLLAPSE_MARGIN_DB} below the best. */
+    /** {@return whether the last validation is more than {@link #COLLAPSE_MARGIN_DB} below the best} */
     public boolean collapsed() {
         return Double.isFinite(bestPsnr) && !(finalPsnr >= bestPsnr - COLLAPSE_MARGIN_DB);
     }
@@ -31,6 +31,8 @@ public record TrainingSummary(long lastStep, List<SpikeEvent> spikes, double fin
     /**
      * What a user must know about the restorer returned, if anything: that it ended far below its best validated
      * checkpoint (use that one), or that spikes were met.
+     *
+     * @return one line, or empty when the run ended well
      */
     public Optional<String> warning() {
         if (collapsed()) {

@@ -21,7 +21,11 @@ public final class EmbeddedImages {
 
     private EmbeddedImages() {}
 
-    /** Loads all embedded photographs, in provenance order. */
+    /**
+     * Loads all embedded photographs, in provenance order.
+     *
+     * @return the 11 photographs, RGB in [0, 1], named by file name
+     */
     public static ImageSet load() {
         List<String> names = new ArrayList<>();
         List<Image> images = new ArrayList<>();
@@ -32,12 +36,17 @@ public final class EmbeddedImages {
         return ImageSet.of(names, images);
     }
 
-    /** One embedded image by file name, e.g. {@code "chelsea.png"}. */
+    /**
+     * One embedded image by file name, e.g. {@code "chelsea.png"}.
+     *
+     * @param file a file name from {@link #provenance()}
+     * @return the image, RGB in [0, 1]
+     */
     public static Image get(String file) {
         return read(file);
     }
 
-    /** The provenance records of the embedded images. */
+    /** {@return the provenance records of the embedded images} */
     public static List<Entry> provenance() {
         try (InputStream in = open("PROVENANCE.json")) {
             JsonNode root = new ObjectMapper().readTree(in);

@@ -47,6 +47,9 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
      * The pairs of {@code noisyDir} and {@code cleanDir}: every PNG or JPEG in one must have a file of the same name in
      * the other. A file named {@code <scene>__<rest>} belongs to scene {@code <scene>}; otherwise it is its own scene.
      *
+     * @param noisyDir the degraded images
+     * @param cleanDir their clean counterparts, under the same file names
+     * @return the pairs in file-name order, in scenes by name as above
      * @throws IOException naming the missing or empty folder, the unmatched files, an unreadable image or a pair of
      *     different sizes
      */
@@ -70,6 +73,8 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
     /**
      * The PolyU crops in {@code dir}: each {@code *_real.*} with its {@code *_mean.*}, in name order.
      *
+     * @param dir a folder of PolyU's {@code *_real.JPG} and {@code *_mean.JPG} files
+     * @return the pairs, grouped in scenes
      * @throws IOException naming the missing or empty folder, a real image without its mean (or a mean without its real
      *     image), a name that does not follow the convention, an unreadable image or a pair of different sizes
      */
@@ -106,6 +111,11 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
      * Simulated pairs: image {@code i} of {@code clean} degraded with seed {@code seedBase + i} and clipped to [0, 1],
      * beside it; each pair its own scene (its name). Fixed test pairs of a simulated domain: the same seeds give the same
      * pairs in every run.
+     *
+     * @param clean the clean images
+     * @param degradation the synthetic degradation
+     * @param seedBase image {@code i} is degraded with seed {@code seedBase + i}
+     * @return the pairs
      */
     public static ImagePairs degrade(ImageSet clean, Degradation degradation, long seedBase) {
         checkNotNull(clean, "clean");
@@ -152,17 +162,22 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
         return new ImagePairs(ImageSet.of(names, d), ImageSet.of(cleanNames, c), scenes);
     }
 
-    /** The number of pairs. */
+    /** {@return the number of pairs} */
     public int size() {
         return degraded.size();
     }
 
-    /** The distinct scenes, in order of first appearance. */
+    /** {@return the distinct scenes, in order of first appearance} */
     public List<String> sceneList() {
         return List.copyOf(new LinkedHashSet<>(scenes));
     }
 
-    /** The pairs whose scene is in {@code wanted}, in order. */
+    /**
+     * The pairs whose scene is in {@code wanted}, in order.
+     *
+     * @param wanted scene names
+     * @return those pairs
+     */
     public ImagePairs ofScenes(Set<String> wanted) {
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
@@ -177,6 +192,9 @@ public record ImagePairs(ImageSet degraded, ImageSet clean, List<String> scenes)
 
     /**
      * Splits by scene: the pairs of {@code testScenes} (each must exist) and the rest; no scene is in both.
+     *
+     * @param testScenes scenes present in these pairs
+     * @return the test pairs and the rest
      */
     public Split splitByScene(List<String> testScenes) {
         Set<String> known = new LinkedHashSet<>(scenes);

@@ -25,7 +25,13 @@ public final class ImageSet {
         this.images = ImmutableList.copyOf(images);
     }
 
-    /** A set of named images [C, H, W] (names and images index by index). */
+    /**
+     * A set of named images [C, H, W] (names and images index by index).
+     *
+     * @param names one unique name per image
+     * @param images the images, at least one
+     * @return the set
+     */
     public static ImageSet of(List<String> names, List<Image> images) {
         checkArgument(names.size() == images.size(), "%s names for %s images", names.size(), images.size());
         for (Image im : images) {
@@ -37,6 +43,8 @@ public final class ImageSet {
     /**
      * Every PNG and JPEG file directly inside {@code dir}, in name order.
      *
+     * @param dir a folder of PNG and JPEG files
+     * @return the images in file-name order, named by file name
      * @throws IOException naming the file that cannot be read, or if the folder holds no image or more than the heap can hold
      */
     public static ImageSet fromDirectory(Path dir) throws IOException {
@@ -58,12 +66,12 @@ public final class ImageSet {
             checkArgument(cropSide >= 0, "cropSide must be >= 0 (0: whole images), got %s", cropSide);
         }
 
-        /** Whole images; an unreadable file fails the read. */
+        /** {@return whole images, failing on an unreadable file} */
         public static ReadOptions defaults() {
             return new ReadOptions(false, 0);
         }
 
-        /** These options, skipping unreadable files. */
+        /** {@return these options, skipping unreadable files} */
         public ReadOptions skippingUnreadable() {
             return new ReadOptions(true, cropSide);
         }
@@ -92,6 +100,8 @@ public final class ImageSet {
      * Like {@link #fromDirectory(Path)}, but a file that cannot be read (corrupt, truncated, CMYK, ...) is skipped and named
      * with its reason instead of failing the whole folder.
      *
+     * @param dir a folder of PNG and JPEG files
+     * @return the images that could be read and, by file name, why each other one could not
      * @throws IOException if {@code dir} is not a folder, holds no image file, or none of them can be read
      */
     public static Read fromDirectorySkippingUnreadable(Path dir) throws IOException {
@@ -171,6 +181,8 @@ public final class ImageSet {
     /**
      * The PNG and JPEG files directly inside {@code dir}, in name order.
      *
+     * @param dir a folder
+     * @return its PNG and JPEG files, sorted by name
      * @throws IOException if {@code dir} is not a folder or holds no image
      */
     public static List<Path> imageFiles(Path dir) throws IOException {
@@ -190,6 +202,8 @@ public final class ImageSet {
     /**
      * A SHA-256 of the names, shapes and pixels (hex, 16 digits): two sets with the same digest hold the same images,
      * for telling whether a resumed run is given the data it was trained on.
+     *
+     * @return 16 hex digits
      */
     public String digest() {
         String d = digest;
@@ -214,40 +228,55 @@ public final class ImageSet {
         return h.hash().toString().substring(0, 16);
     }
 
-    /** "N images (first, second, third, ...; sha256 ...)", to name a set in messages and checkpoints. */
+    /** {@return "N images (first, second, third, ...; sha256 ...)", to name a set in messages and checkpoints} */
     public String describe() {
         return images.size() + " images (" + String.join(", ", names.subList(0, Math.min(3, names.size())))
                 + (names.size() > 3 ? ", ..." : "") + "; sha256 " + digest() + ")";
     }
 
-    /** How many images. */
+    /** {@return how many images} */
     public int size() {
         return images.size();
     }
 
-    /** Image {@code i} [C, H, W]. */
+    /**
+     * Image {@code i} [C, H, W].
+     *
+     * @param i the index, from 0
+     * @return image {@code i} [C, H, W]
+     */
     public Image get(int i) {
         checkElementIndex(i, images.size(), "image");
         return images.get(i);
     }
 
-    /** The name of image {@code i} (its file name when read from a folder). */
+    /**
+     * The name of image {@code i} (its file name when read from a folder).
+     *
+     * @param i the index, from 0
+     * @return the name of image {@code i} (its file name when read from a folder)
+     */
     public String name(int i) {
         checkElementIndex(i, names.size(), "image");
         return names.get(i);
     }
 
-    /** The images, in order. */
+    /** {@return the images, in order} */
     public List<Image> images() {
         return images;
     }
 
-    /** The names, in order. */
+    /** {@return the names, in order} */
     public List<String> names() {
         return names;
     }
 
-    /** The images whose index is in {@code indices}, in that order. */
+    /**
+     * The images whose index is in {@code indices}, in that order.
+     *
+     * @param indices indices from 0, each within the set
+     * @return the images whose index is in {@code indices}, in that order
+     */
     public ImageSet select(int... indices) {
         List<String> n = new ArrayList<>();
         List<Image> im = new ArrayList<>();
@@ -258,12 +287,22 @@ public final class ImageSet {
         return new ImageSet(n, im);
     }
 
-    /** Each image's {@link Image#centerCrop central square} of {@code side} pixels, under the same names. */
+    /**
+     * Each image's {@link Image#centerCrop central square} of {@code side} pixels, under the same names.
+     *
+     * @param side the crops' side in pixels
+     * @return each image's {@link Image#centerCrop central square}, under the same names
+     */
     public ImageSet centerCrops(int side) {
         return map(im -> im.centerCrop(side));
     }
 
-    /** {@code f} of each image, under the same names (a restorer's restorations, degraded copies, crops). */
+    /**
+     * {@code f} of each image, under the same names (a restorer's restorations, degraded copies, crops).
+     *
+     * @param f what to do to each image
+     * @return {@code f} of each image, under the same names
+     */
     public ImageSet map(java.util.function.Function<Image, Image> f) {
         List<Image> out = new ArrayList<>();
         for (Image im : images) {
@@ -275,6 +314,9 @@ public final class ImageSet {
     /**
      * Splits into (first, rest) by name: images named in {@code names} go first, the others second; an
      * unknown name is an error. For held-out test sets that never meet training.
+     *
+     * @param firstNames names of images in this set, which go to the first part
+     * @return the two parts
      */
     public Split split(List<String> firstNames) {
         List<Integer> first = new ArrayList<>();

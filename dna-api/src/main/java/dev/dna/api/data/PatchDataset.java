@@ -41,12 +41,26 @@ public final class PatchDataset {
         }
     }
 
-    /** Clean images degraded per patch by {@code degradation}: (degraded patch, clean patch). */
+    /**
+     * Clean images degraded per patch by {@code degradation}: (degraded patch, clean patch).
+     *
+     * @param clean the clean images [3, H, W] in [0, 1]
+     * @param degradation the synthetic degradation, drawn afresh for every patch
+     * @param sampler how patches are cut from the clean images
+     * @return the dataset
+     */
     public static PatchDataset synthetic(ImageSet clean, Degradation degradation, PatchSampler sampler) {
         return new PatchDataset(null, checkNotNull(clean, "clean"), checkNotNull(degradation, "degradation"), sampler);
     }
 
-    /** Aligned pairs: {@code degraded.get(i)} is a degraded {@code clean.get(i)}. */
+    /**
+     * Aligned pairs: {@code degraded.get(i)} is a degraded {@code clean.get(i)}.
+     *
+     * @param degraded the degraded images
+     * @param clean their clean counterparts, index by index, of the same shapes
+     * @param sampler how patches are cut; a pair is cut at the same place
+     * @return the dataset
+     */
     public static PatchDataset paired(ImageSet degraded, ImageSet clean, PatchSampler sampler) {
         checkArgument(degraded.size() == clean.size(), "%s degraded images for %s clean ones", degraded.size(), clean.size());
         for (int i = 0; i < clean.size(); i++) {
@@ -56,7 +70,13 @@ public final class PatchDataset {
         return new PatchDataset(degraded, clean, null, sampler);
     }
 
-    /** Degraded images without ground truth. */
+    /**
+     * Degraded images without ground truth.
+     *
+     * @param degraded the real degraded images
+     * @param sampler how patches are cut
+     * @return the dataset
+     */
     public static PatchDataset unpaired(ImageSet degraded, PatchSampler sampler) {
         return new PatchDataset(checkNotNull(degraded, "degraded"), null, null, sampler);
     }
@@ -64,6 +84,8 @@ public final class PatchDataset {
     /**
      * What this dataset is, for checkpoints and messages: its form, its images ({@link ImageSet#describe}, with their
      * digest), the degradation and the patch sampler. Two datasets with the same description give the same batches.
+     *
+     * @return one line
      */
     public String describe() {
         String form = degradation != null ? "synthetic from " + clean.describe() + " by " + degradation.describe()
@@ -72,17 +94,23 @@ public final class PatchDataset {
         return form + ", " + sampler.size() + "-pixel patches" + (sampler.augment() ? ", flipped" : "");
     }
 
-    /** Whether the dataset has a clean side (pairs), or only degraded images. */
+    /** {@return whether the dataset has a clean side (pairs), or only degraded images} */
     public boolean hasClean() {
         return clean != null;
     }
 
-    /** How patches are cut: their side and whether they are flipped. */
+    /** {@return how patches are cut: their side and whether they are flipped} */
     public PatchSampler sampler() {
         return sampler;
     }
 
-    /** The next {@code n} patches. */
+    /**
+     * The next {@code n} patches.
+     *
+     * @param n patches, at least 1
+     * @param rng the source of every random choice (image, place, flip, noise)
+     * @return {@code n} degraded patches and, where the dataset has a clean side, their clean patches
+     */
     public Batch next(int n, UniformRandomProvider rng) {
         checkArgument(n >= 1, "batch size must be >= 1, got %s", n);
         ImageSet src = clean != null ? clean : degraded;
@@ -109,7 +137,9 @@ public final class PatchDataset {
      * A batch of degraded patches [N, 3, S, S] and, where the dataset has them, the clean ones.
      */
     public record Batch(ImageBatch degraded, ImageBatch cleanOrNull) {
-        /** The clean patches [N, 3, S, S], matching {@code degraded} index by index; empty for unpaired data. */
+        /**
+         * {@return the clean patches [N, 3, S, S], matching {@code degraded} index by index; empty for unpaired data}
+         */
     public Optional<ImageBatch> clean() {
             return Optional.ofNullable(cleanOrNull);
         }

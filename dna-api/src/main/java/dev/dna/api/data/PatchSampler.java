@@ -20,12 +20,23 @@ public record PatchSampler(int size, boolean augment) {
         checkArgument(size >= 1, "patch size must be >= 1, got %s", size);
     }
 
-    /** The patches {@code plan} trains on: its patch size, flipped when its {@code augment} is on. */
+    /**
+     * The patches {@code plan} trains on: its patch size, flipped when its {@code augment} is on.
+     *
+     * @param plan a plan
+     * @return the sampler
+     */
     public static PatchSampler of(dev.dna.api.AdaptationPlan plan) {
         return new PatchSampler(plan.patchSize(), plan.augment());
     }
 
-    /** A patch of {@code image}. */
+    /**
+     * A patch of {@code image}.
+     *
+     * @param image an image at least the patch size on each side
+     * @param rng chooses the place and the flip
+     * @return the patch [C, S, S]
+     */
     public Image sample(Image image, UniformRandomProvider rng) {
         return samplePair(image, null, rng)[0];
     }
@@ -34,6 +45,8 @@ public record PatchSampler(int size, boolean augment) {
      * The same crop and transform of two aligned images (degraded and clean).
      *
      * @param second may be null
+     * @param first an image at least the patch size on each side
+     * @param rng chooses the place and the flip, shared by both patches
      * @return {patch of first, patch of second or null}
      */
     public Image[] samplePair(Image first, Image second, UniformRandomProvider rng) {

@@ -26,12 +26,18 @@ public record Awgn(double sigmaMin, double sigmaMax, boolean clip) implements De
                 "AWGN needs 0 <= sigmaMin <= sigmaMax <= 1, got [%s, %s]", sigmaMin, sigmaMax);
     }
 
-    /** The reference synthetic noise: sigma ~ U(0, 75/255), unclipped. */
+    /** {@return the reference synthetic noise: sigma ~ U(0, 75/255), unclipped} */
     public static Awgn reference() {
         return new Awgn(0, 75 / 255.0, false);
     }
 
-    /** sigma given in 8-bit units, e.g. {@code sigma255(0, 75)}. */
+    /**
+     * sigma given in 8-bit units, e.g. {@code sigma255(0, 75)}.
+     *
+     * @param min the smallest sigma, in 8-bit units, at least 0
+     * @param max the largest sigma, in 8-bit units, at least {@code min}
+     * @return noise whose sigma is drawn uniformly from [min, max] / 255 for every image
+     */
     public static Awgn sigma255(double min, double max) {
         return new Awgn(min / 255.0, max / 255.0, false);
     }

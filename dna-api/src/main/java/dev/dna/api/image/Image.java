@@ -24,7 +24,15 @@ public final class Image {
         this.data = data;
     }
 
-    /** An image over a copy of {@code data}, laid out as [C, H, W]. */
+    /**
+     * An image over a copy of {@code data}, laid out as [C, H, W].
+     *
+     * @param channels C, at least 1
+     * @param height H, in pixels, at least 1
+     * @param width W, in pixels, at least 1
+     * @param data C*H*W values, [C, H, W] in row-major order; copied
+     * @return the image
+     */
     public static Image of(int channels, int height, int width, float[] data) {
         checkShape(channels, height, width);
         checkNotNull(data, "data");
@@ -39,7 +47,15 @@ public final class Image {
         return new Image(channels, height, width, data);
     }
 
-    /** An image filled with {@code value}. */
+    /**
+     * An image filled with {@code value}.
+     *
+     * @param channels C, at least 1
+     * @param height H, in pixels, at least 1
+     * @param width W, in pixels, at least 1
+     * @param value every pixel's value
+     * @return the image
+     */
     public static Image filled(int channels, int height, int width, float value) {
         checkShape(channels, height, width);
         float[] d = new float[channels * height * width];
@@ -54,27 +70,34 @@ public final class Image {
                 "image [%s, %s, %s] is too large", channels, height, width);
     }
 
-    /** C (3 for RGB). */
+    /** {@return C, the number of channels (3 for RGB)} */
     public int channels() {
         return channels;
     }
 
-    /** H, in pixels. */
+    /** {@return H, the height in pixels} */
     public int height() {
         return height;
     }
 
-    /** W, in pixels. */
+    /** {@return W, the width in pixels} */
     public int width() {
         return width;
     }
 
-    /** Number of values, C*H*W. */
+    /** {@return the number of values, C*H*W} */
     public int size() {
         return data.length;
     }
 
-    /** The value at channel {@code c}, row {@code y}, column {@code x}. */
+    /**
+     * The value at channel {@code c}, row {@code y}, column {@code x}.
+     *
+     * @param c the channel, from 0
+     * @param y the row, from 0 at the top
+     * @param x the column, from 0 at the left
+     * @return the value
+     */
     public float get(int c, int y, int x) {
         checkElementIndex(c, channels, "channel");
         checkElementIndex(y, height, "y");
@@ -82,12 +105,17 @@ public final class Image {
         return data[(c * height + y) * width + x];
     }
 
-    /** A copy of the values in [C, H, W] order. */
+    /** {@return a copy of the values in [C, H, W] order} */
     public float[] toArray() {
         return data.clone();
     }
 
-    /** Copies the values into {@code dst} at {@code offset}. */
+    /**
+     * Copies the values into {@code dst} at {@code offset}.
+     *
+     * @param dst the array to write into, with room for {@link #size()} values from {@code offset}
+     * @param offset where the first value goes
+     */
     public void copyTo(float[] dst, int offset) {
         System.arraycopy(data, 0, dst, offset, data.length);
     }
@@ -97,17 +125,22 @@ public final class Image {
         return data;
     }
 
-    /** Whether {@code o} has the same [C, H, W]. */
+    /**
+     * Whether {@code o} has the same [C, H, W].
+     *
+     * @param o another image
+     * @return whether C, H and W are equal
+     */
     public boolean sameShape(Image o) {
         return channels == o.channels && height == o.height && width == o.width;
     }
 
-    /** "[C, H, W]". */
+    /** {@return the shape as "[C, H, W]"} */
     public String shapeString() {
         return "[" + channels + ", " + height + ", " + width + "]";
     }
 
-    /** Values clamped to [0, 1]; NaN becomes 0. */
+    /** {@return a new image with values clamped to [0, 1] and NaN made 0} */
     public Image clip() {
         float[] d = new float[data.length];
         for (int i = 0; i < d.length; i++) {
@@ -117,7 +150,15 @@ public final class Image {
         return new Image(channels, height, width, d);
     }
 
-    /** The sub-image of {@code h x w} pixels whose top-left corner is ({@code top}, {@code left}). */
+    /**
+     * The sub-image of {@code h x w} pixels whose top-left corner is ({@code top}, {@code left}).
+     *
+     * @param top the first row, from 0
+     * @param left the first column, from 0
+     * @param h rows, at least 1, within the image
+     * @param w columns, at least 1, within the image
+     * @return a new image [C, h, w]
+     */
     public Image crop(int top, int left, int h, int w) {
         checkArgument(top >= 0 && left >= 0 && h >= 1 && w >= 1 && top + h <= height && left + w <= width,
                 "crop (top=%s, left=%s, %sx%s) does not fit in %sx%s", top, left, h, w, height, width);
@@ -133,6 +174,9 @@ public final class Image {
     /**
      * The central {@code side x side} square (or the largest central square that fits, for a smaller image); for an odd
      * margin the extra row or column is at the bottom or right.
+     *
+     * @param side the square's side in pixels, at most the image's shorter side
+     * @return a new image [C, side, side]
      */
     public Image centerCrop(int side) {
         checkArgument(side >= 1, "side must be >= 1, got %s", side);
@@ -140,7 +184,12 @@ public final class Image {
         return crop((height - s) / 2, (width - s) / 2, s, s);
     }
 
-    /** Elementwise {@code this + other}. */
+    /**
+     * Elementwise {@code this + other}.
+     *
+     * @param other an image of the same shape
+     * @return a new image
+     */
     public Image plus(Image other) {
         checkArgument(sameShape(other), "shapes differ: %s vs %s", shapeString(), other.shapeString());
         float[] d = new float[data.length];
@@ -150,7 +199,12 @@ public final class Image {
         return new Image(channels, height, width, d);
     }
 
-    /** Elementwise {@code this - other}. */
+    /**
+     * Elementwise {@code this - other}.
+     *
+     * @param other an image of the same shape
+     * @return a new image
+     */
     public Image minus(Image other) {
         checkArgument(sameShape(other), "shapes differ: %s vs %s", shapeString(), other.shapeString());
         float[] d = new float[data.length];

@@ -27,7 +27,16 @@ public final class ImageBatch {
         this.data = data;
     }
 
-    /** A batch over a copy of {@code data}, laid out as [N, C, H, W]. */
+    /**
+     * A batch over a copy of {@code data}, laid out as [N, C, H, W].
+     *
+     * @param n N, at least 1
+     * @param channels C, at least 1
+     * @param height H, at least 1
+     * @param width W, at least 1
+     * @param data N*C*H*W values in [N, C, H, W] order; copied
+     * @return the batch
+     */
     public static ImageBatch of(int n, int channels, int height, int width, float[] data) {
         checkArgument(n >= 1 && channels >= 1 && height >= 1 && width >= 1,
                 "batch shape must be positive, got [%s, %s, %s, %s]", n, channels, height, width);
@@ -38,7 +47,12 @@ public final class ImageBatch {
         return new ImageBatch(n, channels, height, width, data.clone());
     }
 
-    /** Stacks images of one shape. */
+    /**
+     * Stacks images of one shape.
+     *
+     * @param images at least one, all of one shape [C, H, W]
+     * @return the batch [N, C, H, W]
+     */
     public static ImageBatch stack(List<Image> images) {
         checkArgument(images != null && !images.isEmpty(), "cannot stack an empty list of images");
         Image first = images.get(0);
@@ -52,42 +66,55 @@ public final class ImageBatch {
         return new ImageBatch(images.size(), first.channels(), first.height(), first.width(), d);
     }
 
-    /** Stacks equally shaped images into one batch [N, C, H, W]. */
+    /**
+     * Stacks equally shaped images into one batch [N, C, H, W].
+     *
+     * @param images at least one, all of one shape [C, H, W]
+     * @return the batch
+     */
     public static ImageBatch stack(Image... images) {
         return stack(Arrays.asList(images));
     }
 
-    /** N, the number of images. */
+    /** {@return N, the number of images} */
     public int size() {
         return n;
     }
 
-    /** C. */
+    /** {@return C, the channels per image} */
     public int channels() {
         return channels;
     }
 
-    /** H. */
+    /** {@return H, in pixels} */
     public int height() {
         return height;
     }
 
-    /** W. */
+    /** {@return W, in pixels} */
     public int width() {
         return width;
     }
 
-    /** [N, C, H, W]. */
+    /** {@return the shape, [N, C, H, W]} */
     public int[] shape() {
         return new int[] {n, channels, height, width};
     }
 
-    /** Values per image, C*H*W. */
+    /** {@return the values per image, C*H*W} */
     public int imageSize() {
         return channels * height * width;
     }
 
-    /** The value of image {@code i}, channel {@code c}, row {@code y}, column {@code x}. */
+    /**
+     * The value of image {@code i}, channel {@code c}, row {@code y}, column {@code x}.
+     *
+     * @param i the image, from 0
+     * @param c the channel, from 0
+     * @param y the row, from 0 at the top
+     * @param x the column, from 0 at the left
+     * @return the value
+     */
     public float get(int i, int c, int y, int x) {
         checkElementIndex(i, n, "sample");
         checkElementIndex(c, channels, "channel");
@@ -96,13 +123,18 @@ public final class ImageBatch {
         return data[((i * channels + c) * height + y) * width + x];
     }
 
-    /** Image {@code i} [C, H, W], a copy. */
+    /**
+     * Image {@code i} [C, H, W], a copy.
+     *
+     * @param i the image, from 0
+     * @return image {@code i} [C, H, W], a copy
+     */
     public Image image(int i) {
         checkElementIndex(i, n, "sample");
         return Image.wrap(channels, height, width, Arrays.copyOfRange(data, i * imageSize(), (i + 1) * imageSize()));
     }
 
-    /** The images [C, H, W] in order, copies. */
+    /** {@return the images [C, H, W] in order, copies} */
     public List<Image> images() {
         List<Image> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -111,17 +143,22 @@ public final class ImageBatch {
         return out;
     }
 
-    /** A copy of the values in [N, C, H, W] order. */
+    /** {@return a copy of the values in [N, C, H, W] order} */
     public float[] toArray() {
         return data.clone();
     }
 
-    /** Whether {@code o} has the same [N, C, H, W]. */
+    /**
+     * Whether {@code o} has the same [N, C, H, W].
+     *
+     * @param o another batch
+     * @return whether N, C, H and W are equal
+     */
     public boolean sameShape(ImageBatch o) {
         return n == o.n && channels == o.channels && height == o.height && width == o.width;
     }
 
-    /** "[N, C, H, W]", for messages. */
+    /** {@return the shape as "[N, C, H, W]", for messages} */
     public String shapeString() {
         return "[" + n + ", " + channels + ", " + height + ", " + width + "]";
     }
@@ -129,6 +166,9 @@ public final class ImageBatch {
     /**
      * Concatenates batches of equal N, H and W along the channel axis, e.g. {@code [x_t, c1, c2]} into the
      * 9-channel input of the noise predictor.
+     *
+     * @param parts at least one batch, all of the same N, H and W
+     * @return the batch [N, sum of C, H, W]
      */
     public static ImageBatch concatChannels(ImageBatch... parts) {
         checkArgument(parts.length >= 1, "nothing to concatenate");
@@ -152,7 +192,13 @@ public final class ImageBatch {
         return new ImageBatch(p0.n, c, p0.height, p0.width, d);
     }
 
-    /** Channels {@code [from, from + count)} of every sample. */
+    /**
+     * Channels {@code [from, from + count)} of every sample.
+     *
+     * @param from the first channel, from 0
+     * @param count channels, at least 1, within C
+     * @return a new batch [N, count, H, W]
+     */
     public ImageBatch channelSlice(int from, int count) {
         checkArgument(from >= 0 && count >= 1 && from + count <= channels,
                 "channel slice [%s, %s) outside [0, %s)", from, from + count, channels);
@@ -164,7 +210,12 @@ public final class ImageBatch {
         return new ImageBatch(n, count, height, width, d);
     }
 
-    /** Elementwise {@code this + other}. */
+    /**
+     * Elementwise {@code this + other}.
+     *
+     * @param other a batch of the same shape
+     * @return a new batch
+     */
     public ImageBatch plus(ImageBatch other) {
         checkArgument(sameShape(other), "shapes differ: %s vs %s", shapeString(), other.shapeString());
         float[] d = new float[data.length];
@@ -174,7 +225,12 @@ public final class ImageBatch {
         return new ImageBatch(n, channels, height, width, d);
     }
 
-    /** Elementwise {@code this - other}. */
+    /**
+     * Elementwise {@code this - other}.
+     *
+     * @param other a batch of the same shape
+     * @return a new batch
+     */
     public ImageBatch minus(ImageBatch other) {
         checkArgument(sameShape(other), "shapes differ: %s vs %s", shapeString(), other.shapeString());
         float[] d = new float[data.length];

@@ -37,7 +37,14 @@ import javax.imageio.stream.ImageOutputStream;
 public final class Images {
     private Images() {}
 
-    /** Reads an image file as RGB [3, H, W] in [0, 1]. */
+    /**
+     * Reads an image file as RGB [3, H, W] in [0, 1].
+     *
+     * @param file a PNG or JPEG file
+     * @return the image, gray replicated to three channels, alpha dropped
+     * @throws IOException naming the file when it is missing, a folder, truncated, not an image or larger than {@link
+     *     #maxPixels()}
+     */
     public static Image readRgb(Path file) throws IOException {
         checkNotNull(file, "file");
         if (!Files.exists(file)) {
@@ -55,6 +62,10 @@ public final class Images {
      * Reads an image from a stream as RGB [3, H, W] in [0, 1].
      *
      * @param name what to call the source in error messages
+     * @param in the encoded PNG or JPEG bytes, read to their end (not closed)
+     * @return the image, gray replicated to three channels, alpha dropped
+     * @throws IOException naming {@code name} when the bytes are truncated, not an image or larger than {@link
+     *     #maxPixels()}
      */
     public static Image readRgb(InputStream in, String name) throws IOException {
         return toRgb(decode(in, name));
@@ -87,7 +98,15 @@ public final class Images {
         }
     }
 
-    /** Decodes PNG or JPEG bytes as RGB. */
+    /**
+     * Decodes PNG or JPEG bytes as RGB.
+     *
+     * @param bytes an encoded PNG or JPEG
+     * @param name what to call the source in error messages
+     * @return the image as RGB [3, H, W] in [0, 1]
+     * @throws IOException naming {@code name} when the bytes are truncated, not an image or larger than {@link
+     *     #maxPixels()}
+     */
     public static Image decodeRgb(byte[] bytes, String name) throws IOException {
         return readRgb(new ByteArrayInputStream(bytes), name);
     }
@@ -103,12 +122,18 @@ public final class Images {
      * The largest image decoded, in pixels (width x height): larger ones are refused from their header, before any pixel is
      * decoded or allocated, as libpng's user limits do; a compressed file of a few MB can declare billions of pixels.
      * Default {@link #DEFAULT_MAX_PIXELS}, or the system property {@value #MAX_PIXELS_PROPERTY}.
+     *
+     * @return the limit in pixels, at least 1
      */
     public static long maxPixels() {
         return maxPixels;
     }
 
-    /** Sets {@link #maxPixels()} for this process (the command line's {@code --max-pixels}). */
+    /**
+     * Sets {@link #maxPixels()} for this process (the command line's {@code --max-pixels}).
+     *
+     * @param pixels the new limit, at least 1
+     */
     public static void setMaxPixels(long pixels) {
         com.google.common.base.Preconditions.checkArgument(pixels >= 1, "maxPixels must be >= 1, got %s", pixels);
         maxPixels = pixels;
@@ -265,7 +290,10 @@ public final class Images {
      * Writes {@code image} in the format its file name says: {@code .png} an 8-bit PNG, {@code .jpg} or {@code .jpeg} a
      * JPEG at quality {@value #DEFAULT_JPEG_QUALITY}; atomically (temp file, then move).
      *
+     * @param image a 1- or 3-channel image in [0, 1] (values outside are clipped)
+     * @param file where to write; its extension chooses the format
      * @throws IllegalArgumentException for any other extension, naming the supported ones
+     * @throws IOException if the file cannot be written (an existing file is then left as it was)
      */
     public static void write(Image image, Path file) throws IOException {
         byte[] bytes = encode(image, file.getFileName().toString());
@@ -276,7 +304,11 @@ public final class Images {
      * The bytes of {@code image} in the format {@code name}'s extension says: an 8-bit PNG for {@code .png}, a JPEG at
      * {@value #DEFAULT_JPEG_QUALITY} for {@code .jpg} and {@code .jpeg} (what {@link #write} writes).
      *
+     * @param image a 1- or 3-channel image in [0, 1] (values outside are clipped)
+     * @param name a file name whose extension chooses the format
+     * @return the encoded file
      * @throws IllegalArgumentException for another extension
+     * @throws IOException if the encoder fails
      */
     public static byte[] encode(Image image, String name) throws IOException {
         String n = name.toLowerCase(java.util.Locale.ROOT);
@@ -294,29 +326,60 @@ public final class Images {
         throw new IllegalArgumentException("cannot tell the image format of " + name + ": name it .png, .jpg or .jpeg");
     }
 
-    /** Whether {@code file}'s name says PNG or JPEG ({@code .png}, {@code .jpg}, {@code .jpeg}, any case): what dna reads and writes. */
+    /**
+     * Whether {@code file}'s name says PNG or JPEG ({@code .png}, {@code .jpg}, {@code .jpeg}, any case): what dna reads and writes.
+     *
+     * @param file any path; only its name is read
+     * @return whether dna would read it as an image
+     */
     public static boolean isImageFile(Path file) {
         String n = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
-    /** Writes an 8-bit PNG (1 or 3 channels). */
+    /**
+     * Writes an 8-bit PNG (1 or 3 channels).
+     *
+     * @param image a 1- or 3-channel image in [0, 1] (values outside are clipped)
+     * @param file the PNG to write, atomically
+     * @throws IOException if the file cannot be written (an existing file is then left as it was)
+     */
     public static void writePng(Image image, Path file) throws IOException {
         writePng(toBuffered(image, 8), file);
     }
 
-    /** Writes a 16-bit PNG (1 or 3 channels). */
+    /**
+     * Writes a 16-bit PNG (1 or 3 channels).
+     *
+     * @param image a 1- or 3-channel image in [0, 1] (values outside are clipped)
+     * @param file the PNG to write, atomically
+     * @throws IOException if the file cannot be written (an existing file is then left as it was)
+     */
     public static void writePng16(Image image, Path file) throws IOException {
         writePng(toBuffered(image, 16), file);
     }
 
-    /** Writes a JPEG (1 or 3 channels) at {@code quality} in [1, 100]. */
+    /**
+     * Writes a JPEG (1 or 3 channels) at {@code quality} in [1, 100].
+     *
+     * @param image a 1- or 3-channel image in [0, 1] (values outside are clipped)
+     * @param file the JPEG to write, atomically
+     * @param quality the encoder's quality, 1 to 100
+     * @throws IOException if the file cannot be written (an existing file is then left as it was)
+     */
     public static void writeJpeg(Image image, Path file, int quality) throws IOException {
         byte[] bytes = encodeJpeg(image, quality);
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
-    /** JPEG bytes of {@code image} at {@code quality} in [1, 100] (baseline, 4:2:0 for RGB). */
+    /**
+     * JPEG bytes of {@code image} at {@code quality} in [1, 100] (baseline, 4:2:0 for RGB).
+     *
+     * @param image a 1- or 3-channel image in [0, 1] (values outside are clipped)
+     * @param quality the encoder's quality, 1 to 100
+     * @return the JPEG file's bytes
+     * @throws IOException if the encoder fails
+     */
     public static byte[] encodeJpeg(Image image, int quality) throws IOException {
         checkArgument(quality >= 1 && quality <= 100, "JPEG quality must be in [1, 100], got %s", quality);
         BufferedImage bi = toBuffered(image, 8);
@@ -370,7 +433,12 @@ public final class Images {
         return bi;
     }
 
-    /** Rounds values to the 8-bit grid ({@code round(clip(v) * 255) / 255}), as writing and reading a PNG would. */
+    /**
+     * Rounds values to the 8-bit grid ({@code round(clip(v) * 255) / 255}), as writing and reading a PNG would.
+     *
+     * @param image any image
+     * @return a new image of the same shape on the 8-bit grid
+     */
     public static Image quantize8(Image image) {
         float[] v = image.toArray();
         for (int i = 0; i < v.length; i++) {
@@ -387,6 +455,10 @@ public final class Images {
      *
      * <p>For training data made from large photographs: averaging {@code k x k} pixels divides the camera's noise and
      * JPEG's blocking by about {@code k}, so the downscaled photo is a cleaner target.
+     *
+     * @param image the image to shrink
+     * @param maxSide the longest side wanted, in pixels, at least 1
+     * @return {@code image} itself when it already fits, else a new, smaller image
      */
     public static Image downscale(Image image, int maxSide) {
         com.google.common.base.Preconditions.checkArgument(maxSide >= 1, "maxSide must be >= 1, got %s", maxSide);

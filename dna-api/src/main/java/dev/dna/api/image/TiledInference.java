@@ -38,17 +38,31 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
      * Tiles cost their overlap: a 1024x1024 image in tiles of 512 is 9 overlapping tiles, 2.25x the pixels,
      * and took ONNX Runtime 1.46 s against 0.56-0.62 s in one pass (docs/lab/benchmarks-2026-11-to-12.md). At 1024 a small
      * restorer's activations take some hundred MB.
+     *
+     * @param factor the network's downsampling factor
+     * @return the tile side in pixels, a multiple of {@code factor}
      */
     public static int defaultTile(int factor) {
         return Math.max(factor, (1024 / factor) * factor);
     }
 
-    /** The default tiling: {@link #defaultTile(int)}, overlap {@value #DEFAULT_OVERLAP}. */
+    /**
+     * The default tiling: {@link #defaultTile(int)}, overlap {@value #DEFAULT_OVERLAP}.
+     *
+     * @param network restores a batch [N, C, h, w] whose h and w are multiples of {@code factor}
+     * @param factor the network's downsampling factor
+     * @return the tiling
+     */
     public static TiledInference of(UnaryOperator<ImageBatch> network, int factor) {
         return new TiledInference(network, factor, defaultTile(factor), DEFAULT_OVERLAP);
     }
 
-    /** Restores {@code x} [C, H, W]; the result has the same shape and is not clipped. */
+    /**
+     * Restores {@code x} [C, H, W]; the result has the same shape and is not clipped.
+     *
+     * @param x an image of any size
+     * @return the restored image
+     */
     public Image apply(Image x) {
         checkNotNull(x, "x");
         int h = x.height();
@@ -131,7 +145,14 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
         return ph == h && pw == w ? y : y.crop(0, 0, h, w);
     }
 
-    /** {@code x} padded at the bottom and right to {@code ph x pw} by repeating the last row and column. */
+    /**
+     * {@code x} padded at the bottom and right to {@code ph x pw} by repeating the last row and column.
+     *
+     * @param x the image [C, H, W]
+     * @param ph the height wanted, at least H
+     * @param pw the width wanted, at least W
+     * @return a new image [C, ph, pw]
+     */
     public static Image replicatePad(Image x, int ph, int pw) {
         int h = x.height();
         int w = x.width();

@@ -72,18 +72,29 @@ public final class AwgnBenchmark {
         return b.build();
     }
 
-    /** The published methods, in table order. */
+    /** {@return the published methods, in table order} */
     public static List<String> publishedMethods() {
         return PUBLISHED.stream().map(Published::method).distinct().toList();
     }
 
-    /** {@code method}'s published PSNR on {@code set} at {@code sigma}, if the table has it. */
+    /**
+     * {@code method}'s published PSNR on {@code set} at {@code sigma}, if the table has it.
+     *
+     * @param method a name from {@link #publishedMethods()}
+     * @param set {@code CBSD68}, {@code Kodak24} or {@code McMaster}
+     * @param sigma in 8-bit units: 15, 25 or 50
+     * @return the PSNR in dB, or empty
+     */
     public static Optional<Double> published(String method, String set, int sigma) {
         return PUBLISHED.stream().filter(p -> p.method().equals(method) && p.set().equals(set) && p.sigma() == sigma)
                 .map(Published::psnr).findFirst();
     }
 
-    /** The nearest {@link #RELATIVE} folder above the working directory that holds a {@code CBSD68} folder. */
+    /**
+     * The nearest {@link #RELATIVE} folder above the working directory that holds a {@code CBSD68} folder.
+     *
+     * @return the folder, or empty
+     */
     public static Optional<Path> find() {
         return Ancestors.nearestFromWorkingDirectory(RELATIVE, d -> Files.isDirectory(d.resolve("CBSD68")));
     }
@@ -91,6 +102,9 @@ public final class AwgnBenchmark {
     /**
      * Reads the clean images of {@code sets} from {@code dir}, one sub-folder each.
      *
+     * @param dir the folder holding one folder per set
+     * @param sets set names, e.g. {@code CBSD68}
+     * @return the clean images of each set, in the order asked
      * @throws IOException naming the folder if {@code dir} or a set's folder is missing or holds no image, or naming the
      *     file if one cannot be read as an image
      */
@@ -126,6 +140,13 @@ public final class AwgnBenchmark {
     /**
      * {@code clean} with AWGN of {@code sigma} (8-bit units), unclipped: the noise drawn from a stream fixed by
      * {@code seed}, the set, the image's name and sigma.
+     *
+     * @param clean an RGB image in [0, 1]
+     * @param set the set's name
+     * @param name the image's name in the set
+     * @param sigma in 8-bit units
+     * @param seed the benchmark's seed
+     * @return the noisy image
      */
     public static Image noisy(Image clean, String set, String name, int sigma, long seed) {
         UniformRandomProvider rng = Rngs.stream(seed, "awgn-benchmark/" + set + "/" + name + "/" + sigma);
@@ -149,6 +170,13 @@ public final class AwgnBenchmark {
     /**
      * Noises each image of {@code clean} at {@code sigma}, restores it with {@code restorer} and scores the 8-bit
      * restoration: the means over the set.
+     *
+     * @param restorer the denoiser
+     * @param set the set's name
+     * @param clean the set's clean images
+     * @param sigma in 8-bit units
+     * @param seed the benchmark's seed
+     * @return the mean PSNR and SSIM of the set
      */
     public static Row evaluate(ImageRestorer restorer, String set, ImageSet clean, int sigma, long seed) {
         checkNotNull(restorer, "restorer");
@@ -172,7 +200,13 @@ public final class AwgnBenchmark {
         return new Row(set, sigma, n, psnr / n, ssim / n, input / n, nanos / 1e9);
     }
 
-    /** A Markdown table of {@code rows} with the published figures beside each: set, sigma, this restorer, each method. */
+    /**
+     * A Markdown table of {@code rows} with the published figures beside each: set, sigma, this restorer, each method.
+     *
+     * @param label this restorer's column heading
+     * @param rows from {@link #evaluate}
+     * @return the table
+     */
     public static String table(String label, List<Row> rows) {
         List<String> methods = publishedMethods();
         StringBuilder sb = new StringBuilder("| set | sigma | images | noisy | " + label + " PSNR / SSIM | "

@@ -31,12 +31,25 @@ public final class Metrics {
 
     private Metrics() {}
 
-    /** PSNR over all channels, for images in [0, 1]. */
+    /**
+     * PSNR over all channels, for images in [0, 1].
+     *
+     * @param a an image in [0, 1]
+     * @param b an image of the same shape in [0, 1]
+     * @return PSNR in dB (infinite for equal images)
+     */
     public static double psnr(Image a, Image b) {
         return psnr(a, b, 1.0);
     }
 
-    /** PSNR over all channels, {@code 10 log10(dataRange^2 / MSE)}, for images in [0, dataRange]. */
+    /**
+     * PSNR over all channels, {@code 10 log10(dataRange^2 / MSE)}, for images in [0, dataRange].
+     *
+     * @param a an image in [0, dataRange]
+     * @param b an image of the same shape in [0, dataRange]
+     * @param dataRange the span of the values, e.g. 1 or 255
+     * @return PSNR in dB (infinite for equal images)
+     */
     public static double psnr(Image a, Image b, double dataRange) {
         checkPair(a, b);
         checkArgument(dataRange > 0, "dataRange must be > 0, got %s", dataRange);
@@ -54,12 +67,22 @@ public final class Metrics {
     /**
      * The mean over image pairs of {@link #psnr(Image, Image) PSNR} (each pair's own, then averaged, as restoration
      * benchmarks report), for sets in [0, 1] of the same length whose i-th images have the same shape.
+     *
+     * @param reference the clean images
+     * @param test the restored images, index by index
+     * @return the mean PSNR in dB
      */
     public static double meanPsnr(ImageSet reference, ImageSet test) {
         return mean(reference, test, Metrics::psnr);
     }
 
-    /** The mean over image pairs of {@link #ssim(Image, Image) SSIM}, as {@link #meanPsnr}. */
+    /**
+     * The mean over image pairs of {@link #ssim(Image, Image) SSIM}, as {@link #meanPsnr}.
+     *
+     * @param reference the clean images
+     * @param test the restored images, index by index
+     * @return the mean SSIM, at most 1
+     */
     public static double meanSsim(ImageSet reference, ImageSet test) {
         return mean(reference, test, Metrics::ssim);
     }
@@ -69,6 +92,10 @@ public final class Metrics {
      * then values are clipped to [0, 1]. A diagnostic, not a score (it uses the reference): the gain over {@link #psnr}
      * is how much of the error a global brightness or colour offset explains, as with SIDD, whose ground truth is a few
      * grey levels brighter than its noisy frames. For images in [0, 1] of the same shape.
+     *
+     * @param reference the clean image
+     * @param test the restored image
+     * @return PSNR in dB after {@code test}'s per-channel means are moved to {@code reference}'s
      */
     public static double psnrAfterMeanShift(Image reference, Image test) {
         checkPair(reference, test);
@@ -88,7 +115,13 @@ public final class Metrics {
         return psnr(reference, Image.of(test.channels(), test.height(), test.width(), y));
     }
 
-    /** The mean over image pairs of {@link #psnrAfterMeanShift}, as {@link #meanPsnr}. */
+    /**
+     * The mean over image pairs of {@link #psnrAfterMeanShift}, as {@link #meanPsnr}.
+     *
+     * @param reference the clean images
+     * @param test the restored images, index by index
+     * @return the mean PSNR in dB after the mean shift
+     */
     public static double meanPsnrAfterMeanShift(ImageSet reference, ImageSet test) {
         return mean(reference, test, Metrics::psnrAfterMeanShift);
     }
@@ -103,12 +136,25 @@ public final class Metrics {
         return s / reference.size();
     }
 
-    /** SSIM averaged over channels, for images in [0, 1]. */
+    /**
+     * SSIM averaged over channels, for images in [0, 1].
+     *
+     * @param a an image in [0, 1]
+     * @param b an image of the same shape in [0, 1]
+     * @return SSIM, at most 1
+     */
     public static double ssim(Image a, Image b) {
         return ssim(a, b, 1.0);
     }
 
-    /** SSIM as the class comment says (scikit-image's settings), averaged over channels, for images in [0, dataRange]. */
+    /**
+     * SSIM as the class comment says (scikit-image's settings), averaged over channels, for images in [0, dataRange].
+     *
+     * @param a an image in [0, dataRange]
+     * @param b an image of the same shape in [0, dataRange]
+     * @param dataRange the span of the values, e.g. 1 or 255
+     * @return SSIM, at most 1
+     */
     public static double ssim(Image a, Image b, double dataRange) {
         checkPair(a, b);
         checkArgument(dataRange > 0, "dataRange must be > 0, got %s", dataRange);
@@ -130,17 +176,34 @@ public final class Metrics {
         return sum / a.channels();
     }
 
-    /** PSNR on BT.601 luma; {@code a} and {@code b} are RGB in [0, 1]. */
+    /**
+     * PSNR on BT.601 luma; {@code a} and {@code b} are RGB in [0, 1].
+     *
+     * @param a an RGB image in [0, 1]
+     * @param b an RGB image of the same shape in [0, 1]
+     * @return PSNR in dB of their lumas, over [0, 1]
+     */
     public static double psnrY(Image a, Image b) {
         return psnr(luma(a), luma(b), 1.0);
     }
 
-    /** SSIM on BT.601 luma; {@code a} and {@code b} are RGB in [0, 1]. */
+    /**
+     * SSIM on BT.601 luma; {@code a} and {@code b} are RGB in [0, 1].
+     *
+     * @param a an RGB image in [0, 1]
+     * @param b an RGB image of the same shape in [0, 1]
+     * @return SSIM of their lumas, over [0, 1]
+     */
     public static double ssimY(Image a, Image b) {
         return ssim(luma(a), luma(b), 1.0);
     }
 
-    /** BT.601 studio-range luma of an RGB image, shape [1, H, W], values in [16/255, 235/255] for inputs in [0, 1]. */
+    /**
+     * BT.601 studio-range luma of an RGB image, shape [1, H, W], values in [16/255, 235/255] for inputs in [0, 1].
+     *
+     * @param rgb an RGB image [3, H, W]
+     * @return the luma [1, H, W]
+     */
     public static Image luma(Image rgb) {
         checkArgument(rgb.channels() == 3, "luma needs an RGB image (3 channels), got %s", rgb.channels());
         int plane = rgb.height() * rgb.width();

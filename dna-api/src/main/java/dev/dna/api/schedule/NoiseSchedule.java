@@ -37,40 +37,60 @@ public final class NoiseSchedule {
         }
     }
 
-    /** The schedule a spec describes, its betas and cumulative products computed once. */
+    /**
+     * The schedule a spec describes, its betas and cumulative products computed once.
+     *
+     * @param spec the betas, T and the level draw
+     * @return the schedule
+     */
     public static NoiseSchedule of(NoiseScheduleSpec spec) {
         checkNotNull(spec, "spec");
         return new NoiseSchedule(spec);
     }
 
-    /** The spec it was made from. */
+    /** {@return the spec it was made from} */
     public NoiseScheduleSpec spec() {
         return spec;
     }
 
-    /** T, the number of timesteps. */
+    /** {@return T, the number of timesteps} */
     public int timesteps() {
         return betas.length;
     }
 
-    /** beta at timestep {@code k} (0-based). */
+    /**
+     * beta at timestep {@code k} (0-based).
+     *
+     * @param k from 0 to T - 1
+     * @return beta[k]
+     */
     public double beta(int k) {
         checkElementIndex(k, betas.length, "timestep");
         return betas[k];
     }
 
-    /** Cumulative product {@code abar[k] = prod_{i<=k}(1 - beta[i])}. */
+    /**
+     * Cumulative product {@code abar[k] = prod_{i<=k}(1 - beta[i])}.
+     *
+     * @param k from 0 to T - 1
+     * @return abar[k]
+     */
     public double abar(int k) {
         checkElementIndex(k, abar.length, "timestep");
         return abar[k];
     }
 
-    /** A copy of all {@code abar}. */
+    /** {@return a copy of all {@code abar}, T values} */
     public double[] abars() {
         return abar.clone();
     }
 
-    /** Draws {@code t ~ UniformInt[minTimestep, maxTimestep]}. */
+    /**
+     * Draws {@code t ~ UniformInt[minTimestep, maxTimestep]}.
+     *
+     * @param rng one draw is taken
+     * @return t
+     */
     public int sampleTimestep(UniformRandomProvider rng) {
         return spec.minTimestep() + rng.nextInt(spec.maxTimestep() - spec.minTimestep() + 1);
     }
@@ -78,6 +98,10 @@ public final class NoiseSchedule {
     /**
      * The noise level for timestep {@code t} (1 &lt;= t &lt; T): uniform in [abar[t], abar[t-1]) when the
      * schedule is continuous (one draw from {@code rng}), else {@code abar[t]} (no draw).
+     *
+     * @param t the timestep
+     * @param rng the source of the draw
+     * @return the level {@code g}, the signal's share of the variance
      */
     public double sampleLevel(int t, UniformRandomProvider rng) {
         checkArgument(t >= 1 && t < abar.length, "timestep t must be in [1, %s], got %s", abar.length - 1, t);
@@ -87,7 +111,13 @@ public final class NoiseSchedule {
         return abar[t] + (abar[t - 1] - abar[t]) * rng.nextDouble();
     }
 
-    /** Per-sample timesteps and levels of a batch, drawn as t then level for sample 0, 1, ... */
+    /**
+     * Per-sample timesteps and levels of a batch, drawn as t then level for sample 0, 1, ...
+     *
+     * @param batch samples, at least 1
+     * @param rng the source of the draws
+     * @return the timesteps and levels
+     */
     public LevelDraw draw(int batch, UniformRandomProvider rng) {
         checkArgument(batch >= 1, "batch must be >= 1, got %s", batch);
         int[] ts = new int[batch];

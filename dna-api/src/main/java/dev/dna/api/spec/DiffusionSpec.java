@@ -59,79 +59,140 @@ public record DiffusionSpec(int width, List<Integer> multipliers, int resBlocks,
         checkNotNull(schedule, "diffusion.schedule");
     }
 
-    /** The reference EpsNet and schedule. */
+    /** {@return the reference EpsNet and schedule} */
     public static DiffusionSpec reference() {
         return new DiffusionSpec(64, List.of(1, 2, 4, 8), 2, 32, true, 0.2, true, false, NoiseScheduleSpec.reference());
     }
 
-    /** H and W of the network input must be multiples of this. */
+    /** {@return the factor that H and W of the network input must be multiples of} */
     public int downsamplingFactor() {
         return 1 << (multipliers.size() - 1);
     }
 
-    /** A copy with {@code width} channels at the first level. */
+    /**
+     * A copy with {@code width} channels at the first level.
+     *
+     * @param width channels, 1 to 1024
+     * @return the copy
+     */
     public DiffusionSpec width(int width) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
-    /** A copy whose levels have {@code width * multipliers[i]} channels (one level per multiplier). */
+    /**
+     * A copy whose levels have {@code width * multipliers[i]} channels (one level per multiplier).
+     *
+     * @param multipliers one to six, each 1 to 32
+     * @return the copy
+     */
     public DiffusionSpec multipliers(int... multipliers) {
         return new DiffusionSpec(width, Ints.asList(multipliers), resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
-    /** A copy with {@code resBlocks} residual blocks per level. */
+    /**
+     * A copy with {@code resBlocks} residual blocks per level.
+     *
+     * @param resBlocks 1 to 8
+     * @return the copy
+     */
     public DiffusionSpec resBlocks(int resBlocks) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
-    /** A copy with {@code groups} GroupNorm groups (dividing every level's channels). */
+    /**
+     * A copy with {@code groups} GroupNorm groups (dividing every level's channels).
+     *
+     * @param groups at least 1, dividing every level's channels
+     * @return the copy
+     */
     public DiffusionSpec groups(int groups) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
-    /** A copy with or without self-attention in the middle block. */
+    /**
+     * A copy with or without self-attention in the middle block.
+     *
+     * @param middleAttention whether the middle block has self-attention
+     * @return the copy
+     */
     public DiffusionSpec middleAttention(boolean middleAttention) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
-    /** A copy with dropout {@code dropout} inside each residual block. */
+    /**
+     * A copy with dropout {@code dropout} inside each residual block.
+     *
+     * @param dropout the probability, in [0, 1)
+     * @return the copy
+     */
     public DiffusionSpec dropout(double dropout) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
-    /** Residual blocks with average pooling / nearest upsampling between levels (true, the authors'), or convolutions. */
+    /**
+     * Residual blocks with average pooling / nearest upsampling between levels (true, the authors'), or convolutions.
+     *
+     * @param resblockUpdown true for residual blocks between levels, false for convolutions
+     * @return a copy with it set
+     */
     public DiffusionSpec resblockUpdown(boolean resblockUpdown) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown,
                 zeroInitOutputs, schedule);
     }
 
-    /** Whether guided-diffusion's zero-initialized layers start at zero (false: Kaiming, the authors'). */
+    /**
+     * Whether guided-diffusion's zero-initialized layers start at zero (false: Kaiming, the authors').
+     *
+     * @param zeroInitOutputs true to start those layers at zero
+     * @return a copy with it set
+     */
     public DiffusionSpec zeroInitOutputs(boolean zeroInitOutputs) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown,
                 zeroInitOutputs, schedule);
     }
 
-    /** A copy with another forward process (betas, timesteps, level draw). */
+    /**
+     * A copy with another forward process (betas, timesteps, level draw).
+     *
+     * @param schedule the forward process
+     * @return the copy
+     */
     public DiffusionSpec schedule(NoiseScheduleSpec schedule) {
         return new DiffusionSpec(width, multipliers, resBlocks, groups, middleAttention, dropout, resblockUpdown, zeroInitOutputs, schedule);
     }
 
-    /** Same betas over {@code timesteps} steps; t is drawn from [1, timesteps - 1]. */
+    /**
+     * Same betas over {@code timesteps} steps; t is drawn from [1, timesteps - 1].
+     *
+     * @param timesteps 2 to 100,000
+     * @return a copy with it set
+     */
     public DiffusionSpec timesteps(int timesteps) {
         return schedule(schedule.withTimesteps(timesteps));
     }
 
-    /** A copy whose linear betas run from {@code betaStart} to {@code betaEnd}. */
+    /**
+     * A copy whose linear betas run from {@code betaStart} to {@code betaEnd}.
+     *
+     * @param betaStart the first beta, in (0, 1)
+     * @param betaEnd the last beta, in [betaStart, 1)
+     * @return the copy
+     */
     public DiffusionSpec betas(double betaStart, double betaEnd) {
         return schedule(schedule.withBetas(betaStart, betaEnd));
     }
 
-    /** A copy drawing the level {@code g} from U(abar[t], abar[t-1]) (true, the authors') or setting it to abar[t]. */
+    /**
+     * A copy drawing the level {@code g} from U(abar[t], abar[t-1]) (true, the authors') or setting it to abar[t].
+     *
+     * @param continuousLevel true to draw the level, false to take abar[t]
+     * @return the copy
+     */
     public DiffusionSpec continuousLevel(boolean continuousLevel) {
         return schedule(schedule.withContinuousLevel(continuousLevel));
     }
 
-    /** A short description, as plans and logs print it. */
+    /** {@return a short description, as plans and logs print it} */
     public String describe() {
         return "eps-unet(width=" + width + ", mult=" + multipliers + ", res=" + resBlocks + ", groups=" + groups
                 + (middleAttention ? ", attention" : "") + ", dropout=" + dropout + (resblockUpdown ? ", resblock up/down" : ", conv up/down")

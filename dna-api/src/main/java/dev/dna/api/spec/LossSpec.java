@@ -69,22 +69,39 @@ public record LossSpec(double charbonnierEpsilon, double tripletMargin, double n
     /**
      * The authors' losses: Charbonnier epsilon 1e-6, triplet margin 0.1, lambda 0.2 ramped in 300 stages over
      * {@value #REFERENCE_RAMP_STEPS} steps.
+     *
+     * @return the spec
      */
     public static LossSpec reference() {
         return new LossSpec(1e-6, 0.1, 0.2, 5.0, REFERENCE_RAMP_STEPS, REFERENCE_RAMP_STAGES, 1);
     }
 
-    /** A copy with another {@code charbonnierEpsilon} ({@link #charbonnierEpsilon()}). */
+    /**
+     * A copy with another {@code charbonnierEpsilon} ({@link #charbonnierEpsilon()}).
+     *
+     * @param v in (0, 1)
+     * @return the copy
+     */
     public LossSpec withCharbonnierEpsilon(double v) {
         return new LossSpec(v, tripletMargin, noiseWeight, rampSharpness, rampSteps, rampStages, tripletGroups);
     }
 
-    /** A copy with another {@code tripletMargin} ({@link #tripletMargin()}). */
+    /**
+     * A copy with another {@code tripletMargin} ({@link #tripletMargin()}).
+     *
+     * @param v finite, at least 0
+     * @return the copy
+     */
     public LossSpec withTripletMargin(double v) {
         return new LossSpec(charbonnierEpsilon, v, noiseWeight, rampSharpness, rampSteps, rampStages, tripletGroups);
     }
 
-    /** A copy with another {@code noiseWeight} ({@link #noiseWeight()}). */
+    /**
+     * A copy with another {@code noiseWeight} ({@link #noiseWeight()}).
+     *
+     * @param v lambda, finite, at least 0
+     * @return the copy
+     */
     public LossSpec withNoiseWeight(double v) {
         return new LossSpec(charbonnierEpsilon, tripletMargin, v, rampSharpness, rampSteps, rampStages, tripletGroups);
     }
@@ -92,13 +109,22 @@ public record LossSpec(double charbonnierEpsilon, double tripletMargin, double n
     /**
      * The ramp's sharpness and length in steps; its stages stay, at most one a step (a 40-step ramp of the
      * reference's 300 stages gets 40).
+     *
+     * @param sharpness finite, above 0
+     * @param steps at least 0 (0: the whole run)
+     * @return the copy
      */
     public LossSpec withRamp(double sharpness, int steps) {
         return new LossSpec(charbonnierEpsilon, tripletMargin, noiseWeight, sharpness, steps,
                 steps == 0 ? rampStages : Math.min(rampStages, steps), tripletGroups);
     }
 
-    /** The number of stages of the ramp (lambda constant within each); 0 for a smooth ramp. */
+    /**
+     * The number of stages of the ramp (lambda constant within each); 0 for a smooth ramp.
+     *
+     * @param stages at least 0, at most the ramp's steps
+     * @return the copy
+     */
     public LossSpec withRampStages(int stages) {
         return new LossSpec(charbonnierEpsilon, tripletMargin, noiseWeight, rampSharpness, rampSteps, stages, tripletGroups);
     }
@@ -108,6 +134,9 @@ public record LossSpec(double charbonnierEpsilon, double tripletMargin, double n
      * mse_n,g + margin)}, where {@code mse_p,g} is the positive MSE over group g's samples (mse_p itself is unchanged).
      * 1 (the default) is one batch-scalar hinge, as on one of the authors' GPUs; their 8 GPUs of 24 samples, whose
      * gradients are averaged, are 8 groups of a batch of 192. The batch size must be a multiple of it.
+     *
+     * @param groups at least 1
+     * @return the copy
      */
     public LossSpec withTripletGroups(int groups) {
         return new LossSpec(charbonnierEpsilon, tripletMargin, noiseWeight, rampSharpness, rampSteps, rampStages, groups);
@@ -117,6 +146,8 @@ public record LossSpec(double charbonnierEpsilon, double tripletMargin, double n
      * lambda at training step {@code step} (0-based) of a run of {@code totalSteps} (which matters only when
      * {@code rampSteps} is 0).
      *
+     * @param step the step, from 0
+     * @param totalSteps the run's steps, at least 1
      * @return a weight in [0, noiseWeight)
      */
     public double noiseWeightAt(long step, long totalSteps) {

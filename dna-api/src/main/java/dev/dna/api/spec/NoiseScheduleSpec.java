@@ -28,32 +28,61 @@ public record NoiseScheduleSpec(int timesteps, double betaStart, double betaEnd,
                 "schedule.maxTimestep must be at most timesteps - 1 = %s, got %s", timesteps - 1, maxTimestep);
     }
 
-    /** The reference schedule. */
+    /** {@return the reference schedule} */
     public static NoiseScheduleSpec reference() {
         return linear(1000, 1e-6, 1e-2);
     }
 
-    /** Linear betas over {@code timesteps}, continuous level, t in [1, T-1]. */
+    /**
+     * Linear betas over {@code timesteps}, continuous level, t in [1, T-1].
+     *
+     * @param timesteps T, 2 to 100,000
+     * @param betaStart the first beta, in (0, 1)
+     * @param betaEnd the last beta, in [betaStart, 1)
+     * @return the schedule
+     */
     public static NoiseScheduleSpec linear(int timesteps, double betaStart, double betaEnd) {
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, true, 1, timesteps - 1);
     }
 
-    /** Same betas over a new T; the timestep range becomes [1, T-1]. */
+    /**
+     * Same betas over a new T; the timestep range becomes [1, T-1].
+     *
+     * @param timesteps T, 2 to 100,000
+     * @return the copy
+     */
     public NoiseScheduleSpec withTimesteps(int timesteps) {
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, continuousLevel, 1, timesteps - 1);
     }
 
-    /** A copy with a linear beta schedule from betaStart to betaEnd. */
+    /**
+     * A copy with a linear beta schedule from betaStart to betaEnd.
+     *
+     * @param betaStart the first beta, in (0, 1)
+     * @param betaEnd the last beta, in [betaStart, 1)
+     * @return the copy
+     */
     public NoiseScheduleSpec withBetas(double betaStart, double betaEnd) {
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, continuousLevel, minTimestep, maxTimestep);
     }
 
-    /** A copy with another {@code continuousLevel} ({@link #continuousLevel()}). */
+    /**
+     * A copy with another {@code continuousLevel} ({@link #continuousLevel()}).
+     *
+     * @param continuousLevel true to draw the level from U(abar[t], abar[t-1]), false to take abar[t]
+     * @return the copy
+     */
     public NoiseScheduleSpec withContinuousLevel(boolean continuousLevel) {
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, continuousLevel, minTimestep, maxTimestep);
     }
 
-    /** A copy drawing training timesteps in [minTimestep, maxTimestep]. */
+    /**
+     * A copy drawing training timesteps in [minTimestep, maxTimestep].
+     *
+     * @param minTimestep at least 1
+     * @param maxTimestep from {@code minTimestep} to T - 1
+     * @return the copy
+     */
     public NoiseScheduleSpec withTimestepRange(int minTimestep, int maxTimestep) {
         return new NoiseScheduleSpec(timesteps, betaStart, betaEnd, continuousLevel, minTimestep, maxTimestep);
     }

@@ -43,22 +43,32 @@ public record OnnxRestorerSpec(String file, String sha256, String inputName, Str
         checkNotNull(valueRange, "restorer.valueRange");
     }
 
-    /** The same model read as outputting {@code predicts}. */
+    /**
+     * The same model read as outputting {@code predicts}.
+     *
+     * @param predicts the restored image, the residual or the noise
+     * @return the copy
+     */
     public OnnxRestorerSpec withPredicts(Prediction predicts) {
         return new OnnxRestorerSpec(file, sha256, inputName, outputName, inputShape, downsamplingFactor, predicts, valueRange);
     }
 
-    /** The same model read as trained in {@code range} ([0, 1], [-1, 1] or 0-255). */
+    /**
+     * The same model read as trained in {@code range} ([0, 1], [-1, 1] or 0-255).
+     *
+     * @param range the range the model was trained in
+     * @return the copy
+     */
     public OnnxRestorerSpec withValueRange(ValueRange range) {
         return new OnnxRestorerSpec(file, sha256, inputName, outputName, inputShape, downsamplingFactor, predicts, range);
     }
 
-    /** The fixed H (or -1): a model exported with fixed sizes only takes patches and tiles of that size. */
+    /** {@return the fixed H (or -1): a model exported with fixed sizes only takes patches and tiles of that size} */
     public long fixedHeight() {
         return inputShape.get(2);
     }
 
-    /** The fixed W, or -1. */
+    /** {@return the fixed W, or -1} */
     public long fixedWidth() {
         return inputShape.get(3);
     }

@@ -53,36 +53,67 @@ public record OptimizerSpec(double learningRate, double beta1, double beta2, dou
                 "optimizer.clipGradNorm must be >= 0 (0: no clipping), got %s", clipGradNorm);
     }
 
-    /** Adam at a constant {@code learningRate}, PyTorch's betas and epsilon, no weight decay, no clipping. */
+    /**
+     * Adam at a constant {@code learningRate}, PyTorch's betas and epsilon, no weight decay, no clipping.
+     *
+     * @param learningRate in (0, 1)
+     * @return the spec
+     */
     public static OptimizerSpec adam(double learningRate) {
         return new OptimizerSpec(learningRate, 0.9, 0.999, 1e-8, 0.0, LearningRateSchedule.CONSTANT, 0, 0.0, 0.0);
     }
 
-    /** A copy with another {@code learningRate} ({@link #learningRate()}). */
+    /**
+     * A copy with another {@code learningRate} ({@link #learningRate()}).
+     *
+     * @param learningRate in (0, 1)
+     * @return the copy
+     */
     public OptimizerSpec withLearningRate(double learningRate) {
         return new OptimizerSpec(learningRate, beta1, beta2, epsilon, weightDecay, schedule, warmupSteps, minLearningRate,
                 clipGradNorm);
     }
 
-    /** A copy with another {@code weightDecay} ({@link #weightDecay()}). */
+    /**
+     * A copy with another {@code weightDecay} ({@link #weightDecay()}).
+     *
+     * @param weightDecay in [0, 1)
+     * @return the copy
+     */
     public OptimizerSpec withWeightDecay(double weightDecay) {
         return new OptimizerSpec(learningRate, beta1, beta2, epsilon, weightDecay, schedule, warmupSteps, minLearningRate,
                 clipGradNorm);
     }
 
-    /** A cosine decay to {@code minLearningRate} at the run's last step, after {@code warmupSteps} of linear warm-up. */
+    /**
+     * A cosine decay to {@code minLearningRate} at the run's last step, after {@code warmupSteps} of linear warm-up.
+     *
+     * @param warmupSteps at least 0
+     * @param minLearningRate the last step's rate, from 0 to {@link #learningRate()}
+     * @return the copy
+     */
     public OptimizerSpec withCosineDecay(int warmupSteps, double minLearningRate) {
         return new OptimizerSpec(learningRate, beta1, beta2, epsilon, weightDecay, LearningRateSchedule.COSINE, warmupSteps,
                 minLearningRate, clipGradNorm);
     }
 
-    /** A constant rate after {@code warmupSteps} of linear warm-up (0: none). */
+    /**
+     * A constant rate after {@code warmupSteps} of linear warm-up (0: none).
+     *
+     * @param warmupSteps at least 0
+     * @return the copy
+     */
     public OptimizerSpec withConstantRate(int warmupSteps) {
         return new OptimizerSpec(learningRate, beta1, beta2, epsilon, weightDecay, LearningRateSchedule.CONSTANT, warmupSteps,
                 0.0, clipGradNorm);
     }
 
-    /** Clips the global gradient norm at {@code maxNorm} (0: no clipping). */
+    /**
+     * Clips the global gradient norm at {@code maxNorm} (0: no clipping).
+     *
+     * @param maxNorm finite, at least 0
+     * @return the copy
+     */
     public OptimizerSpec withClipGradNorm(double maxNorm) {
         return new OptimizerSpec(learningRate, beta1, beta2, epsilon, weightDecay, schedule, warmupSteps, minLearningRate,
                 maxNorm);
@@ -90,6 +121,10 @@ public record OptimizerSpec(double learningRate, double beta1, double beta2, dou
 
     /**
      * The learning rate of step {@code step} (1-based) of a run of {@code totalSteps} steps (see the class comment).
+     *
+     * @param step from 1
+     * @param totalSteps the run's steps
+     * @return the rate
      */
     public double learningRateAt(long step, long totalSteps) {
         checkArgument(step >= 1, "step must be >= 1, got %s", step);

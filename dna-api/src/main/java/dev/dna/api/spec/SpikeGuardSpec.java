@@ -56,42 +56,74 @@ public record SpikeGuardSpec(Policy policy, double factor, int window, int snaps
         checkArgument(maxEvents >= 1, "spikeGuard.maxEvents must be >= 1, got %s", maxEvents);
     }
 
-    /** The default: roll back on a loss spike, clip a gradient spike; factor 10 over 200 steps, snapshots every 100. */
+    /**
+     * The default: roll back on a loss spike, clip a gradient spike; factor 10 over 200 steps, snapshots every 100.
+     *
+     * @return the spec
+     */
     public static SpikeGuardSpec rollback() {
         return new SpikeGuardSpec(Policy.ROLLBACK, 10, 200, 100, 50);
     }
 
-    /** Skip the update of a step whose loss spikes, clip a gradient spike; factor 10 over 200 steps. */
+    /**
+     * Skip the update of a step whose loss spikes, clip a gradient spike; factor 10 over 200 steps.
+     *
+     * @return the spec
+     */
     public static SpikeGuardSpec skip() {
         return new SpikeGuardSpec(Policy.SKIP, 10, 200, 100, 50);
     }
 
-    /** No spike detection (the authors' behaviour, and that of plans written before the guard existed). */
+    /**
+     * No spike detection (the authors' behaviour, and that of plans written before the guard existed).
+     *
+     * @return the spec
+     */
     public static SpikeGuardSpec off() {
         return new SpikeGuardSpec(Policy.OFF, 10, 200, 100, 50);
     }
 
-    /** A copy with another {@code factor} ({@link #factor()}). */
+    /**
+     * A copy with another {@code factor} ({@link #factor()}).
+     *
+     * @param factor finite, above 1
+     * @return the copy
+     */
     public SpikeGuardSpec withFactor(double factor) {
         return new SpikeGuardSpec(policy, factor, window, snapshotEvery, maxEvents);
     }
 
-    /** A copy with another {@code window} ({@link #window()}). */
+    /**
+     * A copy with another {@code window} ({@link #window()}).
+     *
+     * @param window steps, at least 10
+     * @return the copy
+     */
     public SpikeGuardSpec withWindow(int window) {
         return new SpikeGuardSpec(policy, factor, window, snapshotEvery, maxEvents);
     }
 
-    /** A copy with another {@code snapshotEvery} ({@link #snapshotEvery()}). */
+    /**
+     * A copy with another {@code snapshotEvery} ({@link #snapshotEvery()}).
+     *
+     * @param snapshotEvery steps, at least 1
+     * @return the copy
+     */
     public SpikeGuardSpec withSnapshotEvery(int snapshotEvery) {
         return new SpikeGuardSpec(policy, factor, window, snapshotEvery, maxEvents);
     }
 
-    /** A copy with another {@code maxEvents} ({@link #maxEvents()}). */
+    /**
+     * A copy with another {@code maxEvents} ({@link #maxEvents()}).
+     *
+     * @param maxEvents at least 1
+     * @return the copy
+     */
     public SpikeGuardSpec withMaxEvents(int maxEvents) {
         return new SpikeGuardSpec(policy, factor, window, snapshotEvery, maxEvents);
     }
 
-    /** Whether the guard watches at all. */
+    /** {@return whether the guard watches at all} */
     public boolean enabled() {
         return policy != Policy.OFF;
     }

@@ -46,37 +46,72 @@ public record UNetRestorerSpec(int width, int depth, Activation activation, Upsa
         checkArgument(outKernel == 1 || outKernel == 3, "restorer.outKernel must be 1 or 3, got %s", outKernel);
     }
 
-    /** A copy with another {@code depth} ({@link #depth()}). */
+    /**
+     * A copy with another {@code depth} ({@link #depth()}).
+     *
+     * @param depth downsamplings, 1 to 6
+     * @return the copy
+     */
     public UNetRestorerSpec withDepth(int depth) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
-    /** A copy with another {@code width} ({@link #width()}). */
+    /**
+     * A copy with another {@code width} ({@link #width()}).
+     *
+     * @param width the first level's channels, 1 to 1024
+     * @return the copy
+     */
     public UNetRestorerSpec withWidth(int width) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
-    /** A copy with another {@code activation} ({@link #activation()}). */
+    /**
+     * A copy with another {@code activation} ({@link #activation()}).
+     *
+     * @param activation the nonlinearity after each convolution
+     * @return the copy
+     */
     public UNetRestorerSpec withActivation(Activation activation) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
-    /** A copy with another {@code upsampling} ({@link #upsampling()}). */
+    /**
+     * A copy with another {@code upsampling} ({@link #upsampling()}).
+     *
+     * @param upsampling how the decoder upsamples
+     * @return the copy
+     */
     public UNetRestorerSpec withUpsampling(Upsampling upsampling) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
-    /** A copy with another {@code residual} ({@link #residual()}). */
+    /**
+     * A copy with another {@code residual} ({@link #residual()}).
+     *
+     * @param residual whether the network's output is added to its input
+     * @return the copy
+     */
     public UNetRestorerSpec withResidual(boolean residual) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
-    /** A copy with another {@code upConv} ({@link #upConv()}). */
+    /**
+     * A copy with another {@code upConv} ({@link #upConv()}).
+     *
+     * @param upConv whether a 3x3 convolution follows each upsampling
+     * @return the copy
+     */
     public UNetRestorerSpec withUpConv(boolean upConv) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }
 
-    /** A copy with another {@code outKernel} ({@link #outKernel()}). */
+    /**
+     * A copy with another {@code outKernel} ({@link #outKernel()}).
+     *
+     * @param outKernel the last convolution's kernel, 1 or 3
+     * @return the copy
+     */
     public UNetRestorerSpec withOutKernel(int outKernel) {
         return new UNetRestorerSpec(width, depth, activation, upsampling, residual, upConv, outKernel);
     }

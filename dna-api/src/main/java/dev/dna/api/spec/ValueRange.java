@@ -23,27 +23,37 @@ public enum ValueRange {
         this.max = max;
     }
 
-    /** The value black maps to. */
+    /** {@return the value black maps to} */
     public double min() {
         return min;
     }
 
-    /** The value white maps to. */
+    /** {@return the value white maps to} */
     public double max() {
         return max;
     }
 
-    /** Width of the range: the data range used by PSNR/SSIM on network values. */
+    /** {@return the width of the range: the data range used by PSNR/SSIM on network values} */
     public double span() {
         return max - min;
     }
 
-    /** Maps a value in [0, 1] into this range. */
+    /**
+     * Maps a value in [0, 1] into this range.
+     *
+     * @param v a value in [0, 1]
+     * @return the value in this range
+     */
     public float fromUnit(float v) {
         return (float) (min + v * (max - min));
     }
 
-    /** Maps [0, 1] values into this range, in place; returns {@code v}. */
+    /**
+     * Maps [0, 1] values into this range, in place; returns {@code v}.
+     *
+     * @param v values in [0, 1], overwritten
+     * @return {@code v}
+     */
     public float[] fromUnit(float[] v) {
         if (this != ZERO_ONE) {
             for (int i = 0; i < v.length; i++) {
@@ -53,7 +63,12 @@ public enum ValueRange {
         return v;
     }
 
-    /** Maps values in this range back into [0, 1] (not clipped), in place; returns {@code v}. */
+    /**
+     * Maps values in this range back into [0, 1] (not clipped), in place; returns {@code v}.
+     *
+     * @param v values in this range, overwritten
+     * @return {@code v}
+     */
     public float[] toUnit(float[] v) {
         if (this != ZERO_ONE) {
             for (int i = 0; i < v.length; i++) {
@@ -66,13 +81,21 @@ public enum ValueRange {
     /**
      * The affine map {@code v -> scale v + shift} from {@code from}'s values to this range's:
      * {@code [scale, shift]}.
+     *
+     * @param from the range values come from
+     * @return {@code [scale, shift]}
      */
     public double[] affineFrom(ValueRange from) {
         double scale = span() / from.span();
         return new double[] {scale, min - scale * from.min};
     }
 
-    /** Maps a value in this range back into [0, 1] (not clipped). */
+    /**
+     * Maps a value in this range back into [0, 1] (not clipped).
+     *
+     * @param v a value in this range
+     * @return the value in [0, 1] terms
+     */
     public float toUnit(float v) {
         return (float) ((v - min) / (max - min));
     }

@@ -46,6 +46,11 @@ public final class Layers {
     /**
      * A builder of layers into {@code sd}: parameters of type {@code dtype}, initialized from {@code rng}, each variable
      * named {@code prefix + name} (the prefix keeps the restorer's and the noise predictor's apart in the joint graph).
+     *
+     * @param sd the graph to build into
+     * @param dtype FLOAT, or DOUBLE for gradient tests
+     * @param rng the stream every initial weight is drawn from, in the order the layers are built
+     * @param prefix e.g. {@code "G/"}
      */
     public Layers(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
         this(sd, dtype, rng, prefix, false);
@@ -64,32 +69,47 @@ public final class Layers {
      * A builder whose convolution, pooling, upsampling, padding and {@link #channelAxis} work on [N, H, W, C]: for
      * inference graphs only (no gradient of this layout is checked), where M2.1's oneDNN convolution takes half the time
      * it takes in NCHW on large images (docs/performance.md). The parameters are the same, by name and shape (YXIO).
+     *
+     * @param sd the graph to build into
+     * @param dtype FLOAT
+     * @param rng the stream initial weights are drawn from (they are usually overwritten)
+     * @param prefix e.g. {@code "G/"}
+     * @return the builder
      */
     public static Layers channelsLast(SameDiff sd, DataType dtype, UniformRandomProvider rng, String prefix) {
         return new Layers(sd, dtype, rng, prefix, true);
     }
 
-    /** The axis of the channels: 1 in NCHW, 3 in NHWC ({@link #channelsLast}). */
+    /** {@return the axis of the channels: 1 in NCHW, 3 in NHWC ({@link #channelsLast})} */
     public int channelAxis() {
         return nhwc ? 3 : 1;
     }
 
-    /** The graph, for user-defined restorers that need ops beyond these helpers. */
+    /** {@return the graph, for user-defined restorers that need ops beyond these helpers} */
     public SameDiff sameDiff() {
         return sd;
     }
 
-    /** The floating-point type of every parameter and activation (FLOAT in training, DOUBLE in gradient tests). */
+    /**
+     * {@return the floating-point type of every parameter and activation (FLOAT in training, DOUBLE in gradient tests)}
+     */
     public DataType dataType() {
         return dtype;
     }
 
-    /** Prefix of this network's variable names, e.g. {@code "G/"} for the restorer. */
+    /** {@return the prefix of this network's variable names, e.g. {@code "G/"} for the restorer} */
     public String prefix() {
         return prefix;
     }
 
-    /** A trainable parameter named {@code prefix + name}, Gaussian with standard deviation {@code std}. */
+    /**
+     * A trainable parameter named {@code prefix + name}, Gaussian with standard deviation {@code std}.
+     *
+     * @param name unique within this builder
+     * @param std the standard deviation, at least 0
+     * @param shape the parameter's shape
+     * @return the parameter
+     */
     public SDVariable normalParam(String name, double std, long... shape) {
         long n = 1;
         for (long s : shape) {
@@ -102,17 +122,36 @@ public final class Layers {
         return sd.var(prefix + name, Nd4j.create(v, shape, DataType.DOUBLE).castTo(dtype));
     }
 
-    /** A trainable parameter filled with {@code value}. */
+    /**
+     * A trainable parameter filled with {@code value}.
+     *
+     * @param name unique within this builder
+     * @param value every entry's initial value
+     * @param shape the parameter's shape
+     * @return the parameter
+     */
     public SDVariable constantParam(String name, double value, long... shape) {
         return sd.var(prefix + name, Nd4j.valueArrayOf(shape, value, dtype));
     }
 
-    /** A trainable parameter starting at {@code value} (cast to this builder's type), e.g. an imported weight. */
+    /**
+     * A trainable parameter starting at {@code value} (cast to this builder's type), e.g. an imported weight.
+     *
+     * @param name unique within this builder
+     * @param value the initial value; its shape is the parameter's
+     * @return the parameter
+     */
     public SDVariable param(String name, INDArray value) {
         return sd.var(prefix + name, value.castTo(dtype).dup('c'));
     }
 
-    /** A fixed (untrained) constant. */
+    /**
+     * A fixed (untrained) constant.
+     *
+     * @param name unique within this builder
+     * @param value the constant's value
+     * @return the constant
+     */
     public SDVariable constant(String name, INDArray value) {
         return sd.constant(prefix + name, value.castTo(dtype));
     }
@@ -120,6 +159,15 @@ public final class Layers {
     /**
      * A {@code k x k} convolution, SAME padding, stride {@code stride}: [N, in, H, W] to
      * [N, out, H/stride, W/stride]. Weights YXIO, Kaiming-normal unless {@code zeroInit}.
+     *
+     * @param name the layer's name; its parameters are {@code name/W} and {@code name/b}
+     * @param x the input
+     * @param in input channels
+     * @param out output channels
+     * @param k the kernel's side
+     * @param stride at least 1
+     * @param zeroInit whether weights and bias start at zero
+     * @return the output
      */
     public SDVariable conv(String name, SDVariable x, int in, int out, int k, int stride, boolean zeroInit) {
         SDVariable w = zeroInit ? constantParam(name + "/W", 0, k, k, in, out)
@@ -130,12 +178,27 @@ public final class Layers {
         return sd.cnn().conv2d(prefix + name, x, w, b, c);
     }
 
-    /** A {@code k x k} convolution, stride 1, SAME padding, Kaiming-normal weights: [N, in, H, W] to [N, out, H, W]. */
+    /**
+     * A {@code k x k} convolution, stride 1, SAME padding, Kaiming-normal weights: [N, in, H, W] to [N, out, H, W].
+     *
+     * @param name the layer's name; its parameters are {@code name/W} and {@code name/b}
+     * @param x the input
+     * @param in input channels
+     * @param out output channels
+     * @param k the kernel's side
+     * @return the output
+     */
     public SDVariable conv(String name, SDVariable x, int in, int out, int k) {
         return conv(name, x, in, out, k, 1, false);
     }
 
-    /** The nonlinearity {@code a}. */
+    /**
+     * The nonlinearity {@code a}.
+     *
+     * @param x the input
+     * @param a the nonlinearity
+     * @return the output, of {@code x}'s shape
+     */
     public SDVariable activation(SDVariable x, Activation a) {
         return switch (a) {
             case RELU -> sd.nn().relu(x, 0);
@@ -150,6 +213,9 @@ public final class Layers {
      * SiLU, {@code x * sigmoid(x)}, composed: M2.1's {@code swish} op has a derivative that overflows to NaN for
      * {@code x >= 44.4} in float (and {@code x >= 354.9} in double), which ended a long training run
      * (docs/lab/benchmarks-2026-11-to-12.md); the composed form's gradient is finite everywhere.
+     *
+     * @param x the input
+     * @return the output, of {@code x}'s shape
      */
     public SDVariable silu(SDVariable x) {
         return x.mul(sd.nn().sigmoid(x));
@@ -158,12 +224,20 @@ public final class Layers {
     /**
      * ND4J's GELU, the sigmoid approximation {@code x * sigmoid(1.702 x)}, composed: M2.1's {@code gelu} op has
      * a derivative that is NaN for {@code x >= 26.1} in float.
+     *
+     * @param x the input
+     * @return the output, of {@code x}'s shape
      */
     public SDVariable gelu(SDVariable x) {
         return x.mul(sd.nn().sigmoid(x.mul(1.702)));
     }
 
-    /** 2x2 average pooling, stride 2: [N, C, H, W] to [N, C, H/2, W/2]. */
+    /**
+     * 2x2 average pooling, stride 2: [N, C, H, W] to [N, C, H/2, W/2].
+     *
+     * @param x the input, H and W even
+     * @return the output
+     */
     public SDVariable avgPool2(SDVariable x) {
         Pooling2DConfig c = Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).type(Pooling2D.Pooling2DType.AVG)
                 .paddingMode(PaddingMode.VALID).isNHWC(nhwc).build();
@@ -174,6 +248,12 @@ public final class Layers {
      * Doubles H and W of [N, C, H, W] whose sizes are only known at run time (the inference graph). Identical
      * to {@link #upsample2(String, SDVariable, Upsampling, long...)} except that {@code BILINEAR_ALIGN_CORNERS}
      * is a forward-only resize (no gradient), which is all inference needs.
+     *
+     * @param name the layer's name
+     * @param x the input
+     * @param channels C
+     * @param mode how to interpolate
+     * @return the output
      */
     public SDVariable upsample2(String name, SDVariable x, int channels, Upsampling mode) {
         return upsample2(name, x, mode, -1, channels, -1, -1);
@@ -187,6 +267,12 @@ public final class Layers {
      * equals {@code align_corners=True} (the authors' restorer): with H and W known, {@code A_H x A_W^T} for the
      * fixed interpolation matrices of {@link #alignCornersMatrix} (reshape, matmul and permute, all with exact
      * gradients); with them unknown, M2.1's {@code resize_bilinear} in NHWC, which has no gradient.
+     *
+     * @param name the layer's name
+     * @param x the input [N, C, H, W]
+     * @param mode how to interpolate
+     * @param nchw the input's static shape (-1 for a size known only at run time), or nothing
+     * @return the output [N, C, 2H, 2W]
      */
     public SDVariable upsample2(String name, SDVariable x, Upsampling mode, long... nchw) {
         checkArgument(nchw.length == 4 && nchw[1] > 0, "upsample2 needs the [N, C, H, W] shape with C known, got %s",
@@ -227,6 +313,9 @@ public final class Layers {
     /**
      * The [2n, n] matrix of 2x linear interpolation with aligned corners: row i samples the input at
      * {@code s = i (n - 1) / (2n - 1)}, {@code A[i][j] = max(0, 1 - |s - j|)} (a single 1 per row for n = 1).
+     *
+     * @param n the input's size, at least 1
+     * @return the matrix
      */
     public static double[][] alignCornersMatrix(int n) {
         checkArgument(n >= 1, "interpolation needs n >= 1, got %s", n);
@@ -302,7 +391,12 @@ public final class Layers {
         }
     }
 
-    /** Pads H and W by one pixel on each side, repeating the edge: [N, C, H, W] to [N, C, H+2, W+2]. */
+    /**
+     * Pads H and W by one pixel on each side, repeating the edge: [N, C, H, W] to [N, C, H+2, W+2].
+     *
+     * @param x the input
+     * @return the output
+     */
     public SDVariable replicatePad1(SDVariable x) {
         int h = nhwc ? 1 : 2;
         return edgePad1(edgePad1(x, h), h + 1);
@@ -330,6 +424,15 @@ public final class Layers {
      * GroupNorm over a [N, C, H, W] tensor of static shape, composed from reshape and mean (M2.1's
      * variance op has a wrong gradient): per sample and group, {@code (x - mean) / sqrt(var + 1e-5)}, then
      * a per-channel gain (init 1) and bias (init 0).
+     *
+     * @param name the layer's name; its parameters are the gain and bias
+     * @param x the input [N, C, H, W]
+     * @param n N (-1: known only at run time)
+     * @param channels C
+     * @param groups dividing C
+     * @param h H (-1: known only at run time)
+     * @param w W (-1: known only at run time)
+     * @return the output, of {@code x}'s shape
      */
     public SDVariable groupNorm(String name, SDVariable x, long n, int channels, int groups, long h, long w) {
         checkArgument(channels % groups == 0, "GroupNorm: %s groups do not divide %s channels", groups, channels);
@@ -352,19 +455,41 @@ public final class Layers {
         return x.mul(x);
     }
 
-    /** A dense layer: [N, in] to [N, out], Kaiming-normal weights (or zero), zero bias. */
+    /**
+     * A dense layer: [N, in] to [N, out], Kaiming-normal weights (or zero), zero bias.
+     *
+     * @param name the layer's name
+     * @param x the input [N, in]
+     * @param in input features
+     * @param out output features
+     * @param zeroInit whether the weights start at zero
+     * @return the output [N, out]
+     */
     public SDVariable dense(String name, SDVariable x, int in, int out, boolean zeroInit) {
         SDVariable w = zeroInit ? constantParam(name + "/W", 0, in, out) : normalParam(name + "/W", Math.sqrt(2.0 / in), in, out);
         SDVariable b = constantParam(name + "/b", 0, 1, out);
         return sd.mmul(x, w).add(b);
     }
 
-    /** Blocks gradients: the value passes, no gradient flows back into {@code x}. */
+    /**
+     * Blocks gradients: the value passes, no gradient flows back into {@code x}.
+     *
+     * @param x the input
+     * @return the same value, without a gradient
+     */
     public SDVariable stopGradient(SDVariable x) {
         return new StopGradient(sd, x).outputVariable();
     }
 
-    /** Elementwise {@code m * a + (1 - m) * b} with a mask m broadcast to {@code shape}. */
+    /**
+     * Elementwise {@code m * a + (1 - m) * b} with a mask m broadcast to {@code shape}.
+     *
+     * @param m the mask, 0 or 1, broadcastable to {@code shape}
+     * @param a taken where {@code m} is 1
+     * @param b taken where {@code m} is 0
+     * @param shape the output's static shape
+     * @return the output
+     */
     public SDVariable select(SDVariable m, SDVariable a, SDVariable b, long... shape) {
         SDVariable full = expand(m, shape);
         return full.mul(a).add(full.rsub(1.0).mul(b));
@@ -374,13 +499,24 @@ public final class Layers {
      * {@code s} broadcast to the static {@code shape}, as {@code zeros(shape) + s}. A multiply by the
      * expanded tensor has a backward pass about 2.3x faster than M2.1's broadcasting {@code multiply_bp}
      * (measured at [16, 32, 64, 64] x [16, 32, 1, 1]); the broadcasting add's backward is cheap.
+     *
+     * @param s the tensor to expand
+     * @param shape the static shape wanted
+     * @return the expanded tensor
      */
     public SDVariable expand(SDVariable s, long... shape) {
         SDVariable zeros = zeroConstants.computeIfAbsent(java.util.Arrays.toString(shape), k -> sd.zero(null, dtype, shape));
         return zeros.add(s);
     }
 
-    /** {@code x * s} with {@code s} broadcast to {@code x}'s static {@code shape}. */
+    /**
+     * {@code x * s} with {@code s} broadcast to {@code x}'s static {@code shape}.
+     *
+     * @param x the input
+     * @param s the factor, broadcastable to {@code shape}
+     * @param shape {@code x}'s static shape
+     * @return the product
+     */
     public SDVariable mulBroadcast(SDVariable x, SDVariable s, long... shape) {
         return x.mul(expand(s, shape));
     }
