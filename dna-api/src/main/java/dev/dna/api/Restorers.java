@@ -57,8 +57,8 @@ public final class Restorers {
     /**
      * A user-defined residual restorer whose builder is registered under {@code name} in the engine.
      *
-     * @param downsamplingFactor what the input's H and W must be multiples of
      * @param name the name its builder is registered under ({@code RestorerNets.register} in dna-samediff)
+     * @param downsamplingFactor what the input's H and W must be multiples of
      * @return the spec
      */
     public static CustomRestorerSpec custom(String name, int downsamplingFactor) {

@@ -89,9 +89,9 @@ public final class OnnxExporter {
      * }
      * }</pre>
      *
+     * @param restorer the restorer to run
      * @param options ONNX Runtime's options: the CUDA preference and the number of threads (the value range, prediction
      *     and padding are the restorer's own and may not be given)
-     * @param restorer the restorer to run
      * @return a session over the exported model; close it when done
      * @throws UnsupportedOpException naming the op if the graph has one without a converter
      * @throws IllegalStateException if ONNX Runtime's output differs from SameDiff's

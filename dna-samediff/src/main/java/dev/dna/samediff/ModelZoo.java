@@ -100,7 +100,7 @@ public final class ModelZoo {
     /**
      * The zoo in {@code folder} (its {@code index.json} and model files).
      *
-     * @param folder a folder holding {@code models.json} and the files it names
+     * @param folder a folder holding {@code index.json} and the files it names
      * @return the zoo
      * @throws IOException naming the file if the index is missing or malformed
      */

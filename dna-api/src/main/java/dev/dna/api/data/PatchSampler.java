@@ -44,8 +44,8 @@ public record PatchSampler(int size, boolean augment) {
     /**
      * The same crop and transform of two aligned images (degraded and clean).
      *
-     * @param second may be null
      * @param first an image at least the patch size on each side
+     * @param second may be null
      * @param rng chooses the place and the flip, shared by both patches
      * @return {patch of first, patch of second or null}
      */

@@ -61,8 +61,8 @@ public final class Images {
     /**
      * Reads an image from a stream as RGB [3, H, W] in [0, 1].
      *
-     * @param name what to call the source in error messages
      * @param in the encoded PNG or JPEG bytes, read to their end (not closed)
+     * @param name what to call the source in error messages
      * @return the image, gray replicated to three channels, alpha dropped
      * @throws IOException naming {@code name} when the bytes are truncated, not an image or larger than {@link
      *     #maxPixels()}
