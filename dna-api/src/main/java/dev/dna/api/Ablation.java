@@ -24,22 +24,22 @@ public enum Ablation {
         this.residualSwap = residualSwap;
     }
 
-    /** Whether this variant trains with the diffusion loss. */
+    /** {@return whether this variant trains with the diffusion loss} */
     public boolean usesDiffusion() {
         return diffusion;
     }
 
-    /** Whether this variant shuffles the conditions' channels. */
+    /** {@return whether this variant shuffles the conditions' channels} */
     public boolean usesChannelShuffle() {
         return channelShuffle;
     }
 
-    /** Whether this variant adds the residual-swap pass and the triplet loss. */
+    /** {@return whether this variant adds the residual-swap pass and the triplet loss} */
     public boolean usesResidualSwap() {
         return residualSwap;
     }
 
-    /** Lower-case name, as used in result files: vanilla, diffusion, shuffle, full. */
+    /** {@return the lower-case name, as used in result files: vanilla, diffusion, shuffle, full} */
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

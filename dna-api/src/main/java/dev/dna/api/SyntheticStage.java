@@ -22,7 +22,12 @@ public final class SyntheticStage extends PlanStage<SyntheticStage> {
         return new SyntheticStage(draft);
     }
 
-    /** Adds the conditional diffusion noise predictor and its loss (no shuffle, no swap yet). */
+    /**
+     * Adds the conditional diffusion noise predictor and its loss (no shuffle, no swap yet).
+     *
+     * @param diffusion e.g. {@code Diffusion.unet(32).timesteps(1000)}
+     * @return the next stage of the DSL
+     */
     public DiffusionStage withDiffusion(DiffusionSpec diffusion) {
         checkNotNull(diffusion, "diffusion");
         PlanDraft d = draft.copy();

@@ -20,7 +20,13 @@ import org.apache.commons.rng.UniformRandomProvider;
 public final class ChannelShuffle {
     private ChannelShuffle() {}
 
-    /** Draws the per-sample swap decisions: each sample independently swapped with probability 1/2. */
+    /**
+     * Draws the per-sample swap decisions: each sample independently swapped with probability 1/2.
+     *
+     * @param batch samples
+     * @param rng one draw per sample
+     * @return whether each sample is swapped
+     */
     public static boolean[] drawMask(int batch, UniformRandomProvider rng) {
         checkArgument(batch >= 1, "batch must be >= 1, got %s", batch);
         boolean[] m = new boolean[batch];
@@ -30,7 +36,12 @@ public final class ChannelShuffle {
         return m;
     }
 
-    /** The keep mask {@code m = 1 - swapped} as floats, shape [N] (fed to a graph as [N, 1, 1, 1]). */
+    /**
+     * The keep mask {@code m = 1 - swapped} as floats, shape [N] (fed to a graph as [N, 1, 1, 1]).
+     *
+     * @param swapped from {@link #drawMask}
+     * @return 1 where kept, 0 where swapped
+     */
     public static float[] keepMask(boolean[] swapped) {
         float[] m = new float[swapped.length];
         for (int i = 0; i < m.length; i++) {
@@ -60,7 +71,14 @@ public final class ChannelShuffle {
         return ImageBatch.concatChannels(xt, s.first(), s.second());
     }
 
-    /** CS on the two conditions alone: which of a and b lands in slot 1 and which in slot 2. */
+    /**
+     * CS on the two conditions alone: which of a and b lands in slot 1 and which in slot 2.
+     *
+     * @param a the first condition
+     * @param b the second condition, of {@code a}'s shape
+     * @param swapped one decision per sample
+     * @return the two slots
+     */
     public static Slots shuffle(ImageBatch a, ImageBatch b, boolean[] swapped) {
         checkArgument(a.sameShape(b), "conditions differ in shape: %s vs %s", a.shapeString(), b.shapeString());
         checkArgument(swapped.length == a.size(), "mask has %s entries for a batch of %s", swapped.length, a.size());

@@ -19,6 +19,10 @@ public final class ResidualSwap {
     /**
      * The negative pair from inputs and residuals, all of shape [N, 3, H, W].
      *
+     * @param xs the synthetic inputs
+     * @param xr the real inputs
+     * @param rs the restorer's residuals on {@code xs}
+     * @param rr the restorer's residuals on {@code xr}
      * @return {@code (x_s + R_r, x_r + R_s)}
      */
     public static Pair fromResiduals(ImageBatch xs, ImageBatch xr, ImageBatch rs, ImageBatch rr) {
@@ -29,6 +33,12 @@ public final class ResidualSwap {
     /**
      * The residual swap of a restored pair {@code (ys, yr)} of inputs {@code (xs, xr)}:
      * {@code (xs + (yr - xr), xr + (ys - xs))}.
+     *
+     * @param xs the synthetic inputs
+     * @param xr the real inputs
+     * @param ys the restorations of {@code xs}
+     * @param yr the restorations of {@code xr}
+     * @return the swapped pair
      */
     public static Pair swap(ImageBatch xs, ImageBatch xr, ImageBatch ys, ImageBatch yr) {
         checkShapes(xs, xr, ys, yr);

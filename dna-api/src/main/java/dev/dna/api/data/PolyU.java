@@ -40,12 +40,19 @@ public final class PolyU {
     /**
      * The PolyU folder to use by default: {@code $DNA_POLYU} if set, else the nearest {@code shared/data/polyu-canon} under
      * the working directory or one of its ancestors; empty when there is none.
+     *
+     * @return the folder, or empty
      */
     public static Optional<Path> find() {
         return RealNoise.POLYU.find();
     }
 
-    /** The nearest {@code shared/data/polyu-canon} under {@code start} or one of its ancestors; empty when there is none. */
+    /**
+     * The nearest {@code shared/data/polyu-canon} under {@code start} or one of its ancestors; empty when there is none.
+     *
+     * @param start where the search begins
+     * @return the folder, or empty
+     */
     public static Optional<Path> findFrom(Path start) {
         return Ancestors.nearest(start, RELATIVE, Files::isDirectory);
     }
@@ -53,6 +60,8 @@ public final class PolyU {
     /**
      * Reads the folder and splits it by scene ({@link RealNoise#POLYU}).
      *
+     * @param dir the PolyU folder
+     * @return train, validation and test
      * @throws IOException as {@link ImagePairs#polyU} (a missing or empty folder, an unmatched or unreadable file, ...)
      * @throws IllegalArgumentException if one of the split's scenes is not in the folder
      */
@@ -60,7 +69,12 @@ public final class PolyU {
         return RealNoise.POLYU.split(dir);
     }
 
-    /** Splits PolyU's pairs by scene: train (the rest), validation and test. */
+    /**
+     * Splits PolyU's pairs by scene: train (the rest), validation and test.
+     *
+     * @param all PolyU's pairs
+     * @return train, validation and test
+     */
     public static SceneSplit split(ImagePairs all) {
         return RealNoise.POLYU.split(all);
     }

@@ -42,32 +42,35 @@ public enum RealNoise {
         this.validationScenes = ImmutableList.copyOf(validationScenes);
     }
 
-    /** The benchmark's name, for messages and tables. */
+    /** {@return the benchmark's name, for messages and tables} */
     public String label() {
         return label;
     }
 
-    /** Where {@link #find} looks, under the working directory and each of its ancestors. */
+    /** {@return where {@link #find} looks, under the working directory and each of its ancestors} */
     public Path relative() {
         return relative;
     }
 
-    /** The environment variable that names the folder when the search does not find it. */
+    /** {@return the environment variable that names the folder when the search does not find it} */
     public String env() {
         return env;
     }
 
-    /** The scenes tested on, whole. */
+    /** {@return the scenes tested on, whole} */
     public List<String> testScenes() {
         return testScenes;
     }
 
-    /** The scenes that choose checkpoints and calibrate the recipe; never trained on. */
+    /** {@return the scenes that choose checkpoints and calibrate the recipe; never trained on} */
     public List<String> validationScenes() {
         return validationScenes;
     }
 
-    /** The folder: {@code $ENV} if set, else the nearest {@link #relative} above the working directory; empty if none. */
+    /**
+     * {@return the folder: {@code $ENV} if set, else the nearest {@link #relative} above the working directory; empty
+     *     if none}
+     */
     public Optional<Path> find() {
         String dir = System.getenv(env);
         if (dir != null && !dir.isBlank()) {
@@ -79,6 +82,8 @@ public enum RealNoise {
     /**
      * The pairs in {@code dir}, read by the benchmark's file convention.
      *
+     * @param dir the benchmark's folder
+     * @return its pairs
      * @throws IOException naming the folder or file if a folder is missing or empty, a file unmatched or unreadable
      */
     public ImagePairs read(Path dir) throws IOException {
@@ -89,13 +94,21 @@ public enum RealNoise {
     /**
      * Reads {@code dir} and splits it by scene.
      *
+     * @param dir the benchmark's folder
+     * @return train, validation and test
      * @throws IllegalArgumentException if one of the split's scenes is not in the folder
+     * @throws IOException as {@link #read}
      */
     public SceneSplit split(Path dir) throws IOException {
         return split(read(dir));
     }
 
-    /** Splits the benchmark's pairs by scene: train (the rest), validation and test. */
+    /**
+     * Splits the benchmark's pairs by scene: train (the rest), validation and test.
+     *
+     * @param all the benchmark's pairs
+     * @return train, validation and test
+     */
     public SceneSplit split(ImagePairs all) {
         checkNotNull(all, "all");
         ImagePairs.Split test = all.splitByScene(testScenes);

@@ -38,8 +38,11 @@ public record Realizations(ImageSet degraded, ImageSet clean, int perImage) {
     /**
      * {@code perImage} realizations of {@code degradation} on each of {@code clean}'s images.
      *
+     * @param clean the clean images
+     * @param degradation drawn once per realization
      * @param perImage in [1, 1000]
      * @param seed base of the realizations' seeds (see the class comment)
+     * @return the realizations, made now
      */
     public static Realizations of(ImageSet clean, Degradation degradation, int perImage, long seed) {
         checkNotNull(clean, "clean");
@@ -58,7 +61,13 @@ public record Realizations(ImageSet degraded, ImageSet clean, int perImage) {
         return new Realizations(ImageSet.of(names, degraded), ImageSet.of(names, cleanOfEach), perImage);
     }
 
-    /** Realization {@code k} of clean image {@code i}. */
+    /**
+     * Realization {@code k} of clean image {@code i}.
+     *
+     * @param i the clean image, from 0
+     * @param k the realization, from 0
+     * @return the degraded image
+     */
     public Image get(int i, int k) {
         checkArgument(k >= 0 && k < perImage, "realization %s of %s per image", k, perImage);
         return degraded.get(i * perImage + k);

@@ -19,7 +19,7 @@ public record SceneSplit(ImagePairs train, ImagePairs validation, ImagePairs tes
         checkNotNull(test, "test");
     }
 
-    /** One line: each part's crop count and scenes. */
+    /** {@return one line: each part's crop count and scenes} */
     public String describe() {
         return String.format(Locale.ROOT, "%d train crops of %s, %d validation crops of %s, %d test crops of %s", train.size(),
                 train.sceneList(), validation.size(), validation.sceneList(), test.size(), test.sceneList());

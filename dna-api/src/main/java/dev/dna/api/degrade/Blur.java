@@ -33,22 +33,45 @@ public record Blur(Shape shape, double sizeMin, double sizeMax, double angleMin,
         checkArgument(angleMin <= angleMax, "blur needs angleMin <= angleMax, got [%s, %s]", angleMin, angleMax);
     }
 
-    /** Uniform linear motion of length in [min, max] pixels at any angle. */
+    /**
+     * Uniform linear motion of length in [min, max] pixels at any angle.
+     *
+     * @param lengthMin the shortest length, in pixels
+     * @param lengthMax the longest length, in pixels
+     * @return the degradation
+     */
     public static Blur motion(double lengthMin, double lengthMax) {
         return new Blur(Shape.MOTION, lengthMin, lengthMax, 0, 180);
     }
 
-    /** Defocus disk of radius in [min, max] pixels. */
+    /**
+     * Defocus disk of radius in [min, max] pixels.
+     *
+     * @param radiusMin the smallest radius, in pixels
+     * @param radiusMax the largest radius, in pixels
+     * @return the degradation
+     */
     public static Blur defocus(double radiusMin, double radiusMax) {
         return new Blur(Shape.DEFOCUS, radiusMin, radiusMax, 0, 0);
     }
 
-    /** Gaussian of sigma in [min, max] pixels. */
+    /**
+     * Gaussian of sigma in [min, max] pixels.
+     *
+     * @param sigmaMin the smallest sigma, in pixels
+     * @param sigmaMax the largest sigma, in pixels
+     * @return the degradation
+     */
     public static Blur gaussian(double sigmaMin, double sigmaMax) {
         return new Blur(Shape.GAUSSIAN, sigmaMin, sigmaMax, 0, 0);
     }
 
-    /** The kernel drawn for one image. */
+    /**
+     * The kernel drawn for one image.
+     *
+     * @param rng the source of the draw
+     * @return the kernel
+     */
     public Kernel drawKernel(UniformRandomProvider rng) {
         double size = Rngs.uniform(rng, sizeMin, sizeMax);
         return switch (shape) {

@@ -37,17 +37,30 @@ public record CameraNoise(double shotMin, double shotMax, double readMin, double
 
     /**
      * A typical phone-camera setting: shot 1e-3..1e-2, read 2e-3..2e-2, Bayer mosaic, JPEG quality 75..95.
+     *
+     * @return the degradation
      */
     public static CameraNoise typical() {
         return new CameraNoise(1e-3, 1e-2, 2e-3, 2e-2, true, 75, 95);
     }
 
-    /** A copy whose JPEG quality is drawn in [min, max] per image. */
+    /**
+     * A copy whose JPEG quality is drawn in [min, max] per image.
+     *
+     * @param min the lowest quality, 1 to 100
+     * @param max the highest quality, {@code min} to 100
+     * @return the copy
+     */
     public CameraNoise withJpeg(int min, int max) {
         return new CameraNoise(shotMin, shotMax, readMin, readMax, bayer, min, max);
     }
 
-    /** A copy with another {@code bayer} ({@link #bayer()}). */
+    /**
+     * A copy with another {@code bayer} ({@link #bayer()}).
+     *
+     * @param bayer whether the noise is added to a Bayer mosaic and demosaicked
+     * @return the copy
+     */
     public CameraNoise withBayer(boolean bayer) {
         return new CameraNoise(shotMin, shotMax, readMin, readMax, bayer, jpegMin, jpegMax);
     }

@@ -18,7 +18,12 @@ public record Chain(List<Degradation> steps) implements Degradation {
         steps = ImmutableList.copyOf(steps);
     }
 
-    /** A flat chain of {@code steps} (nested chains are inlined). */
+    /**
+     * A flat chain of {@code steps} (nested chains are inlined).
+     *
+     * @param steps applied in order, at least one
+     * @return the chain
+     */
     public static Chain of(Degradation... steps) {
         List<Degradation> flat = new ArrayList<>();
         for (Degradation d : steps) {

@@ -40,6 +40,8 @@ public record CorrelatedNoise(double lumaMin, double lumaMax, double lumaBlur, d
      * The noise of the main example's hard "real" domain: luma std 5..10/255 correlated over 1 pixel,
      * chroma std 15..25/255 correlated over 2 pixels. After camera noise and with JPEG 70..90 it brings
      * the held-out crops to 19.3 dB (chroma 20..35/255: 17.1 dB; camera noise alone: 28.6 dB).
+     *
+     * @return the degradation
      */
     public static CorrelatedNoise strong() {
         return new CorrelatedNoise(5 / 255.0, 10 / 255.0, 1.0, 15 / 255.0, 25 / 255.0, 2.0);

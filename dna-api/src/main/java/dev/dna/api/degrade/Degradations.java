@@ -26,6 +26,8 @@ public final class Degradations {
     /**
      * Parses {@code spec}.
      *
+     * @param spec terms of {@link #SYNTAX}, e.g. {@code camera+jpeg:70-90}
+     * @return the degradation
      * @throws IllegalArgumentException naming the term that is not understood, or a range out of bounds
      */
     public static Degradation parse(String spec) {

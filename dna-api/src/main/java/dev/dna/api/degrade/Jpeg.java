@@ -20,7 +20,12 @@ public record Jpeg(int qualityMin, int qualityMax) implements Degradation {
                 "JPEG needs 1 <= qualityMin <= qualityMax <= 100, got [%s, %s]", qualityMin, qualityMax);
     }
 
-    /** JPEG compression at quality {@code q} (1-100) for every image. */
+    /**
+     * JPEG compression at quality {@code q} (1-100) for every image.
+     *
+     * @param q the quality, 1 to 100
+     * @return the degradation
+     */
     public static Jpeg quality(int q) {
         return new Jpeg(q, q);
     }

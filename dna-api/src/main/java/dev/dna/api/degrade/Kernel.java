@@ -17,7 +17,13 @@ public final class Kernel {
         this.weights = weights;
     }
 
-    /** A kernel from raw weights (row-major, odd square size), normalized to sum 1. */
+    /**
+     * A kernel from raw weights (row-major, odd square size), normalized to sum 1.
+     *
+     * @param size the side, odd
+     * @param weights size*size values, row-major
+     * @return the kernel
+     */
     public static Kernel of(int size, float[] weights) {
         checkArgument(size >= 1 && size % 2 == 1, "kernel size must be odd and positive, got %s", size);
         checkArgument(weights.length == size * size, "kernel of size %s needs %s weights, got %s", size, size * size,
@@ -38,6 +44,10 @@ public final class Kernel {
     /**
      * Uniform linear motion of {@code length} pixels at {@code angleDegrees} (0: horizontal, 90:
      * vertical, counter-clockwise), anti-aliased.
+     *
+     * @param length in pixels, at least 0
+     * @param angleDegrees the direction
+     * @return the kernel
      */
     public static Kernel motion(double length, double angleDegrees) {
         checkArgument(length >= 1 && length <= 255, "motion length must be in [1, 255] pixels, got %s", length);
@@ -55,7 +65,12 @@ public final class Kernel {
         return of(size, w);
     }
 
-    /** A defocus (pillbox) disk of {@code radius} pixels, anti-aliased by 4x4 supersampling. */
+    /**
+     * A defocus (pillbox) disk of {@code radius} pixels, anti-aliased by 4x4 supersampling.
+     *
+     * @param radius in pixels, at least 0
+     * @return the kernel
+     */
     public static Kernel defocus(double radius) {
         checkArgument(radius >= 0.5 && radius <= 127, "defocus radius must be in [0.5, 127] pixels, got %s", radius);
         int r = (int) Math.ceil(radius);
@@ -77,7 +92,12 @@ public final class Kernel {
         return of(size, w);
     }
 
-    /** An isotropic Gaussian of {@code sigma} pixels, truncated at 3 sigma. */
+    /**
+     * An isotropic Gaussian of {@code sigma} pixels, truncated at 3 sigma.
+     *
+     * @param sigma in pixels, at least 0
+     * @return the kernel
+     */
     public static Kernel gaussian(double sigma) {
         checkArgument(sigma > 0 && sigma <= 64, "gaussian sigma must be in (0, 64] pixels, got %s", sigma);
         int r = Math.max(1, (int) Math.ceil(3 * sigma));
@@ -109,17 +129,28 @@ public final class Kernel {
         }
     }
 
-    /** The kernel's side (it is size x size). */
+    /** {@return the kernel's side (it is size x size)} */
     public int size() {
         return size;
     }
 
-    /** The weight at row {@code y}, column {@code x}, both in [0, size). */
+    /**
+     * The weight at row {@code y}, column {@code x}, both in [0, size).
+     *
+     * @param y the row
+     * @param x the column
+     * @return the weight
+     */
     public float weight(int y, int x) {
         return weights[y * size + x];
     }
 
-    /** Convolves every channel of {@code image} with this kernel (replicate borders). */
+    /**
+     * Convolves every channel of {@code image} with this kernel (replicate borders).
+     *
+     * @param image any image
+     * @return a new image of the same shape
+     */
     public Image apply(Image image) {
         int h = image.height();
         int w = image.width();

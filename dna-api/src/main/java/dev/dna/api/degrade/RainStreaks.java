@@ -36,12 +36,20 @@ public record RainStreaks(double densityMin, double densityMax, double lengthMin
         checkArgument(hazeMax >= 0 && hazeMax < 1, "rain hazeMax must be in [0, 1), got %s", hazeMax);
     }
 
-    /** Thin, near-vertical, sharp streaks without haze (Rain100L-like): a synthetic training domain. */
+    /**
+     * Thin, near-vertical, sharp streaks without haze (Rain100L-like): a synthetic training domain.
+     *
+     * @return the degradation
+     */
     public static RainStreaks light() {
         return new RainStreaks(0.002, 0.006, 10, 25, -10, 10, 1, 0.5, 0.8, 0, 0);
     }
 
-    /** Wider, slanted, blurred streaks with haze: a different, "real-like" rain. */
+    /**
+     * Wider, slanted, blurred streaks with haze: a different, "real-like" rain.
+     *
+     * @return the degradation
+     */
     public static RainStreaks heavySlanted() {
         return new RainStreaks(0.004, 0.012, 20, 45, 15, 35, 2, 0.3, 0.6, 1.0, 0.25);
     }

@@ -32,12 +32,22 @@ public enum Dihedral {
         this.transpose = transpose;
     }
 
-    /** One of the 8, uniformly. */
+    /**
+     * One of the 8, uniformly.
+     *
+     * @param rng one draw is taken
+     * @return the transform
+     */
     public static Dihedral random(UniformRandomProvider rng) {
         return values()[rng.nextInt(8)];
     }
 
-    /** Transposes first (if any), then rotates counter-clockwise by {@code quarterTurns} * 90 degrees. */
+    /**
+     * Transposes first (if any), then rotates counter-clockwise by {@code quarterTurns} * 90 degrees.
+     *
+     * @param im the image
+     * @return a new image, its H and W exchanged when the transform turns it sideways
+     */
     public Image apply(Image im) {
         int ch = im.channels();
         int h = im.height();
@@ -73,7 +83,7 @@ public enum Dihedral {
         return Image.wrap(ch, oh, ow, out);
     }
 
-    /** The transform that undoes this one. */
+    /** {@return the transform that undoes this one} */
     public Dihedral inverse() {
         if (transpose) {
             return this; // a transpose followed by a rotation is a reflection: its own inverse

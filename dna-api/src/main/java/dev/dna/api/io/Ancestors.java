@@ -17,6 +17,11 @@ public final class Ancestors {
     /**
      * The first {@code d.resolve(relative)} that {@code accept} takes, for {@code d} = {@code start} (made absolute),
      * then its parent, and so on up to the root; empty when there is none.
+     *
+     * @param start the first folder
+     * @param relative the path looked for in each folder
+     * @param accept which candidates count
+     * @return the first accepted path, or empty
      */
     public static Optional<Path> nearest(Path start, Path relative, Predicate<Path> accept) {
         checkNotNull(start, "start");
@@ -31,7 +36,13 @@ public final class Ancestors {
         return Optional.empty();
     }
 
-    /** {@link #nearest} from the working directory. */
+    /**
+     * {@link #nearest} from the working directory.
+     *
+     * @param relative the path looked for in each folder
+     * @param accept which candidates count
+     * @return the first accepted path, or empty
+     */
     public static Optional<Path> nearestFromWorkingDirectory(Path relative, Predicate<Path> accept) {
         return nearest(Path.of(""), relative, accept);
     }

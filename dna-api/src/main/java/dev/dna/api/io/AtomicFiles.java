@@ -22,7 +22,12 @@ public final class AtomicFiles {
     /** Writes the bytes that {@code body} produces. */
     @FunctionalInterface
     public interface Body {
-        /** Writes the file's content to {@code out} (a temporary file; not closed by the body). */
+        /**
+         * Writes the file's content to {@code out} (a temporary file; not closed by the body).
+         *
+         * @param out where the content goes
+         * @throws IOException if writing fails (the file is then left as it was)
+         */
         void write(OutputStream out) throws IOException;
     }
 
@@ -33,6 +38,10 @@ public final class AtomicFiles {
      * Writes {@code file} atomically with the content {@code body} writes to the stream it is given. The file gets the
      * permissions of the file it replaces, or those of any new file (the process's umask); temp files that an earlier,
      * interrupted write of the same file left behind ({@code .<name>.<random>.tmp}, older than a minute) are removed.
+     *
+     * @param file the file to write or replace
+     * @param body writes the content
+     * @throws IOException if the body or the move fails (an existing file is then left as it was)
      */
     public static void write(Path file, Body body) throws IOException {
         checkNotNull(file, "file");

@@ -23,7 +23,12 @@ public final class Rngs {
 
     private Rngs() {}
 
-    /** A generator seeded with {@code seed}. */
+    /**
+     * A generator seeded with {@code seed}.
+     *
+     * @param seed any value
+     * @return a new generator
+     */
     public static RestorableUniformRandomProvider create(long seed) {
         return SOURCE.create(seed);
     }
@@ -31,6 +36,10 @@ public final class Rngs {
     /**
      * The generator of the stream named {@code purpose} under {@code seed}: the seed mixed with a hash of
      * the name through SplitMix64's finalizer, so that streams of one seed are unrelated.
+     *
+     * @param seed the run's seed
+     * @param purpose the stream's name, e.g. {@code "init/restorer"}
+     * @return a new generator
      */
     public static RestorableUniformRandomProvider stream(long seed, String purpose) {
         checkNotNull(purpose, "purpose");
@@ -49,18 +58,35 @@ public final class Rngs {
         return z ^ (z >>> 31);
     }
 
-    /** Standard normal draws from {@code rng}. */
+    /**
+     * Standard normal draws from {@code rng}.
+     *
+     * @param rng the source of the draws
+     * @return the sampler
+     */
     public static ZigguratSampler.NormalizedGaussian gaussian(UniformRandomProvider rng) {
         return ZigguratSampler.NormalizedGaussian.of(rng);
     }
 
-    /** Uniform in [lo, hi); {@code lo} when the range is empty. */
+    /**
+     * Uniform in [lo, hi); {@code lo} when the range is empty.
+     *
+     * @param rng one draw is taken
+     * @param lo the lower bound
+     * @param hi the upper bound
+     * @return the draw
+     */
     public static double uniform(UniformRandomProvider rng, double lo, double hi) {
         checkArgument(hi >= lo, "uniform range [%s, %s) is reversed", lo, hi);
         return hi == lo ? lo : lo + (hi - lo) * rng.nextDouble();
     }
 
-    /** The generator's state, for a checkpoint. */
+    /**
+     * The generator's state, for a checkpoint.
+     *
+     * @param rng a generator of {@link #create} or {@link #stream}
+     * @return the state's bytes
+     */
     public static byte[] saveState(RestorableUniformRandomProvider rng) {
         return ((RandomProviderDefaultState) rng.saveState()).getState();
     }
@@ -68,6 +94,8 @@ public final class Rngs {
     /**
      * Restores a state written by {@link #saveState}.
      *
+     * @param rng a generator of {@link #create} or {@link #stream}
+     * @param state bytes from {@link #saveState}
      * @throws IllegalArgumentException if the bytes are not a state of {@link #SOURCE}
      */
     public static void restoreState(RestorableUniformRandomProvider rng, byte[] state) {

@@ -25,12 +25,22 @@ public record DnCnnRestorerSpec(int layers, int width, Activation activation, bo
         checkNotNull(activation, "restorer.activation");
     }
 
-    /** A copy with another {@code activation} ({@link #activation()}). */
+    /**
+     * A copy with another {@code activation} ({@link #activation()}).
+     *
+     * @param activation the nonlinearity after each hidden convolution
+     * @return the copy
+     */
     public DnCnnRestorerSpec withActivation(Activation activation) {
         return new DnCnnRestorerSpec(layers, width, activation, residual);
     }
 
-    /** A copy with another {@code residual} ({@link #residual()}). */
+    /**
+     * A copy with another {@code residual} ({@link #residual()}).
+     *
+     * @param residual whether the network's output is added to its input
+     * @return the copy
+     */
     public DnCnnRestorerSpec withResidual(boolean residual) {
         return new DnCnnRestorerSpec(layers, width, activation, residual);
     }

@@ -26,12 +26,14 @@ public sealed interface RestorerSpec permits UNetRestorerSpec, DnCnnRestorerSpec
     /**
      * H and W of the input must be multiples of this; inference pads (replicate) up to it and crops
      * back. 1 for networks that keep the resolution.
+     *
+     * @return the factor, at least 1
      */
     int downsamplingFactor();
 
-    /** Whether the output is added to the input: {@code y = x + G(x)}. */
+    /** {@return whether the output is added to the input: {@code y = x + G(x)}} */
     boolean residual();
 
-    /** A short human-readable description, e.g. {@code unet(width=32, depth=3, LEAKY_RELU)}. */
+    /** {@return a short human-readable description, e.g. {@code unet(width=32, depth=3, LEAKY_RELU)}} */
     String describe();
 }

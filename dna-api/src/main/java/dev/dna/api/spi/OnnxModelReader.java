@@ -11,6 +11,8 @@ import java.nio.file.Path;
  */
 public interface OnnxModelReader {
     /**
+     * @param file an ONNX model
+     * @return the restorer's spec
      * @throws IOException naming the file if it is unreadable, not ONNX, or not a supported restorer (the message
      *     names the op, the node and the supported set, or the input's shape)
      */

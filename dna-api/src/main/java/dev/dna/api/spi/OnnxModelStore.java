@@ -28,7 +28,12 @@ public final class OnnxModelStore {
 
     private OnnxModelStore() {}
 
-    /** Hex SHA-256 of {@code bytes}. */
+    /**
+     * Hex SHA-256 of {@code bytes}.
+     *
+     * @param bytes any bytes
+     * @return 64 hex digits
+     */
     public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -37,7 +42,12 @@ public final class OnnxModelStore {
         }
     }
 
-    /** Keeps {@code bytes} (a model embedded in a loaded file) for plans that name its digest; returns the digest. */
+    /**
+     * Keeps {@code bytes} (a model embedded in a loaded file) for plans that name its digest; returns the digest.
+     *
+     * @param bytes an ONNX model
+     * @return its SHA-256
+     */
     public static String register(byte[] bytes) {
         checkNotNull(bytes, "bytes");
         String sha = sha256(bytes);
@@ -48,6 +58,8 @@ public final class OnnxModelStore {
     /**
      * The model of {@code spec}: its file's bytes when they have the recorded SHA-256, else an embedded copy with it.
      *
+     * @param spec the restorer naming the model's file and digest
+     * @return the model's bytes
      * @throws IOException naming the file when it is missing or changed and no copy is known
      */
     public static byte[] bytes(OnnxRestorerSpec spec) throws IOException {
