@@ -31,12 +31,23 @@ public final class Dna {
         dev.dna.api.image.Images.setMaxPixels(pixels);
     }
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line, e.g. {@code restore --model ... --in ... --out ...}
+     */
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs {@code dna args}, printing to {@code out} and {@code err}; returns the exit code. */
+    /**
+     * Runs {@code dna args}, printing to {@code out} and {@code err}; returns the exit code.
+     *
+     * @param args the command line
+     * @param out where results go
+     * @param err where errors go
+     * @return the exit code: 0 on success
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         // ND4J's start-up warnings (duplicate op mappings) are not the user's business; errors still show
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel",
@@ -57,6 +68,10 @@ public final class Dna {
      * The {@code dna} command line with its subcommands and its one-line error handlers, printing to {@code out} and
      * {@code err}: {@code execute} runs a command, {@code parseArgs} only checks one (the documentation's commands are
      * checked so).
+     *
+     * @param out where results go
+     * @param err where errors go
+     * @return picocli's command line
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         Dna top = new Dna();

@@ -51,7 +51,7 @@ public final class PredictionCheck {
      * @param smoothing total variation of y over that of x
      */
     public record Reading(ValueRange range, Prediction predicts, double score, double smoothing) {
-        /** Whether y is a plausible restoration: smoother than x. */
+        /** {@return whether y is a plausible restoration: smoother than x} */
         public boolean plausible() {
             return smoothing <= 1 - SMOOTHER / 100.0;
         }
@@ -69,12 +69,15 @@ public final class PredictionCheck {
      * @param declared the declared reading
      */
     public record Result(List<Reading> readings, Reading declared) {
-        /** The most plausible reading. */
+        /** {@return the most plausible reading} */
         public Reading best() {
             return readings.get(0);
         }
 
-        /** Whether the declared reading looks wrong: implausible or clearly farther than a plausible nearer one. */
+        /**
+         * {@return whether the declared reading looks wrong: implausible or clearly farther than a plausible nearer
+         *     one}
+         */
         public boolean suspicious() {
             Reading b = best();
             if (!b.plausible() || b == declared || declared.score() <= b.score()) {
@@ -83,7 +86,7 @@ public final class PredictionCheck {
             return !declared.plausible() || (declared.score() > RATIO * b.score() && declared.score() - b.score() > MARGIN);
         }
 
-        /** A one-line warning when {@link #suspicious()}, else empty. */
+        /** {@return a one-line warning when {@link #suspicious()}, else empty} */
         public java.util.Optional<String> warning() {
             if (!suspicious()) {
                 return java.util.Optional.empty();
@@ -101,6 +104,10 @@ public final class PredictionCheck {
      * or {@value #CROP} pixels or the smallest image's side, rounded down to its downsampling factor) in each value range
      * and scores each reading.
      *
+     * @param spec the imported model, with its declared range and prediction
+     * @param real real degraded images
+     * @param maxImages at least 1
+     * @return every reading with its score, and the declared one
      * @throws IllegalArgumentException if an image is smaller than the crop
      */
     public static Result check(OnnxRestorerSpec spec, ImageSet real, int maxImages) {

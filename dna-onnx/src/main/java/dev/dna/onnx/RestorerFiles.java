@@ -32,6 +32,9 @@ public final class RestorerFiles {
     /**
      * Opens {@code model}; an ONNX model on ONNX Runtime's CUDA provider when {@code preferCuda} and available.
      *
+     * @param model a {@code .dna} restorer or checkpoint, or an {@code .onnx} model
+     * @param preferCuda whether to try ONNX Runtime's CUDA provider
+     * @return the restorer and what it holds open; close it when done
      * @throws IOException naming the file if it is missing, unreadable or not a restorer
      */
     public static Opened open(Path model, boolean preferCuda) throws IOException {
@@ -42,6 +45,9 @@ public final class RestorerFiles {
      * Opens {@code model}: {@code pretrained:NAME} from dna's model zoo ({@link ModelZoo#builtIn()}), else a file as
      * {@link #open(Path, boolean)}.
      *
+     * @param model {@code pretrained:NAME} or a file's path
+     * @param preferCuda whether to try ONNX Runtime's CUDA provider
+     * @return the restorer and what it holds open; close it when done
      * @throws IOException naming the file if it is missing, unreadable or not a restorer, or the pretrained model if it is
      *     corrupt
      * @throws IllegalArgumentException listing the known names if there is no pretrained model of that name
@@ -55,8 +61,12 @@ public final class RestorerFiles {
      * dna's metadata and no padding multiple given is padded to the factor inferred from its graph (strides, pixel
      * unshuffles, window sizes; {@code DownsamplingFactor}).
      *
+     * @param model {@code pretrained:NAME} or a file's path
+     * @param options ONNX Runtime's options
+     * @return the restorer and what it holds open; close it when done
      * @throws IllegalArgumentException if options other than the CUDA preference are given for a dna model (it carries
      *     its own)
+     * @throws IOException as {@link #open(String, boolean)}
      */
     public static Opened open(String model, OnnxRestorer.Options options) throws IOException {
         java.util.Optional<String> name = ModelZoo.nameOf(model);

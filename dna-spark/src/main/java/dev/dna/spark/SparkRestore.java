@@ -92,7 +92,14 @@ public final class SparkRestore {
         }
     }
 
-    /** Runs {@code job} and returns its manifest (computed once: the dataset is cached). */
+    /**
+     * Runs {@code job} and returns its manifest (computed once: the dataset is cached).
+     *
+     * @param spark the session
+     * @param job what to restore and where
+     * @return one row per image, of {@link #MANIFEST}
+     * @throws IOException if the input is not a folder or the model is missing
+     */
     public static Dataset<Row> run(SparkSession spark, Job job) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -217,7 +224,12 @@ public final class SparkRestore {
                 x == null ? null : x.height(), (System.nanoTime() - t0) / 1e9, status, error);
     }
 
-    /** Writes the manifest as Parquet when {@code path} ends with {@code .parquet}, else as CSV with a header (one file). */
+    /**
+     * Writes the manifest as Parquet when {@code path} ends with {@code .parquet}, else as CSV with a header (one file).
+     *
+     * @param manifest from {@link #run}
+     * @param path a {@code .parquet} or {@code .csv} path
+     */
     public static void writeManifest(Dataset<Row> manifest, String path) {
         if (path.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
             manifest.coalesce(1).write().mode("overwrite").parquet(path);

@@ -99,12 +99,26 @@ public final class JointGraph {
         this.lossTerms = lossTerms;
     }
 
-    /** The graph of {@code plan} at its batch and patch size. */
+    /**
+     * The graph of {@code plan} at its batch and patch size.
+     *
+     * @param plan the plan
+     * @param dt FLOAT, or DOUBLE for gradient tests
+     * @return the graph
+     */
     public static JointGraph build(AdaptationPlan plan, DataType dt) {
         return build(plan, dt, plan.batchSize(), plan.patchSize());
     }
 
-    /** The graph of {@code plan} for {@code batch} patches of side {@code size} per domain. */
+    /**
+     * The graph of {@code plan} for {@code batch} patches of side {@code size} per domain.
+     *
+     * @param plan the plan
+     * @param dt FLOAT, or DOUBLE for gradient tests
+     * @param batch patches per domain
+     * @param size the patches' side in pixels
+     * @return the graph
+     */
     public static JointGraph build(AdaptationPlan plan, DataType dt, int batch, int size) {
         SameDiff sd = SameDiff.create();
         long b = batch;
@@ -234,7 +248,7 @@ public final class JointGraph {
         return sd.concat(1, xt, l.select(keep, a, b, shape), l.select(keep, b, a, shape));
     }
 
-    /** Names of the trainable parameters, restorer first, in creation order. */
+    /** {@return the names of the trainable parameters, restorer first, in creation order} */
     public List<String> parameterNames() {
         List<String> out = new ArrayList<>();
         for (SDVariable v : sd.variables()) {
@@ -245,7 +259,10 @@ public final class JointGraph {
         return out;
     }
 
-    /** The names of the restorer's trainable parameters (those under its prefix), in {@link #parameterNames()}' order. */
+    /**
+     * {@return the names of the restorer's trainable parameters (those under its prefix), in {@link #parameterNames()}'
+     *     order}
+     */
     public List<String> restorerParameterNames() {
         return parameterNames().stream().filter(n -> n.startsWith(RESTORER_PREFIX)).toList();
     }

@@ -26,7 +26,12 @@ public final class RestorerNets {
 
     private RestorerNets() {}
 
-    /** Makes {@code Restorers.custom(name, ...)} plans buildable in this JVM. Replaces an earlier one. */
+    /**
+     * Makes {@code Restorers.custom(name, ...)} plans buildable in this JVM. Replaces an earlier one.
+     *
+     * @param name the name plans give {@code Restorers.custom}
+     * @param factory builds the network into a graph
+     */
     public static void register(String name, RestorerFactory factory) {
         checkNotNull(name, "name");
         checkNotNull(factory, "factory");
@@ -37,6 +42,15 @@ public final class RestorerNets {
      * The network output G(x) (not yet added to x) for x = [n, 3, h, w]; -1 for a size known only at run time
      * (the inference graph). Static sizes let a UNet's aligned-corner upsampling be differentiable. {@code range}
      * is the plan's value range, which x is in (an imported model maps it to its own).
+     *
+     * @param l the layer builder (NCHW, or NHWC for {@link #buildsChannelsLast} specs)
+     * @param x the degraded input [N, 3, H, W]
+     * @param spec the network
+     * @param range the plan's value range
+     * @param n N, or -1 when known only at run time
+     * @param h H, or -1
+     * @param w W, or -1
+     * @return the network's output G(x) (the residual when {@code spec.residual()})
      */
     public static SDVariable build(Layers l, SDVariable x, RestorerSpec spec, ValueRange range, long n, long h, long w) {
         if (spec instanceof UNetRestorerSpec u) {
@@ -58,7 +72,12 @@ public final class RestorerNets {
         return f.build(l, x, c);
     }
 
-    /** Whether {@code spec} builds in NHWC too ({@link Layers#channelsLast}): dna's own UNet and DnCNN. */
+    /**
+     * Whether {@code spec} builds in NHWC too ({@link Layers#channelsLast}): dna's own UNet and DnCNN.
+     *
+     * @param spec a restorer
+     * @return whether it does
+     */
     public static boolean buildsChannelsLast(RestorerSpec spec) {
         return spec instanceof UNetRestorerSpec || spec instanceof DnCnnRestorerSpec;
     }
