@@ -77,7 +77,7 @@ public final class TrainedRestorer implements ImageRestorer {
 
     /** The plan's restorer with {@code weights} (by variable name; every one needed, shapes checked). */
     static TrainedRestorer of(AdaptationPlan plan, Map<String, INDArray> weights) {
-        TrainedRestorer r = initial(plan);
+        TrainedRestorer r = build(plan);
         List<String> missing = new ArrayList<>();
         for (SDVariable v : r.sd.variables()) {
             if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
@@ -100,8 +100,18 @@ public final class TrainedRestorer implements ImageRestorer {
     /**
      * The plan's restorer with its initial, untrained weights (seeded from the plan): a baseline, and a
      * quick way to exercise inference or export without training.
+     *
+     * @param plan the plan whose restorer and seed to use
+     * @return the untrained restorer
      */
     public static TrainedRestorer initial(AdaptationPlan plan) {
+        TrainedRestorer r = build(plan);
+        r.copyWeightsToChannelsLast();
+        return r;
+    }
+
+    /** The plan's graphs with freshly drawn weights, the NHWC one not yet given the NCHW one's weights. */
+    private static TrainedRestorer build(AdaptationPlan plan) {
         int f = plan.restorer().downsamplingFactor();
         int tile = TiledInference.defaultTile(f);
         int overlap = TiledInference.DEFAULT_OVERLAP;
@@ -113,9 +123,7 @@ public final class TrainedRestorer implements ImageRestorer {
         java.util.Optional<SameDiff> fast = RestorerNets.buildsChannelsLast(plan.restorer())
                 ? java.util.Optional.of(channelsLastGraph(plan.restorer(), plan.valueRange()))
                 : java.util.Optional.empty();
-        TrainedRestorer r = new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), sd, fast, tile, overlap);
-        r.copyWeightsToChannelsLast();
-        return r;
+        return new TrainedRestorer(plan.restorer(), plan.valueRange(), plan.toJson(), sd, fast, tile, overlap);
     }
 
     /**
@@ -152,22 +160,22 @@ public final class TrainedRestorer implements ImageRestorer {
         return sd;
     }
 
-    /** The restorer's architecture. */
+    /** {@return the restorer's architecture} */
     public RestorerSpec spec() {
         return spec;
     }
 
-    /** The range of the values it takes and returns. */
+    /** {@return the range of the values it takes and returns} */
     public ValueRange valueRange() {
         return range;
     }
 
-    /** The plan this restorer was trained with, as JSON. */
+    /** {@return the plan this restorer was trained with, as JSON} */
     public String planJson() {
         return planJson;
     }
 
-    /** The restorer graph ({@value #INPUT} to {@value #OUTPUT}), for exporters; do not modify it. */
+    /** {@return the restorer graph ({@value #INPUT} to {@value #OUTPUT}), for exporters; do not modify it} */
     public SameDiff sameDiff() {
         return sd;
     }
@@ -178,6 +186,8 @@ public final class TrainedRestorer implements ImageRestorer {
      * range, output {@value #OUTPUT} what the model predicts in that range (the restored image {@code y}, the
      * residual {@code y - x} or the noise {@code x - y}), so that an export drops into the pipeline the model
      * came from. Empty for dna's own restorers, whose interface is {@link #sameDiff()}'s.
+     *
+     * @return a new graph, or empty
      */
     public java.util.Optional<SameDiff> importedInterfaceGraph() {
         if (!(spec instanceof dev.dna.api.spec.OnnxRestorerSpec o)) {
@@ -197,13 +207,19 @@ public final class TrainedRestorer implements ImageRestorer {
         return java.util.Optional.of(g);
     }
 
-    /** The same restorer with another tile size (a multiple of the downsampling factor) and overlap. */
+    /**
+     * The same restorer with another tile size (a multiple of the downsampling factor) and overlap.
+     *
+     * @param tileSize the tiles' side in pixels, a multiple of {@link #downsamplingFactor()}
+     * @param tileOverlap pixels shared by neighbouring tiles, less than half the tile
+     * @return a restorer sharing these weights
+     */
     public TrainedRestorer withTiling(int tileSize, int tileOverlap) {
         new TiledInference(this::predict, spec.downsamplingFactor(), tileSize, tileOverlap); // checks the arguments
         return new TrainedRestorer(spec, range, planJson, sd, channelsLast, tileSize, tileOverlap);
     }
 
-    /** Weights by variable name (copies). */
+    /** {@return the weights by variable name (copies)} */
     public Map<String, INDArray> weights() {
         Map<String, INDArray> m = new LinkedHashMap<>();
         for (SDVariable v : sd.variables()) {
@@ -246,6 +262,10 @@ public final class TrainedRestorer implements ImageRestorer {
     /**
      * Saves the restorer alone (spec, plan, weights; an imported restorer's ONNX model too, so that the file loads
      * where the original is gone) as a zip; written to a temp file, then moved.
+     *
+     * @param file where to write, usually {@code restorer.dna}; an existing file is replaced only once the new one is
+     *     whole
+     * @throws IOException if the file cannot be written (an existing file is then left as it was)
      */
     public void save(Path file) throws IOException {
         ObjectNode meta = new ObjectMapper().createObjectNode();
@@ -268,6 +288,8 @@ public final class TrainedRestorer implements ImageRestorer {
      * ({@link SameDiffTrainer#checkpointEvery}): the weights training would return at that step (the EMA, or the
      * raw weights when the plan has no EMA).
      *
+     * @param file a {@code .dna} restorer or training checkpoint
+     * @return the restorer
      * @throws IOException naming the file if it is missing, not a dna restorer or checkpoint, corrupt or inconsistent
      */
     public static TrainedRestorer load(Path file) throws IOException {

@@ -58,6 +58,22 @@ class ChannelsLastInferenceTest {
     }
 
     @Test
+    void aLoadedRestorerPredictsWithItsOwnWeights(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        dev.dna.api.AdaptationPlan plan = Adaptation.of(Restorers.unet(4, 2)).patchSize(16).seed(3).build();
+        Map<String, INDArray> w = new LinkedHashMap<>();
+        TrainedRestorer.initial(plan).weights().forEach((k, v) -> w.put(k, v.mul(1.5))); // not what the plan draws
+        TrainedRestorer r = TrainedRestorer.of(plan, w);
+        ImageBatch x = random(1, 20, 28, 8);
+        assertArrayEquals(nchw(r, x), r.predict(x).toArray(), 1e-4f);
+        java.nio.file.Path f = tmp.resolve("restorer.dna");
+        r.save(f);
+        TrainedRestorer back = TrainedRestorer.load(f);
+        assertArrayEquals(nchw(back, x), back.predict(x).toArray(), 1e-4f);
+        assertArrayEquals(r.predict(x).toArray(), back.predict(x).toArray(), 0f);
+    }
+
+    @Test
     void weightsSetAfterwardsReachTheGraphThatPredicts() {
         TrainedRestorer r = TrainedRestorer.initial(Adaptation.of(Restorers.unet(4, 2)).patchSize(16).seed(2).build());
         ImageBatch x = random(1, 20, 28, 7);
