@@ -261,7 +261,11 @@ public final class DenoisingBenchmark implements Callable<Integer> {
             + "and the charts show every curve logged so far. For a long mode in progress, or interrupted")
     boolean report;
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new DenoisingBenchmark()).execute(args));
     }
@@ -304,6 +308,8 @@ public final class DenoisingBenchmark implements Callable<Integer> {
      * The "real" domain. Denoising: hard (default) adds correlated luma/chroma noise and stronger JPEG to the
      * camera model. Deraining: another rain model (slanted, wider, blurred streaks with haze) and JPEG.
      * Deblurring: defocus instead of motion, with sensor noise and JPEG.
+     *
+     * @return the degradation
      */
     public Degradation realDomain() {
         return switch (task) {
@@ -365,6 +371,9 @@ public final class DenoisingBenchmark implements Callable<Integer> {
     /**
      * The main example's recipe (the full method) at these options' values, the library's {@link Recipes}: fine-tuning the
      * restorer of {@code --init}, or from scratch; the other variants are its ablations.
+     *
+     * @param seed the run's seed
+     * @return the plan
      */
     public AdaptationPlan fullPlan(long seed) {
         AdaptationPlan base = warm() ? Recipes.fineTuning(initRestorer().spec(), steps, seed) : Recipes.fromScratch(steps, seed);

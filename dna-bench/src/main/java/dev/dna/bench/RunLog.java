@@ -24,7 +24,13 @@ public final class RunLog {
         this.rows = rows;
     }
 
-    /** Reads {@code csv}; an absent or empty file is an empty log. */
+    /**
+     * Reads {@code csv}; an absent or empty file is an empty log.
+     *
+     * @param csv a run's {@code log.csv}
+     * @return the log
+     * @throws IOException naming the file and line when it is not a training log or a row is truncated
+     */
     public static RunLog read(Path csv) throws IOException {
         TreeMap<Long, String[]> rows = new TreeMap<>();
         if (!Files.exists(csv) || Files.size(csv) == 0) {
@@ -46,12 +52,17 @@ public final class RunLog {
         return new RunLog(columns, rows);
     }
 
-    /** The last step logged, 0 for an empty log. */
+    /** {@return the last step logged, 0 for an empty log} */
     public long lastStep() {
         return rows.isEmpty() ? 0 : rows.lastKey();
     }
 
-    /** Points {step, value} of {@code column} over the steps where it has a value (validation columns: validation steps). */
+    /**
+     * Points {step, value} of {@code column} over the steps where it has a value (validation columns: validation steps).
+     *
+     * @param column a column of the log, e.g. {@code val_psnr}
+     * @return the points, in step order
+     */
     public List<double[]> curve(String column) {
         int k = columns.indexOf(column);
         List<double[]> pts = new ArrayList<>();

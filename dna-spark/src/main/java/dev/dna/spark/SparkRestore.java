@@ -79,6 +79,7 @@ public final class SparkRestore {
      * @param output the folder of restored images
      * @param format {@code png} or {@code jpg}
      * @param partitions Spark partitions of the image list; 0: Spark's default parallelism
+     * @serial exclude Spark serializes a job to ship it to its executors, within one run: its serialized form is no API
      */
     public record Job(String model, String input, String output, String format, int partitions) implements Serializable {
         /** Checks the components: an exception names any that is missing or out of range. */

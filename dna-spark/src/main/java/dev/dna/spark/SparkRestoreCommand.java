@@ -39,7 +39,11 @@ public final class SparkRestoreCommand implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master when not given by spark-submit (default: local[*])")
     String master;
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new SparkRestoreCommand()).execute(args));
     }

@@ -21,7 +21,12 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkThroughputBenchmark {
     private SparkThroughputBenchmark() {}
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line
+     * @throws Exception when the model or an image cannot be read, or Spark fails
+     */
     public static void main(String[] args) throws Exception {
         Path model = Path.of(args.length > 0 ? args[0] : "dna-onnx/src/test/resources/dev/dna/onnx/fixtures/dncnn-opset17.onnx");
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 48;

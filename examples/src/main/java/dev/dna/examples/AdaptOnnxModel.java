@@ -74,7 +74,11 @@ public final class AdaptOnnxModel implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "the adapted ONNX file")
     Path out;
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new AdaptOnnxModel()).execute(args));
     }

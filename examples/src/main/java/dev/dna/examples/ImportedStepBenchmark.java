@@ -54,7 +54,11 @@ public final class ImportedStepBenchmark implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "PyTorch's threads (ND4J uses its own, all cores)")
     int threads;
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new ImportedStepBenchmark()).execute(args));
     }

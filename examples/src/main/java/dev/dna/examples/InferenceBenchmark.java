@@ -29,7 +29,11 @@ public final class InferenceBenchmark implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", defaultValue = "256,1024") int[] sizes;
     @Option(names = "--reps", defaultValue = "5") int reps;
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new InferenceBenchmark()).execute(args));
     }

@@ -68,7 +68,11 @@ public final class PerfBenchmark implements Callable<Integer> {
     String python;
     @Option(names = "--no-torch", description = "skip the PyTorch side") boolean noTorch;
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new PerfBenchmark()).execute(args));
     }

@@ -144,7 +144,11 @@ public final class PretrainDenoiser implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress lines")
     boolean noProgress;
 
-    /** Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status. */
+    /**
+     * Runs the command line {@code args} (see the class comment and {@code --help}); exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         System.exit(new CommandLine(new PretrainDenoiser()).execute(args));
     }
