@@ -18,6 +18,9 @@ public final class OnnxTensors {
      * What is wrong with {@code t}'s declared size, or empty when its dims are sane and its data holds exactly the values
      * they declare (raw bytes or typed values; external data is not checked here): ONNX Runtime refuses such a tensor
      * when it loads the model, and so must every reader of dna before it allocates anything by the declared size.
+     *
+     * @param t a tensor read from an untrusted model
+     * @return what is wrong, naming the tensor, or empty when its data match its shape
      */
     public static java.util.Optional<String> sizeProblem(Onnx.TensorProto t) {
         long n = 1;

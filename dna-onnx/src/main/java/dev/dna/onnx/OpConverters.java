@@ -74,7 +74,12 @@ public final class OpConverters {
 
     private OpConverters() {}
 
-    /** Adds or replaces the converter of SameDiff op {@code opName}. */
+    /**
+     * Adds or replaces the converter of SameDiff op {@code opName}.
+     *
+     * @param opName a SameDiff op name, e.g. {@code "conv2d"}
+     * @param converter writes the op's ONNX nodes
+     */
     public static synchronized void register(String opName, OpConverter converter) {
         REGISTRY.put(opName, converter);
     }
@@ -84,7 +89,7 @@ public final class OpConverters {
         return REGISTRY.get(opName);
     }
 
-    /** Op names with a converter. */
+    /** {@return the SameDiff op names with a converter, sorted} */
     public static synchronized List<String> supported() {
         return new ArrayList<>(REGISTRY.keySet());
     }

@@ -87,12 +87,21 @@ public final class OpImporters {
 
     private OpImporters() {}
 
-    /** Adds or replaces the importer of ONNX op type {@code opType}. */
+    /**
+     * Adds or replaces the importer of ONNX op type {@code opType}.
+     *
+     * @param opType an ONNX op type, e.g. {@code "Conv"}
+     * @param importer builds the op's SameDiff equivalent
+     */
     public static synchronized void register(String opType, OpImporter importer) {
         REGISTRY.put(opType, importer);
     }
 
-    /** Removes the importer of {@code opType} (a user's own registration; tests). */
+    /**
+     * Removes the importer of {@code opType} (a user's own registration; tests).
+     *
+     * @param opType an ONNX op type
+     */
     public static synchronized void unregister(String opType) {
         REGISTRY.remove(opType);
     }
@@ -101,7 +110,7 @@ public final class OpImporters {
         return REGISTRY.get(opType);
     }
 
-    /** ONNX op types with an importer. */
+    /** {@return the ONNX op types with an importer, sorted} */
     public static synchronized List<String> supported() {
         return new ArrayList<>(REGISTRY.keySet());
     }

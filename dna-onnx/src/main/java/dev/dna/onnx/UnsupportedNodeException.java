@@ -19,12 +19,12 @@ public final class UnsupportedNodeException extends IllegalArgumentException {
         return n.getName().isEmpty() ? "producing " + n.getOutputList() : n.getName();
     }
 
-    /** The ONNX op type, e.g. {@code "Einsum"}. */
+    /** {@return the ONNX op type, e.g. {@code "Einsum"}} */
     public String opType() {
         return opType;
     }
 
-    /** The node's name (or its outputs when it has none). */
+    /** {@return the node's name (or its outputs when it has none)} */
     public String node() {
         return node;
     }

@@ -10,7 +10,7 @@ public final class UnsupportedOpException extends IllegalArgumentException {
         this.opName = opName;
     }
 
-    /** The SameDiff op name, e.g. {@code "cumsum"}. */
+    /** {@return the SameDiff op name, e.g. {@code "cumsum"}} */
     public String opName() {
         return opName;
     }

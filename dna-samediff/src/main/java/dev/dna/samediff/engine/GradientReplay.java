@@ -106,6 +106,13 @@ public final class GradientReplay {
      * Runs {@code sd.calculateGradientsAndOutputs(feed, outputNames, params)} once, records the ops it executes
      * and builds their replay. The gradient of each parameter in {@code gradientInto} is written into the given
      * array (of the gradient's shape and type) instead of one allocated here.
+     *
+     * @param sd the graph with its loss
+     * @param feed every placeholder's value
+     * @param outputNames the loss terms to return
+     * @param params the trained parameters
+     * @param gradientInto where each parameter's gradient goes, by name
+     * @return the step's outputs and gradients, with the replay or why there is none
      */
     public static Recorded record(SameDiff sd, Map<String, INDArray> feed, List<String> outputNames, List<String> params,
             Map<String, INDArray> gradientInto) {
@@ -388,6 +395,8 @@ public final class GradientReplay {
     /**
      * True while every parameter array is still the one this replay reads (the trainer updates them in place;
      * a graph whose arrays were replaced must be recorded again).
+     *
+     * @return whether the replay can still run
      */
     public boolean current() {
         for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
@@ -401,6 +410,7 @@ public final class GradientReplay {
     /**
      * One gradient computation on {@code feed}, which must have the recorded placeholders' shapes and types.
      *
+     * @param feed every placeholder's value
      * @return the loss terms and the gradients by parameter name, in arrays owned by this object and overwritten
      *     by its next run
      */
@@ -411,6 +421,10 @@ public final class GradientReplay {
     /**
      * As {@link #run(Map)}; when {@code nanos} is not null (length {@link #opCount()}), adds each op's wall time
      * to its element (for profiling, see {@link #opType}).
+     *
+     * @param feed every placeholder's value
+     * @param nanos each op's accumulated wall time, or null
+     * @return the loss terms and the gradients, as {@link #run(Map)}
      */
     public OutAndGrad run(Map<String, INDArray> feed, long[] nanos) {
         for (Map.Entry<String, INDArray> e : placeholders.entrySet()) {

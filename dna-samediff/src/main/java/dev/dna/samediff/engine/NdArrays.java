@@ -14,7 +14,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class NdArrays {
     private NdArrays() {}
 
-    /** A new c-order array of {@code shape} and type {@code dt} holding {@code v}. */
+    /**
+     * A new c-order array of {@code shape} and type {@code dt} holding {@code v}.
+     *
+     * @param v the values, in c order
+     * @param shape the shape; its product is {@code v.length}
+     * @param dt the array's type
+     * @return the array
+     */
     public static INDArray of(float[] v, long[] shape, DataType dt) {
         if (dt != DataType.FLOAT) {
             return Nd4j.create(v, shape, 'c').castTo(dt);
@@ -28,7 +35,12 @@ public final class NdArrays {
         return a;
     }
 
-    /** The values of {@code a} as floats in c order. */
+    /**
+     * The values of {@code a} as floats in c order.
+     *
+     * @param a any array
+     * @return a new array of its values
+     */
     public static float[] toFloats(INDArray a) {
         if (a.dataType() != DataType.FLOAT || a.isView() || a.ordering() != 'c' || a.data().length() != a.length()) {
             return a.castTo(DataType.FLOAT).dup('c').data().asFloat();

@@ -22,6 +22,12 @@ public final class NonFiniteOrigin {
     /**
      * A sentence naming where the first non-finite value of the step comes from, or saying that none was found
      * (the session's step was finite: the non-finite value came from elsewhere).
+     *
+     * @param sd the graph with its loss
+     * @param feed the step's placeholder values
+     * @param outputs the loss terms
+     * @param params the trained parameters
+     * @return one sentence
      */
     public static String describe(SameDiff sd, Map<String, INDArray> feed, List<String> outputs, List<String> params) {
         for (var e : feed.entrySet()) {

@@ -12,7 +12,11 @@ import org.nd4j.autodiff.samediff.SameDiff;
 public final class Quiet {
     private Quiet() {}
 
-    /** Builds {@code sd}'s gradient function now, with {@code System.out} muted meanwhile (one caller at a time). */
+    /**
+     * Builds {@code sd}'s gradient function now, with {@code System.out} muted meanwhile (one caller at a time).
+     *
+     * @param sd the graph with its loss
+     */
     public static synchronized void createGradFunction(SameDiff sd) {
         PrintStream out = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));

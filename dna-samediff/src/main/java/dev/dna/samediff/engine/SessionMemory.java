@@ -40,6 +40,8 @@ public final class SessionMemory {
     /**
      * Closes the intermediate arrays of the last gradient computation run on this thread.
      *
+     * @param sd the graph whose session holds the arrays
+     * @param keep arrays still in use
      * @return bytes freed
      */
     public static long freeIntermediates(SameDiff sd, Collection<INDArray> keep) {
@@ -81,6 +83,7 @@ public final class SessionMemory {
      * Each step's feed is a few MB at the example's full plan (most of it dropout masks); closing it
      * returns that memory at once instead of whenever the garbage collector finds the wrappers.
      *
+     * @param arrays arrays no longer used
      * @return bytes freed
      */
     public static long close(Collection<INDArray> arrays) {

@@ -22,12 +22,31 @@ public final class AdamUpdate {
      * One step {@code t >= 1} on parameter {@code w} with gradient {@code g} at the optimizer's base learning rate;
      * {@code m}, {@code v} and {@code w} are updated in place, {@code scratch} (same shape) is overwritten, {@code g} is
      * read only.
+     *
+     * @param o Adam's settings
+     * @param t the step, from 1
+     * @param w the weights
+     * @param g the gradient
+     * @param m the first moment
+     * @param v the second moment
+     * @param scratch working space
      */
     public static void apply(OptimizerSpec o, long t, INDArray w, INDArray g, INDArray m, INDArray v, INDArray scratch) {
         apply(o, o.learningRate(), t, w, g, m, v, scratch);
     }
 
-    /** {@link #apply(OptimizerSpec, long, INDArray, INDArray, INDArray, INDArray, INDArray)} at learning rate {@code lr}. */
+    /**
+     * {@link #apply(OptimizerSpec, long, INDArray, INDArray, INDArray, INDArray, INDArray)} at learning rate {@code lr}.
+     *
+     * @param o Adam's settings
+     * @param lr this step's learning rate
+     * @param t the step, from 1
+     * @param w the weights
+     * @param g the gradient
+     * @param m the first moment
+     * @param v the second moment
+     * @param scratch working space
+     */
     public static void apply(OptimizerSpec o, double lr, long t, INDArray w, INDArray g, INDArray m, INDArray v,
             INDArray scratch) {
         double bc1 = 1 - Math.pow(o.beta1(), t);

@@ -36,7 +36,9 @@ public final class ArrayBytes {
     /**
      * The array in {@code bytes}.
      *
+     * @param bytes an array in ND4J's binary format, untrusted
      * @param where names the array in messages (file and entry)
+     * @return the array
      * @throws IOException naming {@code where} and the field that does not fit, if the bytes are not a well-formed array
      */
     public static INDArray read(byte[] bytes, String where) throws IOException {

@@ -34,11 +34,22 @@ public final class Checkpoints {
 
     /** What a checkpoint or restorer file holds, written entry by entry. */
     public interface Body {
-        /** Writes the entries into {@code out}. */
+        /**
+         * Writes the entries into {@code out}.
+         *
+         * @param out the zip being written (a temporary file)
+         * @throws IOException if writing fails (the file is then left as it was)
+         */
         void write(ZipOutputStream out) throws IOException;
     }
 
-    /** Writes the zip {@code body} makes to {@code file} through a temp file and an atomic move: a crash leaves the old file. */
+    /**
+     * Writes the zip {@code body} makes to {@code file} through a temp file and an atomic move: a crash leaves the old file.
+     *
+     * @param file the file to write or replace
+     * @param body writes the entries
+     * @throws IOException if the body or the move fails (an existing file is then left as it was)
+     */
     public static void writeAtomically(Path file, Body body) throws IOException {
         AtomicFiles.write(file, raw -> {
             ZipOutputStream out = new ZipOutputStream(raw);
@@ -48,7 +59,14 @@ public final class Checkpoints {
         });
     }
 
-    /** Adds entry {@code name} holding {@code text} in UTF-8. */
+    /**
+     * Adds entry {@code name} holding {@code text} in UTF-8.
+     *
+     * @param out the zip being written
+     * @param name the entry's name
+     * @param text its content
+     * @throws IOException if writing fails
+     */
     public static void putText(ZipOutputStream out, String name, String text) throws IOException {
         out.putNextEntry(new ZipEntry(name));
         out.write(text.getBytes(StandardCharsets.UTF_8));
@@ -58,6 +76,10 @@ public final class Checkpoints {
     /**
      * Embeds the ONNX model of an imported restorer ({@code onnx/<sha256>.onnx}), so that the file stays usable when the
      * original moves or changes; nothing for dna's own restorers.
+     *
+     * @param out the zip being written
+     * @param restorer the restorer written
+     * @throws IOException if the model cannot be read or written
      */
     public static void putImportedModel(ZipOutputStream out, dev.dna.api.spec.RestorerSpec restorer) throws IOException {
         if (restorer instanceof dev.dna.api.spec.OnnxRestorerSpec o) {
@@ -67,7 +89,13 @@ public final class Checkpoints {
         }
     }
 
-    /** Registers the ONNX models {@code zip} embeds with {@link OnnxModelStore}, each checked against its digest. */
+    /**
+     * Registers the ONNX models {@code zip} embeds with {@link OnnxModelStore}, each checked against its digest.
+     *
+     * @param zip the file, open
+     * @param file its path, for messages
+     * @throws IOException naming the entry when its digest does not match its name
+     */
     public static void registerImportedModels(ZipFile zip, Path file) throws IOException {
         var entries = zip.entries();
         while (entries.hasMoreElements()) {
@@ -90,7 +118,14 @@ public final class Checkpoints {
         }
     }
 
-    /** Adds entry {@code name} holding {@code a} in ND4J's binary format (read back only through {@link #getArray}). */
+    /**
+     * Adds entry {@code name} holding {@code a} in ND4J's binary format (read back only through {@link #getArray}).
+     *
+     * @param out the zip being written
+     * @param name the entry's name
+     * @param a the array
+     * @throws IOException if writing fails
+     */
     public static void putArray(ZipOutputStream out, String name, INDArray a) throws IOException {
         out.putNextEntry(new ZipEntry(name));
         DataOutputStream dos = new DataOutputStream(out);
@@ -102,6 +137,8 @@ public final class Checkpoints {
     /**
      * Opens a checkpoint or restorer file.
      *
+     * @param file a dna restorer or checkpoint
+     * @return the zip, open; close it when done
      * @throws IOException naming the file when it is missing or not a zip
      */
     public static ZipFile open(Path file) throws IOException {
@@ -115,7 +152,15 @@ public final class Checkpoints {
         }
     }
 
-    /** The meta.json of a dna file, checked to name {@code format} (any format, and possibly null, when {@code format} is null). */
+    /**
+     * The meta.json of a dna file, checked to name {@code format} (any format, and possibly null, when {@code format} is null).
+     *
+     * @param zip the file, open
+     * @param file its path, for messages
+     * @param format the format expected, or null for any
+     * @return the parsed meta.json
+     * @throws IOException naming the file when meta.json is missing, malformed or of another format
+     */
     public static JsonNode meta(ZipFile zip, Path file, String format) throws IOException {
         ZipEntry e = zip.getEntry("meta.json");
         if (e == null) {
@@ -137,7 +182,14 @@ public final class Checkpoints {
         return meta;
     }
 
-    /** Checks that {@code meta} (as read by {@link #meta}) names {@code format}, else an error naming the file and both. */
+    /**
+     * Checks that {@code meta} (as read by {@link #meta}) names {@code format}, else an error naming the file and both.
+     *
+     * @param meta from {@link #meta}
+     * @param file its path, for messages
+     * @param format the format expected
+     * @throws IOException naming the file and both formats when they differ
+     */
     public static void checkFormat(JsonNode meta, Path file, String format) throws IOException {
         if (meta == null || !format.equals(meta.path("format").asText())) {
             throw new IOException(file + " is a '" + (meta == null ? "?" : meta.path("format").asText())
@@ -148,6 +200,10 @@ public final class Checkpoints {
     /**
      * Reads array entry {@code name}, its header checked against its bytes ({@link ArrayBytes}) before ND4J parses it.
      *
+     * @param zip the file, open
+     * @param file its path, for messages
+     * @param name the entry's name
+     * @return the array, its header checked against the entry's size before anything is allocated
      * @throws IOException naming {@code file} and the entry when it is missing, too large or inconsistent
      */
     public static INDArray getArray(ZipFile zip, Path file, String name) throws IOException {

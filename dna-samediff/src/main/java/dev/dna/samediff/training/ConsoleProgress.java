@@ -20,7 +20,14 @@ public final class ConsoleProgress implements TrainingListener, AutoCloseable {
         this.lines = lines;
     }
 
-    /** Progress of run {@code name} from step {@code first} to {@code last}. */
+    /**
+     * Progress of run {@code name} from step {@code first} to {@code last}.
+     *
+     * @param name the run's name
+     * @param first the first step
+     * @param last the last step
+     * @return a progress bar on a terminal, else lines
+     */
     public static ConsoleProgress open(String name, long first, long last) {
         if (terminal()) {
             return new ConsoleProgress(new ProgressBarBuilder().setTaskName(name).setInitialMax(last)
@@ -68,7 +75,14 @@ public final class ConsoleProgress implements TrainingListener, AutoCloseable {
         private final long t0 = System.nanoTime();
         private long printed = System.nanoTime();
 
-        /** Progress of run {@code name} from step {@code first} to {@code last}, printed to {@code out}. */
+        /**
+         * Progress of run {@code name} from step {@code first} to {@code last}, printed to {@code out}.
+         *
+         * @param name the run's name
+         * @param first the first step
+         * @param last the last step
+         * @param out where the lines go
+         */
         public LineProgress(String name, long first, long last, java.io.PrintStream out) {
             this.name = name;
             this.first = first;
@@ -76,7 +90,13 @@ public final class ConsoleProgress implements TrainingListener, AutoCloseable {
             this.out = out;
         }
 
-        /** Reports step {@code step}; prints a line every 30 s, at validations and at the last step. */
+        /**
+         * Reports step {@code step}; prints a line every 30 s, at validations and at the last step.
+         *
+         * @param step the step done
+         * @param message the losses, in a few words
+         * @param validated whether the step validated
+         */
         public void step(long step, String message, boolean validated) {
             long now = System.nanoTime();
             if (!validated && step != last && now - printed < PERIOD_SECONDS * 1_000_000_000L) {

@@ -42,6 +42,12 @@ public final class CsvLog implements TrainingListener, AutoCloseable {
      * The log in {@code file}, opened to append the steps after {@code startStep}: rows of later steps (written after the
      * checkpoint a run resumes from, or by an earlier run of a fresh start) are dropped first, so that every step has one
      * row.
+     *
+     * @param file the CSV to write or continue
+     * @param terms the loss terms' columns
+     * @param startStep the last step already done (0 for a fresh run)
+     * @return the log
+     * @throws IOException if the file cannot be read or written
      */
     public static CsvLog open(Path file, List<String> terms, long startStep) throws IOException {
         String header = header(terms);

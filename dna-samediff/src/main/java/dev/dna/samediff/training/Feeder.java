@@ -28,7 +28,12 @@ public final class Feeder {
     private final DataType dt;
     private final ValueRange range;
 
-    /** A feeder for {@code graph}'s placeholders, in data type {@code dt}. */
+    /**
+     * A feeder for {@code graph}'s placeholders, in data type {@code dt}.
+     *
+     * @param graph the joint graph
+     * @param dt its floating-point type
+     */
     public Feeder(JointGraph graph, DataType dt) {
         this.graph = graph;
         this.dt = dt;
@@ -36,7 +41,14 @@ public final class Feeder {
         this.schedule = graph.plan.diffusion().map(d -> NoiseSchedule.of(d.schedule())).orElse(null);
     }
 
-    /** Converts [0, 1] images into a network-range tensor of the graph's type. */
+    /**
+     * Converts [0, 1] images into a network-range tensor of the graph's type.
+     *
+     * @param b images in [0, 1]
+     * @param range the networks' range
+     * @param dt the tensor's type
+     * @return the tensor [N, C, H, W]
+     */
     public static INDArray tensor(ImageBatch b, ValueRange range, DataType dt) {
         float[] v = range.fromUnit(b.toArray());
         return NdArrays.of(v, new long[] {b.size(), b.channels(), b.height(), b.width()}, dt);
@@ -46,6 +58,13 @@ public final class Feeder {
      * One step's placeholder values: the synthetic inputs {@code xs} and targets {@code ys} and the real inputs {@code xr}
      * (each [B, 3, S, S] in [0, 1]), then, with a noise predictor, the noise, levels and masks drawn from {@code rs}
      * and the step's {@code lambda}.
+     *
+     * @param xs the synthetic degraded patches
+     * @param ys their clean patches
+     * @param xr the real degraded patches
+     * @param rs the run's random streams
+     * @param lambda the diffusion loss's weight at this step
+     * @return every placeholder's value, by name
      */
     public Map<String, INDArray> feed(ImageBatch xs, ImageBatch ys, ImageBatch xr, TrainingStreams rs, double lambda) {
         Map<String, INDArray> m = new HashMap<>();

@@ -42,6 +42,11 @@ public final class FlatParameters {
 
     /**
      * Copies the current values of {@code names} into a new flat buffer. Gradient and moments start at zero.
+     *
+     * @param sd the graph holding the parameters
+     * @param names the trained parameters, the leading ones first
+     * @param leading how many of {@code names} lead (the restorer's)
+     * @param dt the buffers' type
      */
     public FlatParameters(SameDiff sd, List<String> names, int leading, DataType dt) {
         this.sd = sd;
@@ -77,28 +82,43 @@ public final class FlatParameters {
         }
     }
 
-    /** One Adam step {@code t} over all parameters from the gradient in {@code g}; the graph's arrays get the result. */
+    /**
+     * One Adam step {@code t} over all parameters from the gradient in {@code g}; the graph's arrays get the result.
+     *
+     * @param o Adam's settings
+     * @param t the step, from 1
+     */
     public void adam(OptimizerSpec o, long t) {
         adam(o, o.learningRate(), t);
     }
 
-    /** {@link #adam(OptimizerSpec, long)} at learning rate {@code lr} (a schedule's rate of this step). */
+    /**
+     * {@link #adam(OptimizerSpec, long)} at learning rate {@code lr} (a schedule's rate of this step).
+     *
+     * @param o Adam's settings
+     * @param lr this step's learning rate
+     * @param t the step, from 1
+     */
     public void adam(OptimizerSpec o, double lr, long t) {
         AdamUpdate.apply(o, lr, t, w, g, m, v, scratch);
         views.forEach((name, x) -> sd.getVariable(name).getArr().assign(x[0]));
     }
 
-    /** The global L2 norm of the gradient in {@code g}, over every trained parameter. */
+    /** {@return the global L2 norm of the gradient in {@code g}, over every trained parameter} */
     public double gradientNorm() {
         return g.norm2Number().doubleValue();
     }
 
-    /** The L2 norm of the leading parameters' part of {@code g} (the restorer's, in the trainer). */
+    /** {@return the L2 norm of the leading parameters' part of {@code g} (the restorer's, in the trainer)} */
     public double leadingGradientNorm() {
         return leadingLength == 0 ? 0.0 : leading(g).norm2Number().doubleValue();
     }
 
-    /** Multiplies the gradient in {@code g} by {@code factor} (gradient clipping). */
+    /**
+     * Multiplies the gradient in {@code g} by {@code factor} (gradient clipping).
+     *
+     * @param factor the gradient's multiplier
+     */
     public void scaleGradients(double factor) {
         g.muli(factor);
     }
@@ -108,12 +128,16 @@ public final class FlatParameters {
         views.forEach((name, x) -> sd.getVariable(name).getArr().assign(x[0]));
     }
 
-    /** Copies of the weights and Adam's two moments, for {@link #restore}. */
+    /** {@return copies of the weights and Adam's two moments, for {@link #restore}} */
     public INDArray[] copyState() {
         return new INDArray[] {w.dup(), m.dup(), v.dup()};
     }
 
-    /** Puts back the state of {@link #copyState} (weights, moments), and the weights into the graph. */
+    /**
+     * Puts back the state of {@link #copyState} (weights, moments), and the weights into the graph.
+     *
+     * @param state from {@link #copyState}
+     */
     public void restore(INDArray[] state) {
         w.assign(state[0]);
         m.assign(state[1]);
@@ -135,7 +159,12 @@ public final class FlatParameters {
         return out;
     }
 
-    /** Whether {@code name} is one of these parameters. */
+    /**
+     * Whether {@code name} is one of these parameters.
+     *
+     * @param name a variable's name
+     * @return whether it is one of these parameters
+     */
     public boolean contains(String name) {
         return views.containsKey(name);
     }
@@ -150,12 +179,22 @@ public final class FlatParameters {
         return views.get(name)[1];
     }
 
-    /** Adam's first moment of parameter {@code name}, a view into the flat buffer. */
+    /**
+     * Adam's first moment of parameter {@code name}, a view into the flat buffer.
+     *
+     * @param name one of these parameters
+     * @return the view
+     */
     public INDArray firstMoment(String name) {
         return views.get(name)[2];
     }
 
-    /** Adam's second moment of parameter {@code name}, a view into the flat buffer. */
+    /**
+     * Adam's second moment of parameter {@code name}, a view into the flat buffer.
+     *
+     * @param name one of these parameters
+     * @return the view
+     */
     public INDArray secondMoment(String name) {
         return views.get(name)[3];
     }
@@ -163,13 +202,17 @@ public final class FlatParameters {
     /**
      * {@code name}'s view of {@code buffer}, a buffer laid out as {@code w} or as its leading part (such as the
      * EMA of the leading parameters).
+     *
+     * @param buffer a flat buffer laid out as {@code w}, or as its leading part
+     * @param name one of the parameters {@code buffer} holds
+     * @return the view, shaped as the parameter
      */
     public INDArray viewOf(INDArray buffer, String name) {
         INDArray w = views.get(name)[0];
         return view(buffer, offsets.get(name), w.length(), w.shape());
     }
 
-    /** Every parameter's gradient view, by name (for computations to write their gradients into directly). */
+    /** {@return every parameter's gradient view, by name (for computations to write their gradients into directly)} */
     public Map<String, INDArray> gradientViews() {
         Map<String, INDArray> out = new LinkedHashMap<>();
         views.forEach((k, x) -> out.put(k, x[1]));
@@ -179,6 +222,8 @@ public final class FlatParameters {
     /**
      * Copies each parameter's gradient from {@code grads} into {@code g}, skipping those that already are the
      * gradient view. A parameter missing from {@code grads} is an error: its stale gradient would be applied.
+     *
+     * @param grads every parameter's gradient, by name
      */
     public void gather(Map<String, INDArray> grads) {
         views.forEach((name, x) -> {
@@ -196,6 +241,8 @@ public final class FlatParameters {
      * The first parameter whose gradient in {@code g} holds a NaN or an infinity, or null when all are finite.
      * One reduction over {@code g} when all are (a sum is finite only if every term is, short of overflow, which
      * counts as divergence too).
+     *
+     * @return the parameter's name, or null when every gradient is finite
      */
     public String firstNonFiniteGradient() {
         if (Double.isFinite(g.sumNumber().doubleValue())) {
@@ -209,12 +256,17 @@ public final class FlatParameters {
         return views.keySet().iterator().next(); // finite parts whose sum overflows
     }
 
-    /** The prefix of {@code flat} (one of this object's buffers or one laid out alike) that holds the leading parameters. */
+    /**
+     * The prefix of {@code flat} (one of this object's buffers or one laid out alike) that holds the leading parameters.
+     *
+     * @param flat a flat buffer laid out as these
+     * @return the view of its leading part
+     */
     public INDArray leading(INDArray flat) {
         return flat.get(NDArrayIndex.interval(0, leadingLength));
     }
 
-    /** How many elements the leading parameters (the restorer's) take at the start of each buffer. */
+    /** {@return how many elements the leading parameters (the restorer's) take at the start of each buffer} */
     public long leadingLength() {
         return leadingLength;
     }

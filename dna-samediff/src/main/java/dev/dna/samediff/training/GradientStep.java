@@ -30,6 +30,11 @@ public final class GradientStep implements AutoCloseable {
     /**
      * Gradients of {@code sd}'s loss with respect to {@code params}, with the values of {@code outputs} (the loss terms);
      * with {@code replayAllowed}, once a step has run through SameDiff, later steps may replay its recorded ops.
+     *
+     * @param sd the graph with its loss
+     * @param outputs the loss terms to return
+     * @param params the trained parameters
+     * @param replayAllowed whether later steps may replay the first one's ops
      */
     public GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed) {
         this(sd, outputs, params, replayAllowed, Map.of());
@@ -38,6 +43,12 @@ public final class GradientStep implements AutoCloseable {
     /**
      * As the other constructor; a replay writes the gradient of each parameter in {@code gradientInto} into the
      * given array (such as a view of {@link FlatParameters}' gradient buffer), so that it needs no copy.
+     *
+     * @param sd the graph with its loss
+     * @param outputs the loss terms to return
+     * @param params the trained parameters
+     * @param replayAllowed whether later steps may replay the first one's ops
+     * @param gradientInto where each parameter's gradient goes, by name
      */
     public GradientStep(SameDiff sd, List<String> outputs, List<String> params, boolean replayAllowed,
             Map<String, INDArray> gradientInto) {
@@ -51,6 +62,9 @@ public final class GradientStep implements AutoCloseable {
     /**
      * The loss terms (by name) and gradients (by parameter name) on {@code feed}. The arrays stay valid until
      * the next call.
+     *
+     * @param feed every placeholder's value
+     * @return the loss terms and gradients
      */
     public OutAndGrad run(Map<String, INDArray> feed) {
         if (replay != null && !replay.current()) {
@@ -71,7 +85,11 @@ public final class GradientStep implements AutoCloseable {
         return sd.calculateGradientsAndOutputs(feed, outputs, params);
     }
 
-    /** Frees what the last {@link #run} left in SameDiff's session, keeping the arrays in {@code keep}. */
+    /**
+     * Frees what the last {@link #run} left in SameDiff's session, keeping the arrays in {@code keep}.
+     *
+     * @param keep arrays still in use
+     */
     public void release(Collection<INDArray> keep) {
         if (sessionRan) {
             SessionMemory.freeIntermediates(sd, keep);
@@ -79,17 +97,20 @@ public final class GradientStep implements AutoCloseable {
         }
     }
 
-    /** Whether later calls replay; false before the first call, when replay is off, or for an unsupported graph. */
+    /**
+     * {@return whether later calls replay; false before the first call, when replay is off, or for an unsupported
+     *     graph}
+     */
     public boolean replaying() {
         return replay != null;
     }
 
-    /** Why this graph is not replayed (an op the session executes specially), or null. */
+    /** {@return why this graph is not replayed (an op the session executes specially), or null} */
     public String notReplayed() {
         return notReplayed;
     }
 
-    /** The replay, when there is one (for its op count and memory). */
+    /** {@return the replay, when there is one (for its op count and memory)} */
     public GradientReplay replay() {
         return replay;
     }

@@ -34,7 +34,12 @@ public final class ParameterLog implements AutoCloseable {
      * The log in {@code file}, opened to append the steps after {@code startStep} (a fresh start replaces it; rows after a
      * resumed run's checkpoint are dropped).
      *
+     * @param file the CSV to write or continue
+     * @param params the trained parameters
+     * @param startStep the last step already done (0 for a fresh run); later rows are dropped
+     * @return the log
      * @throws IllegalStateException if the file is the log of other parameters (another plan); it is left as it is
+     * @throws IOException if the file cannot be read or written
      */
     public static ParameterLog open(Path file, List<String> params, long startStep) throws IOException {
         return new ParameterLog(CsvLog.openToAppend(file, header(params), startStep, (f, old) -> {
@@ -43,7 +48,13 @@ public final class ParameterLog implements AutoCloseable {
         }), params);
     }
 
-    /** Appends step {@code step}'s row from {@code flat}'s gathered gradient and current weights. */
+    /**
+     * Appends step {@code step}'s row from {@code flat}'s gathered gradient and current weights.
+     *
+     * @param step the step done
+     * @param flat the parameters with the step's gradient gathered
+     * @throws IOException if the row cannot be written
+     */
     public void write(long step, FlatParameters flat) throws IOException {
         StringBuilder sb = new StringBuilder().append(step);
         for (String p : params) {

@@ -63,7 +63,11 @@ public final class RunState {
     /** The EMA of the restorer's parameters in {@code flat}, laid out as {@code flat}'s leading part. */
     final INDArray emaFlat;
 
-    /** A fresh run of {@code plan}: its graph built and initialised from the plan's seed, Adam's moments at zero. */
+    /**
+     * A fresh run of {@code plan}: its graph built and initialised from the plan's seed, Adam's moments at zero.
+     *
+     * @param plan the run's plan
+     */
     public RunState(AdaptationPlan plan) {
         this.plan = plan;
         this.graph = JointGraph.build(plan, DataType.FLOAT);
@@ -101,13 +105,17 @@ public final class RunState {
         this.guard = new SpikeGuard<>(plan.spikeGuard());
     }
 
-    /** A copy of what a rollback restores: weights, Adam's moments, the EMA. */
+    /** {@return a copy of what a rollback restores: weights, Adam's moments, the EMA} */
     public INDArray[] snapshot() {
         INDArray[] f = flat.copyState();
         return new INDArray[] {f[0], f[1], f[2], emaFlat == null ? null : emaFlat.dup()};
     }
 
-    /** Puts back a {@link #snapshot}. */
+    /**
+     * Puts back a {@link #snapshot}.
+     *
+     * @param state from {@link #snapshot}
+     */
     public void restore(INDArray[] state) {
         flat.restore(new INDArray[] {state[0], state[1], state[2]});
         if (emaFlat != null) {
@@ -115,7 +123,11 @@ public final class RunState {
         }
     }
 
-    /** Sets the restorer's weights and their EMA to {@code weights} (every restorer parameter, shapes checked). */
+    /**
+     * Sets the restorer's weights and their EMA to {@code weights} (every restorer parameter, shapes checked).
+     *
+     * @param weights a pretrained restorer's weights, by name
+     */
     public void startFrom(Map<String, INDArray> weights) {
         for (String p : restorerParams) {
             INDArray w = weights.get(p);
@@ -129,7 +141,11 @@ public final class RunState {
         flat.pullWeights();
     }
 
-    /** One optimizer step at rate {@code lr} from the gradients already gathered into {@code flat.g}, then the EMA. */
+    /**
+     * One optimizer step at rate {@code lr} from the gradients already gathered into {@code flat.g}, then the EMA.
+     *
+     * @param lr this step's learning rate
+     */
     public void apply(double lr) {
         step++;
         flat.adam(plan.optimizer(), lr, step);
@@ -147,7 +163,7 @@ public final class RunState {
         }
     }
 
-    /** The restorer's current (raw) weights, views of the graph's arrays. */
+    /** {@return the restorer's current (raw) weights, views of the graph's arrays} */
     public Map<String, INDArray> rawWeights() {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (String p : restorerParams) {
@@ -156,12 +172,20 @@ public final class RunState {
         return out;
     }
 
-    /** The weights training returns: the EMA (keyed like {@link #rawWeights}), or the raw weights when EMA is off. */
+    /**
+     * {@return the weights training returns: the EMA (keyed like {@link #rawWeights}), or the raw weights when EMA is
+     *     off}
+     */
     public Map<String, INDArray> resultWeights() {
         return plan.emaDecay() > 0 ? java.util.Collections.unmodifiableMap(ema) : rawWeights();
     }
 
-    /** Writes the whole state to {@code file} as a checkpoint ({@value #FORMAT}), atomically: temp file, then move. */
+    /**
+     * Writes the whole state to {@code file} as a checkpoint ({@value #FORMAT}), atomically: temp file, then move.
+     *
+     * @param file the checkpoint to write or replace
+     * @throws IOException if it cannot be written (an existing file is then left as it was)
+     */
     public void save(Path file) throws IOException {
         ObjectMapper om = new ObjectMapper();
         ObjectNode meta = om.createObjectNode();
@@ -206,6 +230,10 @@ public final class RunState {
      * Reads everything first and assigns only when the whole checkpoint is valid; with {@code otherOptimizer}, the
      * checkpoint may come from a plan that differs in its optimizer too (a run continued at another learning rate: no
      * longer the uninterrupted run).
+     *
+     * @param file a checkpoint of this plan
+     * @param otherOptimizer whether the checkpoint's optimizer may differ
+     * @throws IOException naming the file when it is unreadable, corrupt or of another plan
      */
     public void load(Path file, boolean otherOptimizer) throws IOException {
         try (ZipFile zip = Checkpoints.open(file)) {

@@ -38,14 +38,18 @@ public final class SpikeGuard<S> {
     private int events;
     private int clips;
 
-    /** A guard following {@code spec}, with empty windows. */
+    /**
+     * A guard following {@code spec}, with empty windows.
+     *
+     * @param spec the policy, factor, window, snapshots and limit
+     */
     public SpikeGuard(SpikeGuardSpec spec) {
         this.spec = spec;
         this.loss = new Window(spec.window());
         this.grad = new Window(spec.window());
     }
 
-    /** Whether it judges at all (the policy is not OFF). */
+    /** {@return whether it judges at all (the policy is not OFF)} */
     public boolean enabled() {
         return spec.enabled();
     }
@@ -53,6 +57,11 @@ public final class SpikeGuard<S> {
     /**
      * Judges step {@code step} from its restoration loss and the restorer's gradient norm; a spike counts towards
      * {@code maxEvents}. The event, if any, is the returned one's; {@code null} when the step is accepted.
+     *
+     * @param step the step, from 1
+     * @param lossValue its restoration loss
+     * @param gradNorm the norm of the restorer's gradient
+     * @return the event, or null
      */
     public SpikeEvent judge(long step, double lossValue, double gradNorm) {
         if (!spec.enabled()) {
@@ -76,22 +85,22 @@ public final class SpikeGuard<S> {
         return new SpikeEvent(step, "grad_restorer", gradNorm, gm, SpikeEvent.Action.CLIP, -1, spec.factor());
     }
 
-    /** Whether the run has met more loss spikes than {@code maxEvents}. */
+    /** {@return whether the run has met more loss spikes than {@code maxEvents}} */
     public boolean exhausted() {
         return events > spec.maxEvents();
     }
 
-    /** Loss spikes met so far, skipped or rolled back (with those of the run before a resume). */
+    /** {@return the loss spikes met so far, skipped or rolled back (with those of the run before a resume)} */
     public int events() {
         return events;
     }
 
-    /** Gradient spikes clipped so far (with those of the run before a resume). */
+    /** {@return the gradient spikes clipped so far (with those of the run before a resume)} */
     public int clips() {
         return clips;
     }
 
-    /** The good state a rollback restores, or null when there is none yet. */
+    /** {@return the good state a rollback restores, or null when there is none yet} */
     public S goodState() {
         return good;
     }
@@ -99,6 +108,11 @@ public final class SpikeGuard<S> {
     /**
      * Records an applied step's values in the running medians and takes the snapshots due: {@code snapshot} is asked
      * for a copy of the state after step {@code step} every {@code snapshotEvery} steps.
+     *
+     * @param step the step applied
+     * @param lossValue its restoration loss
+     * @param gradNorm the norm of the restorer's gradient
+     * @param snapshot makes a copy of the state after {@code step}
      */
     public void accepted(long step, double lossValue, double gradNorm, Supplier<S> snapshot) {
         if (!spec.enabled()) {
@@ -116,12 +130,21 @@ public final class SpikeGuard<S> {
         }
     }
 
-    /** The state of the running medians, for a checkpoint: the loss window's values, then the gradient window's. */
+    /**
+     * {@return the state of the running medians, for a checkpoint: the loss window's values, then the gradient
+     *     window's}
+     */
     public double[][] windows() {
         return new double[][] {loss.values(), grad.values()};
     }
 
-    /** Puts back the windows of {@link #windows} and the counts of events and clips (resuming a run). */
+    /**
+     * Puts back the windows of {@link #windows} and the counts of events and clips (resuming a run).
+     *
+     * @param windows from {@link #windows}
+     * @param eventCount loss spikes met before
+     * @param clipCount gradient spikes clipped before
+     */
     public void restore(double[][] windows, int eventCount, int clipCount) {
         checkArgument(windows.length == 2, "two windows expected");
         loss.set(windows[0]);
@@ -134,6 +157,9 @@ public final class SpikeGuard<S> {
      * Starts the snapshots of a resumed run: its state becomes the candidate, good once {@code snapshotEvery} steps pass
      * without a spike (when the checkpoint's step is a multiple of {@code snapshotEvery}, as the uninterrupted run's
      * candidate would be; otherwise the first rollback target after a resume comes later than in the uninterrupted run).
+     *
+     * @param step the checkpoint's step
+     * @param state the state at that step
      */
     public void startFrom(long step, S state) {
         if (spec.enabled()) {

@@ -21,19 +21,28 @@ public final class TrainingStreams {
 
     private final Map<String, RestorableUniformRandomProvider> streams = new LinkedHashMap<>();
 
-    /** The streams of a run of seed {@code seed}, each a function of the seed and its purpose. */
+    /**
+     * The streams of a run of seed {@code seed}, each a function of the seed and its purpose.
+     *
+     * @param seed the run's seed
+     */
     public TrainingStreams(long seed) {
         for (String p : new String[] {SYNTHETIC_DATA, REAL_DATA, NOISE, LEVELS, MASKS, DROPOUT}) {
             streams.put(p, Rngs.stream(seed, "train/" + p));
         }
     }
 
-    /** The stream of {@code purpose} (one of the constants above). */
+    /**
+     * The stream of {@code purpose} (one of the constants above).
+     *
+     * @param purpose one of the constants above
+     * @return the stream
+     */
     public RestorableUniformRandomProvider get(String purpose) {
         return streams.get(purpose);
     }
 
-    /** Every stream's state, by purpose, for a checkpoint. */
+    /** {@return every stream's state, by purpose, for a checkpoint} */
     public Map<String, byte[]> save() {
         Map<String, byte[]> out = new LinkedHashMap<>();
         streams.forEach((k, v) -> out.put(k, Rngs.saveState(v)));
@@ -43,6 +52,7 @@ public final class TrainingStreams {
     /**
      * Puts back the states of {@link #save}.
      *
+     * @param states from {@link #save}
      * @throws IllegalArgumentException naming a stream whose state is missing
      */
     public void restore(Map<String, byte[]> states) {
