@@ -14,7 +14,9 @@ public final class OrtRuntime {
 
     private OrtRuntime() {}
 
-    /** The one ONNX Runtime environment of the process, started on first use (on a thread with a large stack). */
+    /**
+     * {@return the one ONNX Runtime environment of the process, started on first use (on a thread with a large stack)}
+     */
     public static OrtEnvironment environment() {
         OrtEnvironment env = ENV.get();
         if (env != null) {
