@@ -24,8 +24,8 @@ public final class Restorers {
      * {@code align_corners=True}, a 3x3 {@code conv_up} before each concatenation, a 3x3 last convolution
      * (see {@link UNetRestorerSpec}); tune it further with the spec's {@code with*} methods.
      *
-     * @param width channels of the first level, doubled at each level below, at least 1
-     * @param depth downsamplings, at least 1; H and W must be multiples of {@code 2^depth}
+     * @param width channels of the first level, doubled at each level below, 1 to 1024
+     * @param depth downsamplings, 1 to 6; H and W must be multiples of {@code 2^depth}
      * @return the spec
      */
     public static UNetRestorerSpec unet(int width, int depth) {
@@ -85,7 +85,7 @@ public final class Restorers {
      * class path.
      *
      * @param file an ONNX restorer, e.g. one exported from PyTorch
-     * @return the spec, holding the model's weights as its initial weights
+     * @return the spec (the file, its digest and interface); a plan on it starts from the model's weights
      * @throws UncheckedIOException naming the file if it is unreadable or not a supported restorer (an op outside
      *     the supported set is named with its node)
      * @throws IllegalStateException if dna-onnx is not on the class path
