@@ -94,6 +94,8 @@ def read_results(printed, dirs):
             continue
         with open(p) as f:
             for r in csv.DictReader(f):
+                if not r["seed"]:
+                    continue  # a row without a seed (a fine-tuned report's pretrained start) pairs with nothing
                 key = (label(d, r["variant"]), int(r["seed"]))
                 if key in res and res[key]["source"] != "printed":
                     sys.exit("%s and %s both hold %s seed %d: give one of them" % (res[key]["source"], d, *key))
