@@ -80,12 +80,17 @@ def num(s):
     return float(s) if s not in (None, "", "-") else float("nan")
 
 
+def seeded(rows):
+    """The rows that name a seed: a row without one (a fine-tuned report's pretrained start) pairs with nothing."""
+    return (r for r in rows if r["seed"])
+
+
 def read_results(printed, dirs):
     res = {}  # (variant, seed) -> dict, source
     if printed:
         with open(printed) as f:
             rows = [l for l in f if not l.startswith("#")]
-        for r in csv.DictReader(rows):
+        for r in seeded(csv.DictReader(rows)):
             res[(r["variant"], int(r["seed"]))] = dict(psnr=num(r["real_psnr"]), ssim=num(r["real_ssim"]),
                                                         syn=num(r["synthetic_psnr"]), source="printed")
     for d in dirs:
@@ -93,9 +98,7 @@ def read_results(printed, dirs):
         if not os.path.exists(p):
             continue
         with open(p) as f:
-            for r in csv.DictReader(f):
-                if not r["seed"]:
-                    continue  # a row without a seed (a fine-tuned report's pretrained start) pairs with nothing
+            for r in seeded(csv.DictReader(f)):
                 key = (label(d, r["variant"]), int(r["seed"]))
                 if key in res and res[key]["source"] != "printed":
                     sys.exit("%s and %s both hold %s seed %d: give one of them" % (res[key]["source"], d, *key))

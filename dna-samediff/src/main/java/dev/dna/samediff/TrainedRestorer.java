@@ -141,13 +141,16 @@ public final class TrainedRestorer implements ImageRestorer {
 
     /** Copies every weight of the NCHW graph into the NHWC one (they share names and shapes). */
     private void copyWeightsToChannelsLast() {
-        channelsLast.ifPresent(g -> {
-            for (SDVariable v : g.variables()) {
-                if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
-                    v.getArr().assign(sd.getVariable(v.name()).getArr());
-                }
+        channelsLast.ifPresent(this::copyWeightsInto);
+    }
+
+    /** Gives every parameter of {@code g} the value of the parameter of this restorer's graph that has its name. */
+    private void copyWeightsInto(SameDiff g) {
+        for (SDVariable v : g.variables()) {
+            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                v.getArr().assign(sd.getVariable(v.name()).getArr());
             }
-        });
+        }
     }
 
     /** The inference graph: placeholder [-1, 3, -1, -1], output = input + G(input). */
@@ -199,11 +202,7 @@ public final class TrainedRestorer implements ImageRestorer {
         // in the model's own range the importer adds no affine map: R is the output (restored or residual) or -noise
         SDVariable r = RestorerNets.build(l, x, o, o.valueRange(), -1, -1, -1);
         g.identity(OUTPUT, o.predicts() == dev.dna.api.spec.Prediction.NOISE ? r.mul(-1) : r);
-        for (SDVariable v : g.variables()) {
-            if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
-                v.getArr().assign(sd.getVariable(v.name()).getArr());
-            }
-        }
+        copyWeightsInto(g);
         return java.util.Optional.of(g);
     }
 
