@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * output cropped back; images larger than the tile are processed in tiles overlapping by
  * {@code 2 * overlap}, whose outer {@code overlap / 2} pixels at interior edges are dropped and the rest
  * blended with linear ramps, so that memory is bounded by the tile. A network whose receptive radius is
- * at most {@code overlap / 2} gives exactly the untiled result.
+ * at most {@code overlap / 2} gives exactly the untiled result ({@code TiledInferenceProperties} checks it).
  *
  * @param network maps a batch [1, C, h, w] (h and w multiples of {@code factor}) to [1, C, h, w]
  * @param factor the network's downsampling factor
@@ -71,6 +71,19 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
         if (h <= tile && w <= tile) {
             return run(x);
         }
+        // padded to the factor once, as the untiled pass pads it, so that the tiles at the bottom and right edges see
+        // what the untiled pass sees there; every tile's sides are then multiples of the factor
+        int ph = roundUp(h);
+        int pw = roundUp(w);
+        Image restored = tiled(ph == h && pw == w ? x : replicatePad(x, ph, pw));
+        return ph == h && pw == w ? restored : restored.crop(0, 0, h, w);
+    }
+
+    /** Restores {@code x} in overlapping tiles; its sides are multiples of the factor. */
+    private Image tiled(Image x) {
+        int h = x.height();
+        int w = x.width();
+        int ch = x.channels();
         float[] acc = new float[ch * h * w];
         float[] wsum = new float[h * w];
         int th = Math.min(tile, h);
@@ -131,12 +144,16 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
         return d < margin ? 0f : Math.min(1f, (d - margin + 1f) / (overlap + 1f));
     }
 
+    private int roundUp(int side) {
+        return (side + factor - 1) / factor * factor;
+    }
+
     /** One pass: pad to the factor, run, crop. */
     private Image run(Image x) {
         int h = x.height();
         int w = x.width();
-        int ph = (h + factor - 1) / factor * factor;
-        int pw = (w + factor - 1) / factor * factor;
+        int ph = roundUp(h);
+        int pw = roundUp(w);
         Image padded = ph == h && pw == w ? x : replicatePad(x, ph, pw);
         ImageBatch out = network.apply(ImageBatch.stack(padded));
         checkArgument(out.size() == 1 && out.channels() == x.channels() && out.height() == ph && out.width() == pw,
