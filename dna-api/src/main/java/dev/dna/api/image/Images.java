@@ -30,7 +30,9 @@ import javax.imageio.stream.ImageOutputStream;
  * Reading and writing images as float [C, H, W] in [0, 1].
  *
  * <p>Reads PNG (8 and 16 bits per sample, gray, RGB, with or without alpha, palette) and JPEG. Values
- * are divided by {@code 2^bits - 1}; alpha is dropped; gray is replicated to RGB by {@link #readRgb}.
+ * are divided by {@code 2^bits - 1}; alpha is dropped; gray is replicated to RGB by {@link #readRgb}. A JPEG is
+ * turned as its EXIF orientation says (a phone's portrait photograph is stored sideways), so that the image read is
+ * the picture a viewer shows, as OpenCV's {@code imread} does; a damaged orientation is ignored.
  * Writes PNG at 8 or 16 bits and JPEG at a chosen quality, rounding after clipping to [0, 1]; files are
  * written to a temporary sibling and moved into place, so a failed write never leaves half a file.
  */
@@ -41,7 +43,7 @@ public final class Images {
      * Reads an image file as RGB [3, H, W] in [0, 1].
      *
      * @param file a PNG or JPEG file
-     * @return the image, gray replicated to three channels, alpha dropped
+     * @return the image, gray replicated to three channels, alpha dropped, turned as a JPEG's EXIF orientation says
      * @throws IOException naming the file when it is missing, a folder, truncated, not an image or larger than {@link
      *     #maxPixels()}
      */
@@ -63,17 +65,21 @@ public final class Images {
      *
      * @param in the encoded PNG or JPEG bytes, read to their end (not closed)
      * @param name what to call the source in error messages
-     * @return the image, gray replicated to three channels, alpha dropped
+     * @return the image, gray replicated to three channels, alpha dropped, turned as a JPEG's EXIF orientation says
      * @throws IOException naming {@code name} when the bytes are truncated, not an image or larger than {@link
      *     #maxPixels()}
      */
     public static Image readRgb(InputStream in, String name) throws IOException {
-        return toRgb(decode(in, name));
+        byte[] bytes = in.readAllBytes();
+        Image stored = toRgb(decode(bytes, name));
+        Dihedral shown = ExifOrientation.transform(ExifOrientation.of(bytes));
+        return shown == Dihedral.IDENTITY ? stored : shown.apply(stored);
     }
 
     /**
      * The width and height an image file's header declares, read without decoding a pixel; empty when there is no
-     * readable PNG or JPEG header (reading the file then names the problem).
+     * readable PNG or JPEG header (reading the file then names the problem). These are the stored raster's: a JPEG whose EXIF
+     * orientation turns it a quarter is read with the two exchanged.
      *
      * @param file a PNG or JPEG file
      * @return {@code {width, height}}
@@ -139,8 +145,7 @@ public final class Images {
         maxPixels = pixels;
     }
 
-    private static BufferedImage decode(InputStream in, String name) throws IOException {
-        byte[] bytes = in.readAllBytes();
+    private static BufferedImage decode(byte[] bytes, String name) throws IOException {
         checkComplete(bytes, name);
         try (javax.imageio.stream.ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(iis);
@@ -187,30 +192,20 @@ public final class Images {
      * decodes to wrong colours.
      */
     static void checkComplete(byte[] b, String name) throws IOException {
-        if (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
+        if (JpegSegments.isJpeg(b)) {
             int firstScan = -1;
-            int i = 2;
-            while (i + 3 < b.length && firstScan < 0) { // the header segments, up to the first scan
-                if ((b[i] & 0xff) != 0xff) {
-                    throw new IOException("cannot decode image " + name + ": corrupt JPEG (no marker at byte " + i + ")");
-                }
-                int m = b[i + 1] & 0xff;
-                if (m == 0xff) { // fill byte
-                    i++;
-                    continue;
-                }
-                int len = ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
-                if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc && i + 9 < b.length) {
-                    int components = b[i + 9] & 0xff;
+            for (JpegSegments.Segment s : JpegSegments.header(b, name)) {
+                int m = s.marker();
+                if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc && s.at() + 9 < b.length) {
+                    int components = b[s.at() + 9] & 0xff;
                     if (components == 4) {
                         throw new IOException("cannot read image " + name + ": it is a CMYK (or YCCK) JPEG, which would decode "
                                 + "to wrong colours; convert it to RGB first");
                     }
                 }
                 if (m == 0xda) {
-                    firstScan = i;
+                    firstScan = s.at();
                 }
-                i += 2 + len;
             }
             int end = b.length;
             while (end > 0 && b[end - 1] == 0) { // zero padding after the end marker

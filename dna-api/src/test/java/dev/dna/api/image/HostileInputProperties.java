@@ -69,6 +69,15 @@ class HostileInputProperties {
     }
 
     @Test
+    void mutatedExifOrientationsDecodeOrFailCleanly() throws IOException {
+        // a JPEG whose EXIF segment says orientation 6 (bytes 20-55), mutated mostly there: the orientation reader's own
+        // bounds, not only the decoder's, meet the damage
+        byte[] exif = ImagesTest.resource("/dev/dna/api/image/exif/orientation-6.jpg");
+        Trials.check(1000, c -> decodeOrFail(mutate(exif, c.intIn("at", 0, c.bool("in the EXIF segment") ? 60 : 1 << 20),
+                c.intIn("value", 0, 255), c.intIn("how", 0, 3))));
+    }
+
+    @Test
     void mutatedPlansReadOrFailCleanly() {
         Trials.check(2000, c -> {
             String json = new String(mutate(PLAN, c.intIn("at", 0, 1 << 20), c.intIn("value", 0, 255), c.intIn("how", 0, 3)),

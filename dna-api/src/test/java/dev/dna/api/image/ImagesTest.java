@@ -37,6 +37,64 @@ class ImagesTest {
         assertArrayEquals(q.toArray(), back.toArray(), 1e-7f);
     }
 
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = ImagesTest.class.getResourceAsStream(name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void aJpegIsTurnedAsItsExifOrientationSaysAsPillowShowsIt() throws IOException {
+        // tools/make_exif_fixtures.py: one gradient saved with orientations 1-8, and Pillow's exif_transpose of each
+        for (int o = 1; o <= 8; o++) {
+            Image got = Images.decodeRgb(resource("/dev/dna/api/image/exif/orientation-" + o + ".jpg"), "o" + o);
+            Image shown = Images.decodeRgb(resource("/dev/dna/api/image/exif/orientation-" + o + "-shown.png"), "shown");
+            assertEquals(shown.height(), got.height(), "orientation " + o + ": height");
+            assertEquals(shown.width(), got.width(), "orientation " + o + ": width");
+            assertArrayEquals(shown.toArray(), got.toArray(), 3 / 255f, "orientation " + o);
+        }
+    }
+
+    /** {@code jpeg} with an APP1 EXIF segment holding {@code tiff} inserted after its start-of-image marker. */
+    static byte[] withExif(byte[] jpeg, byte[] tiff) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int length = 2 + 6 + tiff.length;
+        out.write(0xff);
+        out.write(0xe1);
+        out.write(length >> 8);
+        out.write(length & 0xff);
+        out.writeBytes("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.writeBytes(tiff);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    /** A little-endian TIFF directory of one SHORT entry. */
+    static byte[] littleEndianTiff(int tag, int value) {
+        return java.nio.ByteBuffer.allocate(26).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8)
+                .putShort((short) 1).putShort((short) tag).putShort((short) 3).putInt(1).putShort((short) value).putShort((short) 0)
+                .putInt(0).array();
+    }
+
+    @Test
+    void aLittleEndianOrientationTurnsItAndADamagedOneIsIgnored() throws IOException {
+        byte[] plain = resource("/dev/dna/api/image/exif/orientation-1.jpg");
+        Image stored = Images.decodeRgb(plain, "plain");
+        assertEquals(stored, Images.decodeRgb(withExif(plain, littleEndianTiff(0x0112, 1)), "one"));
+        assertEquals(Dihedral.ROT270.apply(stored), Images.decodeRgb(withExif(plain, littleEndianTiff(0x0112, 6)), "six"));
+        assertEquals(Dihedral.ROT90.apply(stored), Images.decodeRgb(withExif(plain, littleEndianTiff(0x0112, 8)), "eight"));
+        // read as stored, as viewers do: another tag, a value outside 1-8, a directory that runs past its segment
+        assertEquals(stored, Images.decodeRgb(withExif(plain, littleEndianTiff(0x0110, 6)), "other tag"));
+        assertEquals(stored, Images.decodeRgb(withExif(plain, littleEndianTiff(0x0112, 9)), "nine"));
+        byte[] cut = java.util.Arrays.copyOf(littleEndianTiff(0x0112, 6), 18);
+        assertEquals(stored, Images.decodeRgb(withExif(plain, cut), "cut"));
+        byte[] far = littleEndianTiff(0x0112, 6);
+        far[4] = (byte) 0xf0; // the directory's offset points past the segment
+        assertEquals(stored, Images.decodeRgb(withExif(plain, far), "far"));
+    }
+
     @Test
     void png16KeepsSixteenBits() throws IOException {
         Image src = ramp(3, 9, 11);
