@@ -206,7 +206,7 @@ final class AdaptCommand implements Callable<Integer> {
                     + "a guard against a collapsed restorer, not a measure of quality on the real images)%n", pairs.size());
         }
         Path best = out.resolve("restorer-best.dna");
-        trainer = trainer.validateEvery(validateEvery != null ? validateEvery : (int) Math.max(1, plan.steps() / 10),
+        trainer = trainer.validateEvery(validateEvery != null ? validateEvery : Math.max(1, plan.steps() / 10),
                 pairs.degraded(), pairs.clean()).keepBest(best);
         TrainingSummary[] summary = new TrainingSummary[1];
         trainer = trainer.listener(new TrainingListener() {

@@ -95,7 +95,7 @@ final class ArithmeticImporters {
                     throw unsupported(n, "arithmetic between a shape value and a tensor computed from images");
                 }
                 known[k] = OnnxTensors.longs(value);
-                v[k] = c.sameDiff().constant(c.freshConstantName("shape_k"), value.castTo(DataType.LONG).reshape(-1));
+                v[k] = c.sameDiff().constant(c.freshConstantName("shape_k"), value.castTo(DataType.INT64).reshape(-1));
             }
         }
         int len = Math.max(known[0].length, known[1].length);
@@ -179,7 +179,7 @@ final class ArithmeticImporters {
         }
         long[] shape = x.length >= y.length ? a.shape() : b.shape();
         INDArray out = shape.length == 0 ? Nd4j.scalar(r[0]) : Nd4j.create(r, shape, DataType.DOUBLE);
-        return integer ? out.castTo(DataType.LONG) : out;
+        return integer ? out.castTo(DataType.INT64) : out;
     }
 
     static void concat(ImportContext c, Onnx.NodeProto n) {
@@ -196,7 +196,7 @@ final class ArithmeticImporters {
                         throw unsupported(n, "a shape assembled from a tensor computed from images");
                     }
                     kv = OnnxTensors.longs(v);
-                    parts[k] = c.sameDiff().constant(c.freshConstantName("shape_part"), v.castTo(DataType.LONG).reshape(-1));
+                    parts[k] = c.sameDiff().constant(c.freshConstantName("shape_part"), v.castTo(DataType.INT64).reshape(-1));
                 } else {
                     parts[k] = c.var(in.get(k));
                 }

@@ -123,7 +123,7 @@ public final class ConversionContext {
         }
         if (!initializers.contains(name)) {
             addInitializer(name, Onnx.TensorProto.DataType.INT64, value.shape(),
-                    raw(value.castTo(DataType.LONG).dup('c').data().asLong()));
+                    raw(value.castTo(DataType.INT64).dup('c').data().asLong()));
         }
         return name;
     }

@@ -173,7 +173,7 @@ final class MathImporters {
         boolean toFloat = to == Onnx.TensorProto.DataType.FLOAT.getNumber() || to == Onnx.TensorProto.DataType.DOUBLE.getNumber();
         if (c.isConstant(n.getInput(0))) {
             INDArray v = c.constant(n.getInput(0));
-            c.putConstant(out(n), toFloat ? v.castTo(DataType.DOUBLE) : v.castTo(DataType.LONG));
+            c.putConstant(out(n), toFloat ? v.castTo(DataType.DOUBLE) : v.castTo(DataType.INT64));
         } else if (toFloat) {
             alias(c, n);
         } else {

@@ -115,7 +115,7 @@ public final class OnnxTensors {
 
     /** The values as longs (shapes, pads, axes). */
     static long[] longs(INDArray a) {
-        return a.castTo(DataType.LONG).dup('c').data().asLong();
+        return a.castTo(DataType.INT64).dup('c').data().asLong();
     }
 
     /** The values as doubles (scales). */

@@ -21,10 +21,25 @@ public final class RestorerFiles {
 
     /** An opened restorer, the engine it runs on (for messages), and what closing it releases. */
     public record Opened(ImageRestorer restorer, String engine, AutoCloseable resources) implements AutoCloseable {
+        /**
+         * Releases what the restorer holds (an ONNX Runtime session).
+         *
+         * @throws IOException if releasing fails, with the cause
+         */
         @Override
-        public void close() throws Exception {
-            if (resources != null) {
+        public void close() throws IOException {
+            if (resources == null) {
+                return;
+            }
+            try {
                 resources.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("cannot release the " + engine + " restorer: " + e.getMessage(), e);
             }
         }
     }

@@ -89,7 +89,7 @@ final class ShapeConverters {
             if (v == null) {
                 throw unsupported(op, "gather with indices computed at run time");
             }
-            indices = c.initializer(in[1], v.castTo(org.nd4j.linalg.api.buffer.DataType.LONG));
+            indices = c.initializer(in[1], v.castTo(org.nd4j.linalg.api.buffer.DataType.INT64));
         } else {
             throw unsupported(op, "gather without an indices input");
         }
@@ -116,7 +116,7 @@ final class ShapeConverters {
                 c.node("Reshape", new String[] {constantOrInput(c, op, 0), in[1]}, c.outputs(op));
                 return;
             }
-            shape = s.castTo(org.nd4j.linalg.api.buffer.DataType.LONG).toLongVector();
+            shape = s.castTo(org.nd4j.linalg.api.buffer.DataType.INT64).toLongVector();
         } else {
             long[] a = iArgs(op);
             if (a.length == 0) {
@@ -140,7 +140,7 @@ final class ShapeConverters {
             throw unsupported(op, "paddings computed at run time");
         }
         long[][] pads = new long[(int) p.size(0)][2];
-        long[] flat = p.castTo(org.nd4j.linalg.api.buffer.DataType.LONG).reshape(-1).toLongVector();
+        long[] flat = p.castTo(org.nd4j.linalg.api.buffer.DataType.INT64).reshape(-1).toLongVector();
         long[] onnxPads = new long[flat.length];
         int rank = pads.length;
         for (int d = 0; d < rank; d++) {

@@ -77,7 +77,7 @@ final class ShapeImporters {
             r[k] = d[(int) (ix[k] < 0 ? ix[k] + d.length : ix[k])];
         }
         INDArray v = idx.rank() == 0 ? Nd4j.scalar(r[0]) : Nd4j.createFromArray(r);
-        c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
+        c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.INT64));
     }
 
     /**
@@ -155,7 +155,7 @@ final class ShapeImporters {
         long e = Math.max(0, Math.min(len, ends[0] < 0 ? ends[0] + len : ends[0]));
         double[] d = OnnxTensors.doubles(data);
         INDArray v = Nd4j.createFromArray(Arrays.copyOfRange(d, (int) b, (int) Math.max(b, e)));
-        c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.LONG));
+        c.putConstant(out(n), data.dataType().isFPType() ? v : v.castTo(DataType.INT64));
     }
 
     /** A Slice of a constant of any rank, steps of any sign (ONNX's clamping of starts and ends), folded. */
@@ -206,7 +206,7 @@ final class ShapeImporters {
             v[flat] = d.getDouble(idx);
         }
         INDArray out = Nd4j.create(v, os, DataType.DOUBLE);
-        return data.dataType().isFPType() ? out : out.castTo(DataType.LONG);
+        return data.dataType().isFPType() ? out : out.castTo(DataType.INT64);
     }
 
     /**
@@ -296,7 +296,7 @@ final class ShapeImporters {
         }
         INDArray out = shape.length == 0 ? Nd4j.scalar(value.getDouble(0))
                 : Nd4j.valueArrayOf(shape, value.getDouble(0), DataType.DOUBLE);
-        c.putConstant(out(n), value.dataType().isFPType() ? out : out.castTo(DataType.LONG));
+        c.putConstant(out(n), value.dataType().isFPType() ? out : out.castTo(DataType.INT64));
     }
 
     /**

@@ -55,7 +55,8 @@ class HostileFilesTest {
     void arraysRoundTripThroughTheCheckedReader() throws IOException {
         INDArray c = Nd4j.rand(DataType.FLOAT, 3, 4, 5);
         assertEquals(c, ArrayBytes.read(write(c), "c"));
-        INDArray f = Nd4j.rand(DataType.FLOAT, 'f', 2, 7);
+        INDArray f = Nd4j.rand(DataType.FLOAT, 2, 7).dup('f');
+        assertEquals('f', f.ordering());
         INDArray back = ArrayBytes.read(write(f), "f");
         assertEquals(f, back);
         INDArray d = Nd4j.rand(DataType.DOUBLE, 6);

@@ -272,7 +272,7 @@ public final class RunState {
                 emaRead.add(Checkpoints.getArray(zip, file, "ema/" + i));
             }
             Map<String, byte[]> states = new LinkedHashMap<>();
-            meta.path("streams").fields().forEachRemaining(e -> states.put(e.getKey(),
+            meta.path("streams").properties().forEach(e -> states.put(e.getKey(),
                     Base64.getDecoder().decode(e.getValue().asText())));
             streams.restore(states);
             read.forEach((p, a) -> {
