@@ -147,8 +147,9 @@ public final class Checkpoints {
         }
         try {
             return new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new IOException(file + " is corrupt or not a dna file (not a readable zip: " + e.getMessage() + ")", e);
+        } catch (ZipException | java.io.EOFException e) { // an EOFException, without a message, when its end record lies
+            throw new IOException(file + " is corrupt or not a dna file (not a readable zip: "
+                    + (e.getMessage() != null ? e.getMessage() : "its directory points past the end of the file") + ")", e);
         }
     }
 
