@@ -3,6 +3,7 @@ package dev.dna.cli;
 import dev.dna.api.data.ImageSet;
 import dev.dna.api.image.Image;
 import dev.dna.api.image.Images;
+import dev.dna.api.image.TiledInference;
 import dev.dna.onnx.RestorerFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,6 +58,9 @@ final class RestoreCommand implements Callable<Integer> {
             + "(default: its dna metadata, else the factor inferred from its graph)")
     Integer padMultiple;
 
+    @Option(names = "--no-progress", description = "no progress bar for an image restored in tiles (it is drawn only on a terminal)")
+    boolean noProgress;
+
     @Option(names = "--skip-unreadable", description = "with a folder --in: skip (and name) image files that cannot be read, "
             + "instead of stopping at the first")
     boolean skipUnreadable;
@@ -110,6 +114,7 @@ final class RestoreCommand implements Callable<Integer> {
             }
             long t0 = System.nanoTime();
             int skipped = 0;
+            boolean drawBar = !noProgress && System.console() != null; // a redrawn bar only where it can be redrawn
             for (int i = 0; i < files.size(); i++) {
                 Path f = files.get(i);
                 Path target = target(f, folder);
@@ -126,7 +131,10 @@ final class RestoreCommand implements Callable<Integer> {
                     skipped++;
                     continue;
                 }
-                Image y = r.restorer().restore(x);
+                Image y;
+                try (TileProgressBar bar = new TileProgressBar(f.getFileName().toString(), System.err)) {
+                    y = r.restorer().restore(x, drawBar ? bar : TiledInference.Progress.NONE);
+                }
                 Images.write(y, target);
                 o.printf(Locale.ROOT, "[%d/%d] %s (%dx%d) -> %s, %.2f s%n", i + 1, files.size(), f, x.width(), x.height(), target,
                         (System.nanoTime() - t) / 1e9);

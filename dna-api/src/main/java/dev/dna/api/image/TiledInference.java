@@ -57,6 +57,21 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
         return new TiledInference(network, factor, defaultTile(factor), DEFAULT_OVERLAP);
     }
 
+    /** Told of the passes of one {@link #apply} as they end, for a progress display. */
+    @FunctionalInterface
+    public interface Progress {
+        /** Tells nothing. */
+        Progress NONE = (done, total) -> { };
+
+        /**
+         * Called once before the first pass ({@code done} 0) and after each.
+         *
+         * @param done the passes ended so far
+         * @param total the passes of this image: 1 when it is restored whole, else the number of tiles
+         */
+        void passes(int done, int total);
+    }
+
     /**
      * Restores {@code x} [C, H, W]; the result has the same shape and is not clipped.
      *
@@ -64,23 +79,37 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
      * @return the restored image
      */
     public Image apply(Image x) {
+        return apply(x, Progress.NONE);
+    }
+
+    /**
+     * Restores {@code x} [C, H, W] as {@link #apply(Image)} does, telling {@code progress} of each pass.
+     *
+     * @param x an image of any size
+     * @param progress told of each tile as it ends
+     * @return the restored image
+     */
+    public Image apply(Image x, Progress progress) {
         checkNotNull(x, "x");
+        checkNotNull(progress, "progress");
         int h = x.height();
         int w = x.width();
-        int ch = x.channels();
         if (h <= tile && w <= tile) {
-            return run(x);
+            progress.passes(0, 1);
+            Image y = run(x);
+            progress.passes(1, 1);
+            return y;
         }
         // padded to the factor once, as the untiled pass pads it, so that the tiles at the bottom and right edges see
         // what the untiled pass sees there; every tile's sides are then multiples of the factor
         int ph = roundUp(h);
         int pw = roundUp(w);
-        Image restored = tiled(ph == h && pw == w ? x : replicatePad(x, ph, pw));
+        Image restored = tiled(ph == h && pw == w ? x : replicatePad(x, ph, pw), progress);
         return ph == h && pw == w ? restored : restored.crop(0, 0, h, w);
     }
 
     /** Restores {@code x} in overlapping tiles; its sides are multiples of the factor. */
-    private Image tiled(Image x) {
+    private Image tiled(Image x, Progress progress) {
         int h = x.height();
         int w = x.width();
         int ch = x.channels();
@@ -88,8 +117,12 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
         float[] wsum = new float[h * w];
         int th = Math.min(tile, h);
         int tw = Math.min(tile, w);
-        for (int top : origins(h, th)) {
-            for (int left : origins(w, tw)) {
+        int[] tops = origins(h, th);
+        int[] lefts = origins(w, tw);
+        int done = 0;
+        progress.passes(0, tops.length * lefts.length);
+        for (int top : tops) {
+            for (int left : lefts) {
                 float[] o = run(x.crop(top, left, th, tw)).raw();
                 for (int y = 0; y < th; y++) {
                     float wy = ramp(y, th, top == 0, top + th == h);
@@ -102,6 +135,7 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
                         }
                     }
                 }
+                progress.passes(++done, tops.length * lefts.length);
             }
         }
         for (int c = 0; c < ch; c++) {

@@ -77,7 +77,9 @@ class TiledInferenceProperties {
             AtomicInteger whole = new AtomicInteger();
             int big = (Math.max(h, w) + factor - 1) / factor * factor;
             Image expected = new TiledInference(localFilter(radius, factor, whole), factor, big, 0).apply(x);
-            Image got = new TiledInference(localFilter(radius, factor, tiles), factor, tile, overlap).apply(x);
+            java.util.List<String> told = new java.util.ArrayList<>();
+            Image got = new TiledInference(localFilter(radius, factor, tiles), factor, tile, overlap)
+                    .apply(x, (done, total) -> told.add(done + "/" + total));
             assertEquals(1, whole.get());
             assertEquals(x.channels(), got.channels());
             assertEquals(h, got.height());
@@ -99,6 +101,12 @@ class TiledInferenceProperties {
             int expectedTiles = h <= tile && w <= tile ? 1
                     : tilesAlong(ph, tile, step) * tilesAlong(pw, tile, step);
             assertEquals(expectedTiles, tiles.get(), "passes");
+            // the progress is told before the first pass and after each: 0/n, 1/n, ..., n/n
+            java.util.List<String> expectedTold = new java.util.ArrayList<>();
+            for (int k = 0; k <= expectedTiles; k++) {
+                expectedTold.add(k + "/" + expectedTiles);
+            }
+            assertEquals(expectedTold, told, "progress");
         });
     }
 
