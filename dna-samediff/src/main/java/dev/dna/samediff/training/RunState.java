@@ -274,6 +274,28 @@ public final class RunState {
             Map<String, byte[]> states = new LinkedHashMap<>();
             meta.path("streams").properties().forEach(e -> states.put(e.getKey(),
                     Base64.getDecoder().decode(e.getValue().asText())));
+            long savedStep = meta.path("step").asLong(-1);
+            if (savedStep < 0 || savedStep > plan.steps()) {
+                throw new IOException("checkpoint " + file + " is inconsistent: its step " + meta.path("step")
+                        + " is not one of this plan's 0 to " + plan.steps());
+            }
+            long savedBestStep = 0;
+            double savedBestPsnr = Double.NEGATIVE_INFINITY;
+            if (meta.has("best_step")) {
+                savedBestStep = meta.path("best_step").asLong(-1);
+                savedBestPsnr = meta.path("best_psnr").asDouble(Double.NaN);
+                if (savedBestStep < 1 || savedBestStep > savedStep || Double.isNaN(savedBestPsnr)) {
+                    throw new IOException("checkpoint " + file + " is inconsistent: its best validation is " + meta.path("best_psnr")
+                            + " dB at step " + meta.path("best_step") + ", after " + savedStep + " steps");
+                }
+            }
+            JsonNode g = meta.path("spike_guard");
+            double[][] windows = g.isObject() ? new double[][] {doubles(g.path("l_res")), doubles(g.path("grad_restorer"))} : null;
+            if (windows != null) {
+                SpikeGuard.checkRestorable(windows, g.path("events").asInt(), g.path("clips").asInt(0));
+            }
+            streams.check(states);
+            // everything read and checked: the run's state changes from here on, and only here
             streams.restore(states);
             read.forEach((p, a) -> {
                 graph.sd.getVariable(p).getArr().assign(a[0]);
@@ -284,16 +306,12 @@ public final class RunState {
                 ema.get(restorerParams.get(i)).assign(emaRead.get(i));
             }
             flat.pullWeights();
-            step = meta.path("step").asLong();
+            step = savedStep;
             data = meta.has("data") ? meta.path("data").asText() : null;
-            if (meta.has("best_step")) {
-                bestStep = meta.path("best_step").asLong();
-                bestPsnr = meta.path("best_psnr").asDouble();
-            }
-            JsonNode g = meta.path("spike_guard");
-            if (g.isObject()) {
-                guard.restore(new double[][] {doubles(g.path("l_res")), doubles(g.path("grad_restorer"))},
-                        g.path("events").asInt(), g.path("clips").asInt(0));
+            bestStep = savedBestStep;
+            bestPsnr = savedBestPsnr;
+            if (windows != null) {
+                guard.restore(windows, g.path("events").asInt(), g.path("clips").asInt(0));
             }
             guard.startFrom(step, snapshot());
         } catch (IllegalArgumentException e) {

@@ -139,14 +139,34 @@ public final class SpikeGuard<S> {
     }
 
     /**
+     * Checks what a checkpoint says of a guard before anything is restored: two windows of losses and norms (finite,
+     * not negative) and counts that are not negative.
+     *
+     * @param windows the loss window and the gradient-norm window
+     * @param eventCount loss spikes met before
+     * @param clipCount gradient spikes clipped before
+     * @throws IllegalArgumentException naming the first value that no run could have recorded
+     */
+    public static void checkRestorable(double[][] windows, int eventCount, int clipCount) {
+        checkArgument(windows.length == 2, "the spike guard has %s windows, not 2", windows.length);
+        for (double[] w : windows) {
+            for (double v : w) {
+                checkArgument(Double.isFinite(v) && v >= 0, "the spike guard's window holds %s, which is no loss or norm", v);
+            }
+        }
+        checkArgument(eventCount >= 0 && clipCount >= 0, "the spike guard counts %s events and %s clips", eventCount, clipCount);
+    }
+
+    /**
      * Puts back the windows of {@link #windows} and the counts of events and clips (resuming a run).
      *
      * @param windows from {@link #windows}
      * @param eventCount loss spikes met before
      * @param clipCount gradient spikes clipped before
+     * @throws IllegalArgumentException as {@link #checkRestorable}, before anything is restored
      */
     public void restore(double[][] windows, int eventCount, int clipCount) {
-        checkArgument(windows.length == 2, "two windows expected");
+        checkRestorable(windows, eventCount, clipCount);
         loss.set(windows[0]);
         grad.set(windows[1]);
         events = eventCount;

@@ -53,15 +53,30 @@ public final class TrainingStreams {
      * Puts back the states of {@link #save}.
      *
      * @param states from {@link #save}
-     * @throws IllegalArgumentException naming a stream whose state is missing
+     * @throws IllegalArgumentException naming a stream whose state is missing or not a state, before any stream is changed
      */
     public void restore(Map<String, byte[]> states) {
-        for (var e : streams.entrySet()) {
-            byte[] s = states.get(e.getKey());
+        check(states);
+        streams.forEach((purpose, stream) -> Rngs.restoreState(stream, states.get(purpose)));
+    }
+
+    /**
+     * Checks states for {@link #restore} without changing any stream: each is tried on a scratch stream.
+     *
+     * @param states from {@link #save}, untrusted
+     * @throws IllegalArgumentException naming a stream whose state is missing or not a state
+     */
+    public void check(Map<String, byte[]> states) {
+        for (String purpose : streams.keySet()) {
+            byte[] s = states.get(purpose);
             if (s == null) {
-                throw new IllegalArgumentException("checkpoint has no state for random stream '" + e.getKey() + "'");
+                throw new IllegalArgumentException("checkpoint has no state for random stream '" + purpose + "'");
             }
-            Rngs.restoreState(e.getValue(), s);
+            try {
+                Rngs.restoreState(Rngs.stream(0, "check"), s);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("random stream '" + purpose + "': " + e.getMessage(), e);
+            }
         }
     }
 }
