@@ -313,11 +313,25 @@ public final class TrainedRestorer implements ImageRestorer {
             for (JsonNode n : meta.path("weights")) {
                 w.put(n.asText(), Checkpoints.getArray(zip, file, "weights/" + (i++)));
             }
+            checkCount(plan, w, "restorer file " + file);
             try {
                 return of(plan, w);
             } catch (IllegalArgumentException e) {
                 throw new IOException("restorer file " + file + " does not match its own plan: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Refuses weights that do not fill the plan's network, before a graph of the plan's size is built: a file's plan
+     * could otherwise ask for billions of values ({@code unet(1024, 6)}) that its few megabytes of weights never fill.
+     */
+    private static void checkCount(AdaptationPlan plan, Map<String, INDArray> weights, String what) throws IOException {
+        java.util.OptionalLong need = plan.restorer().parameterCount();
+        long have = weights.values().stream().mapToLong(INDArray::length).sum();
+        if (need.isPresent() && need.getAsLong() != have) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "%s is corrupt: its plan's network, %s, has %,d "
+                    + "parameters, its weights hold %,d values", what, plan.restorer().describe(), need.getAsLong(), have));
         }
     }
 
@@ -345,6 +359,7 @@ public final class TrainedRestorer implements ImageRestorer {
                 i++;
             }
         }
+        checkCount(plan, w, "checkpoint " + file);
         try {
             return of(plan, w);
         } catch (IllegalArgumentException e) {

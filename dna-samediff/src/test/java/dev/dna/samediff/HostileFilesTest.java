@@ -155,6 +155,38 @@ class HostileFilesTest {
         assertEquals(TrainedRestorer.load(good).spec(), p.restorer()); // the good one still loads
     }
 
+    @Test
+    void aPlanAskingForAHugeNetworkIsRefusedBeforeTheNetworkIsBuilt() throws IOException {
+        // a 2-wide restorer's file whose meta.json names unet(1024, 6): 142 billion parameters, which dna built (19 GB
+        // resident, then out of memory) before this check
+        Path good = tmp.resolve("small.dna");
+        TrainedRestorer.initial(Adaptation.of(Restorers.unet(2, 1)).patchSize(16).build()).save(good);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(good.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(z.entries())) {
+                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
+            }
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode meta = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
+                entries.get("meta.json"));
+        meta.put("plan", Adaptation.of(Restorers.unet(1024, 6)).patchSize(64).build().toJson());
+        entries.put("meta.json", json.writeValueAsBytes(meta));
+        Path bad = tmp.resolve("huge.dna");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
+            for (var e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        long t0 = System.nanoTime();
+        IOException e = assertThrows(IOException.class, () -> TrainedRestorer.load(bad));
+        assertTrue(e.getMessage().startsWith("restorer file " + bad + " is corrupt: its plan's network, unet(width=1024, depth=6")
+                && e.getMessage().contains("has 141,709,263,875 parameters, its weights hold 561 values"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "refused only after " + (System.nanoTime() - t0) / 1e9 + " s");
+    }
+
     /** Bit flips, truncations and byte overwrites of a whole restorer file: each loads or fails with an IOException. */
     @Test
     void mutatedRestorerFilesLoadOrFailCleanly() {

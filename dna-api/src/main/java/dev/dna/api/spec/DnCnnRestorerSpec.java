@@ -45,6 +45,13 @@ public record DnCnnRestorerSpec(int layers, int width, Activation activation, bo
         return new DnCnnRestorerSpec(layers, width, activation, residual);
     }
 
+    /** {@inheritDoc} The first convolution from RGB, {@code layers - 2} from width to width, the last back to RGB. */
+    @Override
+    public java.util.OptionalLong parameterCount() {
+        return java.util.OptionalLong.of(UNetRestorerSpec.conv(IMAGE_CHANNELS, width, 3)
+                + (layers - 2L) * UNetRestorerSpec.conv(width, width, 3) + UNetRestorerSpec.conv(width, IMAGE_CHANNELS, 3));
+    }
+
     @Override
     public int downsamplingFactor() {
         return 1;

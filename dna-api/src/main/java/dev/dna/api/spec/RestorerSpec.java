@@ -36,4 +36,15 @@ public sealed interface RestorerSpec permits UNetRestorerSpec, DnCnnRestorerSpec
 
     /** {@return a short human-readable description, e.g. {@code unet(width=32, depth=3, LEAKY_RELU)}} */
     String describe();
+
+    /**
+     * The trained values of the network (weights and biases), where the spec alone tells them: a restorer file is
+     * checked against it before a graph of that size is built, so that a file of a few megabytes cannot make dna
+     * allocate a network of billions of values.
+     *
+     * @return the count; empty for a network known only once built (imported from ONNX, custom)
+     */
+    default java.util.OptionalLong parameterCount() {
+        return java.util.OptionalLong.empty();
+    }
 }

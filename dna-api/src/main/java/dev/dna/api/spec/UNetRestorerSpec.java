@@ -121,6 +121,44 @@ public record UNetRestorerSpec(int width, int depth, Activation activation, Upsa
         return 1 << depth;
     }
 
+    /**
+     * {@inheritDoc} Every 3x3 convolution of the levels, the middle and the decoder (with the convolution before each
+     * concatenation when {@link #upConv}, a 2x2 transposed convolution for {@link Upsampling#TRANSPOSED_CONV}) and the
+     * output convolution, each {@code k * k * in * out + out} ({@code UNetParameterCountTest} checks it against the
+     * built graph).
+     */
+    @Override
+    public java.util.OptionalLong parameterCount() {
+        long n = 0;
+        long in = IMAGE_CHANNELS;
+        for (int i = 0; i < depth; i++) {
+            long c = (long) width << i;
+            n += conv(in, c, 3) + conv(c, c, 3);
+            in = c;
+        }
+        long ch = (long) width << depth;
+        n += conv(in, ch, 3) + conv(ch, ch, 3);
+        for (int i = depth - 1; i >= 0; i--) {
+            long out = (long) width << i;
+            if (upsampling == Upsampling.TRANSPOSED_CONV) {
+                n += conv(ch, ch, 2);
+            }
+            long concatenated = ch + out;
+            if (upConv) {
+                n += conv(ch, out, 3);
+                concatenated = 2 * out;
+            }
+            n += conv(concatenated, out, 3) + conv(out, out, 3);
+            ch = out;
+        }
+        return java.util.OptionalLong.of(n + conv(ch, IMAGE_CHANNELS, outKernel));
+    }
+
+    /** The weights and biases of a {@code k x k} convolution from {@code in} to {@code out} channels. */
+    static long conv(long in, long out, int k) {
+        return (long) k * k * in * out + out;
+    }
+
     @Override
     public String describe() {
         return "unet(width=" + width + ", depth=" + depth + ", " + activation + ", " + upsampling
