@@ -311,7 +311,7 @@ public final class TrainedRestorer implements ImageRestorer {
             Map<String, INDArray> w = new LinkedHashMap<>();
             int i = 0;
             for (JsonNode n : meta.path("weights")) {
-                w.put(n.asText(), Checkpoints.getArray(zip, file, "weights/" + (i++)));
+                w.put(n.asText(), readWeight(zip, file, "weights/" + (i++), plan, w));
             }
             checkCount(plan, w, "restorer file " + file);
             try {
@@ -320,6 +320,18 @@ public final class TrainedRestorer implements ImageRestorer {
                 throw new IOException("restorer file " + file + " does not match its own plan: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * Reads one weight entry, inflated no further than what the plan's network has left to fill after {@code read}
+     * (as far as any array may, where the plan cannot tell: an imported or custom network).
+     */
+    private static INDArray readWeight(ZipFile zip, Path file, String entry, AdaptationPlan plan, Map<String, INDArray> read)
+            throws IOException {
+        java.util.OptionalLong need = plan.restorer().parameterCount();
+        long left = need.isPresent() ? need.getAsLong() - read.values().stream().mapToLong(INDArray::length).sum()
+                : dev.dna.samediff.training.ArrayBytes.MAX_ELEMENTS;
+        return Checkpoints.getArray(zip, file, entry, left);
     }
 
     /**
@@ -347,14 +359,14 @@ public final class TrainedRestorer implements ImageRestorer {
         if (plan.emaDecay() > 0) {
             int i = 0;
             for (JsonNode n : meta.path("ema")) {
-                w.put(n.asText(), Checkpoints.getArray(zip, file, "ema/" + (i++)));
+                w.put(n.asText(), readWeight(zip, file, "ema/" + (i++), plan, w));
             }
         } else {
             int i = 0;
             for (JsonNode n : meta.path("parameters")) {
                 String name = n.asText();
                 if (name.startsWith(JointGraph.RESTORER_PREFIX)) {
-                    w.put(name, Checkpoints.getArray(zip, file, "param/" + i));
+                    w.put(name, readWeight(zip, file, "param/" + i, plan, w));
                 }
                 i++;
             }

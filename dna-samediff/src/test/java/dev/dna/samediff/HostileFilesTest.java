@@ -187,6 +187,33 @@ class HostileFilesTest {
         assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "refused only after " + (System.nanoTime() - t0) / 1e9 + " s");
     }
 
+    @Test
+    void weightsLargerThanThePlansNetworkAreNotInflated() throws IOException {
+        // a valid array of 2^22 zeros (16 MB, a few kB deflated) where the plan's whole network holds 561 values: before
+        // the bound, entries like it were inflated and read whole (eight of 2^28 values: 14 GB resident, 1.6 minutes)
+        Path good = tmp.resolve("small.dna");
+        TrainedRestorer.initial(Adaptation.of(Restorers.unet(2, 1)).patchSize(16).build()).save(good);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(good.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(z.entries())) {
+                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
+            }
+        }
+        entries.put("weights/0", write(Nd4j.zeros(DataType.FLOAT, 1 << 22)));
+        Path bad = tmp.resolve("bomb.dna");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
+            for (var e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        assertTrue(Files.size(bad) < 100_000, Files.size(bad) + " bytes");
+        IOException e = assertThrows(IOException.class, () -> TrainedRestorer.load(bad));
+        assertEquals(bad + " is corrupt: entry weights/0 cannot be read (it inflates to more than 5,512 bytes, more than an "
+                + "array of the 561 values its place holds)", e.getMessage());
+    }
+
     /** Bit flips, truncations and byte overwrites of a whole restorer file: each loads or fails with an IOException. */
     @Test
     void mutatedRestorerFilesLoadOrFailCleanly() {

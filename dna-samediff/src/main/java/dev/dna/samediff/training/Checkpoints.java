@@ -208,20 +208,47 @@ public final class Checkpoints {
      * @throws IOException naming {@code file} and the entry when it is missing, too large or inconsistent
      */
     public static INDArray getArray(ZipFile zip, Path file, String name) throws IOException {
+        return getArray(zip, file, name, ArrayBytes.MAX_ELEMENTS);
+    }
+
+    /** The most bytes an array's header takes (its shape: at most 20 longs; four names of at most 64 characters). */
+    static final int MAX_HEADER_BYTES = 1024;
+
+    /**
+     * Reads array entry {@code name}, which may hold at most {@code maxValues} values: the entry is inflated no further
+     * than such an array's bytes, so that a few megabytes of zip cannot fill the memory with arrays that the network
+     * has no place for (the caller knows the place: the shape of a graph's variable, what a plan's network has left).
+     *
+     * @param zip the file, open
+     * @param file its path, for messages
+     * @param name the entry's name
+     * @param maxValues the most values the array may hold, at most {@link ArrayBytes#MAX_ELEMENTS}
+     * @return the array, its header checked against the entry's size before anything is allocated
+     * @throws IOException naming {@code file} and the entry when it is missing, larger than its place or inconsistent
+     */
+    public static INDArray getArray(ZipFile zip, Path file, String name, long maxValues) throws IOException {
         ZipEntry e = zip.getEntry(name);
         if (e == null) {
             throw new IOException(file + " is corrupt: entry " + name + " is missing");
         }
+        long values = Math.max(0, Math.min(maxValues, ArrayBytes.MAX_ELEMENTS));
+        int limit = (int) Math.min(MAX_ENTRY_BYTES, MAX_HEADER_BYTES + 8 * values);
         byte[] bytes;
         try (InputStream in = zip.getInputStream(e)) {
             // bounded: a zip entry may inflate to far more than its file; reading to the end verifies the entry's CRC
-            bytes = in.readNBytes(MAX_ENTRY_BYTES + 1);
-            if (bytes.length > MAX_ENTRY_BYTES) {
-                throw new IOException("it inflates to more than " + MAX_ENTRY_BYTES + " bytes");
+            bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                throw new IOException(String.format(java.util.Locale.ROOT, "it inflates to more than %,d bytes, more than an "
+                        + "array of the %,d values its place holds", limit, values));
             }
         } catch (IOException | RuntimeException ex) {
             throw new IOException(file + " is corrupt: entry " + name + " cannot be read (" + ex.getMessage() + ")", ex);
         }
-        return ArrayBytes.read(bytes, file + ": entry " + name);
+        INDArray a = ArrayBytes.read(bytes, file + ": entry " + name);
+        if (a.length() > values) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "%s is corrupt: entry %s holds %,d values, where %,d fit",
+                    file, name, a.length(), values));
+        }
+        return a;
     }
 }

@@ -256,9 +256,10 @@ public final class RunState {
             Map<String, INDArray[]> read = new LinkedHashMap<>();
             for (int i = 0; i < params.size(); i++) {
                 String p = params.get(i);
-                INDArray[] a = {Checkpoints.getArray(zip, file, "param/" + i), Checkpoints.getArray(zip, file, "adam_m/" + i),
-                    Checkpoints.getArray(zip, file, "adam_v/" + i)};
                 long[] want = graph.sd.getVariable(p).getArr().shape();
+                long size = graph.sd.getVariable(p).getArr().length(); // each entry inflated no further than its place
+                INDArray[] a = {Checkpoints.getArray(zip, file, "param/" + i, size),
+                    Checkpoints.getArray(zip, file, "adam_m/" + i, size), Checkpoints.getArray(zip, file, "adam_v/" + i, size)};
                 for (INDArray x : a) {
                     if (!java.util.Arrays.equals(want, x.shape())) {
                         throw new IOException("checkpoint " + file + ": " + p + " has shape "
@@ -269,7 +270,7 @@ public final class RunState {
             }
             List<INDArray> emaRead = new ArrayList<>();
             for (int i = 0; i < restorerParams.size(); i++) {
-                emaRead.add(Checkpoints.getArray(zip, file, "ema/" + i));
+                emaRead.add(Checkpoints.getArray(zip, file, "ema/" + i, graph.sd.getVariable(restorerParams.get(i)).getArr().length()));
             }
             Map<String, byte[]> states = new LinkedHashMap<>();
             meta.path("streams").properties().forEach(e -> states.put(e.getKey(),
