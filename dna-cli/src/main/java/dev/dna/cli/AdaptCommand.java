@@ -232,6 +232,11 @@ final class AdaptCommand implements Callable<Integer> {
                     summary[0].spikes().get(summary[0].spikes().size() - 1).describe());
         }
         summary[0].warning().ifPresent(w -> o.println("WARNING: " + w));
+        // the best checkpoint where it was chosen on real pairs or the final one collapsed; chosen on synthetic crops, it
+        // can favour the least adapted weights (synthetic noise is what the start knew), so the final one is advised
+        boolean useBest = Files.exists(best) && (validation != null || summary[0].warning().isPresent());
+        o.println("next:             dna restore --model " + out.resolve(useBest ? "restorer-best.onnx" : "restorer.onnx")
+                + " --in PHOTOS --out RESTORED");
         return 0;
     }
 

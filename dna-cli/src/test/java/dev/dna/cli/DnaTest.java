@@ -158,6 +158,8 @@ class DnaTest {
         Result r = dna(args);
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("real domain:      2 images in") && r.out().contains("validation:       2 pairs"), r.out());
+        // validated on real pairs: the best checkpoint is the one to use
+        assertTrue(r.out().contains("next:             dna restore --model " + run.resolve("restorer-best.onnx")), r.out());
         for (String f : new String[] {"plan.json", "log.csv", "checkpoint.dna", "restorer.dna", "restorer.onnx"}) {
             assertTrue(Files.exists(run.resolve(f)), f);
         }
@@ -211,6 +213,9 @@ class DnaTest {
         assertEquals(0, skipped.code(), skipped.toString());
         assertTrue(skipped.out().contains("skipped 1 unreadable file(s) in ") && skipped.out().contains("cut.jpg: cannot read image")
                 && skipped.out().contains("real domain:      2 images"), skipped.out());
+        // validated on synthetic crops only: the final restorer is advised, not the best synthetic one
+        assertTrue(skipped.out().contains("next:             dna restore --model " + tmp.resolve("run4").resolve("restorer.onnx")
+                + " --in PHOTOS --out RESTORED"), skipped.out());
     }
 
     @Test
