@@ -13,15 +13,10 @@ import dev.dna.api.Restorers;
 import dev.dna.api.testing.Trials;
 import dev.dna.samediff.training.RunState;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,12 +39,7 @@ class HostileCheckpointsTest {
                 .patchSize(16).steps(20).build();
         Path good = tmp.resolve("good.dna");
         new RunState(plan).save(good);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(good.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(z.entries())) {
-                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
-            }
-        }
+        Map<String, byte[]> entries = HostileFilesTest.entries(good);
         RunState target = new RunState(plan);
         long step0 = target.step;
         Path bad = tmp.resolve("bad.dna");
@@ -88,13 +78,9 @@ class HostileCheckpointsTest {
                     meta.put("step", plan.steps() + c.intIn("steps too many", 1, 1000));
                 }
             }
-            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
-                for (var e : entries.entrySet()) {
-                    out.putNextEntry(new ZipEntry(e.getKey()));
-                    out.write(e.getKey().equals("meta.json") ? JSON.writeValueAsBytes(meta) : e.getValue());
-                    out.closeEntry();
-                }
-            }
+            Map<String, byte[]> rewritten = new LinkedHashMap<>(entries);
+            rewritten.put("meta.json", JSON.writeValueAsBytes(meta));
+            HostileFilesTest.writeZip(bad, rewritten);
             try {
                 target.load(bad, false);
                 assertTrue(target.step >= 0 && target.step <= plan.steps(), "resumed at step " + target.step);

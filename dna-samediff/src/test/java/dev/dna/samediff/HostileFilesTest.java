@@ -39,6 +39,28 @@ class HostileFilesTest {
         return bytes.toByteArray();
     }
 
+    /** The entries of a zip file, by name, in order. */
+    static Map<String, byte[]> entries(Path zip) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(z.entries())) {
+                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    /** Writes {@code entries} as a zip file (CRCs valid: what a reader meets is the entries' content). */
+    static void writeZip(Path zip, Map<String, byte[]> entries) throws IOException {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (var e : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+    }
+
     /** The offset of the data buffer's length field: after the shape buffer (UTF mode, long n, UTF "LONG", n longs). */
     static int lengthFieldOffset(byte[] b) {
         ByteBuffer bb = ByteBuffer.wrap(b);
@@ -132,22 +154,11 @@ class HostileFilesTest {
         AdaptationPlan p = Adaptation.of(Restorers.unet(4, 2)).patchSize(16).build();
         Path good = tmp.resolve("restorer.dna");
         TrainedRestorer.initial(p).save(good);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(good.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(z.entries())) {
-                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
-            }
-        }
+        Map<String, byte[]> entries = entries(good);
         byte[] w0 = entries.get("weights/0");
         ByteBuffer.wrap(w0).putLong(lengthFieldOffset(w0), 1L << 33);
         Path bad = tmp.resolve("crafted.dna");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
-            for (var e : entries.entrySet()) {
-                out.putNextEntry(new ZipEntry(e.getKey()));
-                out.write(e.getValue());
-                out.closeEntry();
-            }
-        }
+        writeZip(bad, entries);
         IOException e = assertThrows(IOException.class, () -> TrainedRestorer.load(bad));
         assertTrue(e.getMessage().startsWith(bad + ": entry weights/0 is not a valid array: its data says 8589934592 values"),
                 e.getMessage());
@@ -161,25 +172,14 @@ class HostileFilesTest {
         // resident, then out of memory) before this check
         Path good = tmp.resolve("small.dna");
         TrainedRestorer.initial(Adaptation.of(Restorers.unet(2, 1)).patchSize(16).build()).save(good);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(good.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(z.entries())) {
-                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
-            }
-        }
+        Map<String, byte[]> entries = entries(good);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode meta = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(
                 entries.get("meta.json"));
         meta.put("plan", Adaptation.of(Restorers.unet(1024, 6)).patchSize(64).build().toJson());
         entries.put("meta.json", json.writeValueAsBytes(meta));
         Path bad = tmp.resolve("huge.dna");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
-            for (var e : entries.entrySet()) {
-                out.putNextEntry(new ZipEntry(e.getKey()));
-                out.write(e.getValue());
-                out.closeEntry();
-            }
-        }
+        writeZip(bad, entries);
         long t0 = System.nanoTime();
         IOException e = assertThrows(IOException.class, () -> TrainedRestorer.load(bad));
         assertTrue(e.getMessage().startsWith("restorer file " + bad + " is corrupt: its plan's network, unet(width=1024, depth=6")
@@ -193,21 +193,10 @@ class HostileFilesTest {
         // the bound, entries like it were inflated and read whole (eight of 2^28 values: 14 GB resident, 1.6 minutes)
         Path good = tmp.resolve("small.dna");
         TrainedRestorer.initial(Adaptation.of(Restorers.unet(2, 1)).patchSize(16).build()).save(good);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile z = new ZipFile(good.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(z.entries())) {
-                entries.put(e.getName(), z.getInputStream(e).readAllBytes());
-            }
-        }
+        Map<String, byte[]> entries = entries(good);
         entries.put("weights/0", write(Nd4j.zeros(DataType.FLOAT, 1 << 22)));
         Path bad = tmp.resolve("bomb.dna");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bad))) {
-            for (var e : entries.entrySet()) {
-                out.putNextEntry(new ZipEntry(e.getKey()));
-                out.write(e.getValue());
-                out.closeEntry();
-            }
-        }
+        writeZip(bad, entries);
         assertTrue(Files.size(bad) < 100_000, Files.size(bad) + " bytes");
         IOException e = assertThrows(IOException.class, () -> TrainedRestorer.load(bad));
         assertEquals(bad + " is corrupt: entry weights/0 cannot be read (it inflates to more than 5,512 bytes, more than an "
