@@ -270,7 +270,8 @@ public final class RunState {
             }
             List<INDArray> emaRead = new ArrayList<>();
             for (int i = 0; i < restorerParams.size(); i++) {
-                emaRead.add(Checkpoints.getArray(zip, file, "ema/" + i, graph.sd.getVariable(restorerParams.get(i)).getArr().length()));
+                long size = graph.sd.getVariable(restorerParams.get(i)).getArr().length();
+                emaRead.add(Checkpoints.getArray(zip, file, "ema/" + i, size));
             }
             Map<String, byte[]> states = new LinkedHashMap<>();
             meta.path("streams").properties().forEach(e -> states.put(e.getKey(),
