@@ -153,6 +153,7 @@ final class AdaptCommand implements Callable<Integer> {
             o.println("--init " + init + " is ignored with --resume: the checkpoint holds the weights the run reached");
         }
         AdaptationPlan plan = withInit(plan(), warm, imported);
+        checkFits(plan);
         if (crop != null && crop < plan.patchSize()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--crop must be at least the plan's patch size ("
                     + plan.patchSize() + "), got " + crop);
@@ -238,6 +239,25 @@ final class AdaptCommand implements Callable<Integer> {
         o.println("next:             dna restore --model " + out.resolve(useBest ? "restorer-best.onnx" : "restorer.onnx")
                 + " --in PHOTOS --out RESTORED");
         return 0;
+    }
+
+    /** Bytes a restorer parameter takes in training: its weight, gradient, Adam's two moments, the EMA, a copy. */
+    static final long TRAINING_BYTES_PER_PARAMETER = 6 * Float.BYTES;
+
+    /**
+     * Refuses a plan (from --plan or a run's plan.json) whose restorer cannot be trained in this JVM's memory, before
+     * its network is built: a plan file can name {@code unet(1024, 6)}, 142 billion parameters.
+     */
+    private void checkFits(AdaptationPlan plan) {
+        long heap = Runtime.getRuntime().maxMemory(); // ND4J's off-heap limit defaults to the same
+        plan.restorer().parameterCount().ifPresent(n -> {
+            if (n > heap / TRAINING_BYTES_PER_PARAMETER) {
+                throw new CommandLine.ParameterException(spec.commandLine(), String.format(Locale.ROOT, "the plan's restorer, "
+                        + "%s, has %,d parameters: training them takes about %.1f GB, more than this JVM's %.1f GB (a smaller "
+                        + "network, or DNA_JAVA_OPTS=-Xmx...)", plan.restorer().describe(), n,
+                        n * (double) TRAINING_BYTES_PER_PARAMETER / 1e9, heap / 1e9));
+            }
+        });
     }
 
     /**

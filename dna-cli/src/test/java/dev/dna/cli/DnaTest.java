@@ -182,6 +182,13 @@ class DnaTest {
                 "run.properties is missing (a run of an older dna): give the run's --real");
         Files.move(tmp.resolve("run.properties.kept"), options);
         assertOneLineError(dna("adapt", "--out", tmp.resolve("no-real").toString()), 2, "Missing required option: '--real=DIR'");
+        // a plan file naming a network no JVM here can train: refused before the network is built
+        Path huge = tmp.resolve("huge-plan.json");
+        Files.writeString(huge, dev.dna.api.Adaptation.of(dev.dna.api.Restorers.unet(1024, 6))
+                .withDiffusion(dev.dna.api.Diffusion.unet(8)).channelShuffle().residualSwap().patchSize(64).build().toJson());
+        assertOneLineError(dna("adapt", "--init", "none", "--plan", huge.toString(), "--real", real.toString(), "--out",
+                tmp.resolve("huge").toString()), 2, "the plan's restorer, unet(width=1024, depth=6", "has 141,709,263,875 parameters");
+        assertTrue(!Files.exists(tmp.resolve("huge").resolve("plan.json")), "nothing written for a refused plan");
         assertOneLineError(dna("adapt", "--real", real.toString(), "--crop", "40", "--out", tmp.resolve("small-crop").toString()), 2,
                 "--crop must be at least the plan's patch size (48), got 40");
         assertTrue(Files.readString(run.resolve("plan.json")).contains("\"steps\" : 3"), Files.readString(run.resolve("plan.json")));
