@@ -94,17 +94,19 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
         checkNotNull(progress, "progress");
         int h = x.height();
         int w = x.width();
-        if (h <= tile && w <= tile) {
-            progress.passes(0, 1);
-            Image y = run(x);
-            progress.passes(1, 1);
-            return y;
-        }
-        // padded to the factor once, as the untiled pass pads it, so that the tiles at the bottom and right edges see
-        // what the untiled pass sees there; every tile's sides are then multiples of the factor
+        // padded to the factor once, for one pass and for tiles alike, so that the tiles at the bottom and right edges
+        // see what one pass sees there; every pass's sides are then multiples of the factor
         int ph = roundUp(h);
         int pw = roundUp(w);
-        Image restored = tiled(ph == h && pw == w ? x : replicatePad(x, ph, pw), progress);
+        Image padded = ph == h && pw == w ? x : replicatePad(x, ph, pw);
+        Image restored;
+        if (ph <= tile && pw <= tile) {
+            progress.passes(0, 1);
+            restored = run(padded);
+            progress.passes(1, 1);
+        } else {
+            restored = tiled(padded, progress);
+        }
         return ph == h && pw == w ? restored : restored.crop(0, 0, h, w);
     }
 
@@ -182,18 +184,13 @@ public record TiledInference(UnaryOperator<ImageBatch> network, int factor, int 
         return (side + factor - 1) / factor * factor;
     }
 
-    /** One pass: pad to the factor, run, crop. */
+    /** One pass of the network over {@code x}, whose sides are multiples of the factor. */
     private Image run(Image x) {
-        int h = x.height();
-        int w = x.width();
-        int ph = roundUp(h);
-        int pw = roundUp(w);
-        Image padded = ph == h && pw == w ? x : replicatePad(x, ph, pw);
-        ImageBatch out = network.apply(ImageBatch.stack(padded));
-        checkArgument(out.size() == 1 && out.channels() == x.channels() && out.height() == ph && out.width() == pw,
-                "the network returned %s for an input of [1, %s, %s, %s]", out.shapeString(), x.channels(), ph, pw);
-        Image y = out.image(0);
-        return ph == h && pw == w ? y : y.crop(0, 0, h, w);
+        ImageBatch out = network.apply(ImageBatch.stack(x));
+        checkArgument(out.size() == 1 && out.channels() == x.channels() && out.height() == x.height()
+                && out.width() == x.width(), "the network returned %s for an input of [1, %s, %s, %s]", out.shapeString(),
+                x.channels(), x.height(), x.width());
+        return out.image(0);
     }
 
     /**
