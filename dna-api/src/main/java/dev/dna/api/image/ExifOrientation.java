@@ -1,6 +1,6 @@
 package dev.dna.api.image;
 
-import java.io.IOException;
+import java.util.List;
 
 /**
  * The EXIF orientation of a JPEG (tag 0x0112 of its first image directory): how a camera that stored the sensor's
@@ -48,26 +48,20 @@ final class ExifOrientation {
     /**
      * The orientation that {@code bytes} declare.
      *
-     * @param bytes an encoded image, untrusted; anything but a JPEG has orientation 1
+     * @param bytes an encoded image, untrusted
+     * @param header its JPEG header segments ({@link Images#checkComplete}); empty for another format, orientation 1
      * @return 1 to 8; 1 where no well-formed orientation is found
      */
-    static int of(byte[] bytes) {
-        if (!JpegSegments.isJpeg(bytes)) {
-            return 1;
-        }
-        try {
-            for (JpegSegments.Segment s : JpegSegments.header(bytes, "")) {
-                if (s.marker() == 0xe1) {
-                    int start = s.at() + 4;
-                    int end = (int) Math.min(bytes.length, (long) s.at() + 2 + s.length());
-                    if (end - start >= 6 && bytes[start] == 'E' && bytes[start + 1] == 'x' && bytes[start + 2] == 'i'
-                            && bytes[start + 3] == 'f' && bytes[start + 4] == 0 && bytes[start + 5] == 0) {
-                        return fromTiff(bytes, start + 6, end);
-                    }
+    static int of(byte[] bytes, List<JpegSegments.Segment> header) {
+        for (JpegSegments.Segment s : header) {
+            if (s.marker() == 0xe1) {
+                int start = s.at() + 4;
+                int end = (int) Math.min(bytes.length, (long) s.at() + 2 + s.length());
+                if (end - start >= 6 && bytes[start] == 'E' && bytes[start + 1] == 'x' && bytes[start + 2] == 'i'
+                        && bytes[start + 3] == 'f' && bytes[start + 4] == 0 && bytes[start + 5] == 0) {
+                    return fromTiff(bytes, start + 6, end);
                 }
             }
-        } catch (IOException e) {
-            return 1; // a damaged header: decoding the file names the problem
         }
         return 1;
     }

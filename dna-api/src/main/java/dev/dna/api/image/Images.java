@@ -71,8 +71,9 @@ public final class Images {
      */
     public static Image readRgb(InputStream in, String name) throws IOException {
         byte[] bytes = in.readAllBytes();
+        java.util.List<JpegSegments.Segment> header = checkComplete(bytes, name);
         Image stored = toRgb(decode(bytes, name));
-        Dihedral shown = ExifOrientation.transform(ExifOrientation.of(bytes));
+        Dihedral shown = ExifOrientation.transform(ExifOrientation.of(bytes, header));
         return shown == Dihedral.IDENTITY ? stored : shown.apply(stored);
     }
 
@@ -145,8 +146,8 @@ public final class Images {
         maxPixels = pixels;
     }
 
+    /** Decodes bytes that {@link #checkComplete} accepted. */
     private static BufferedImage decode(byte[] bytes, String name) throws IOException {
-        checkComplete(bytes, name);
         try (javax.imageio.stream.ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext()) {
@@ -190,11 +191,17 @@ public final class Images {
      * Refuses what ImageIO would decode without a word: a JPEG or PNG cut short (a baseline JPEG then shows flat grey
      * where its data ends, a progressive one a blurred image), and a four-component (CMYK or YCCK) JPEG, which it
      * decodes to wrong colours.
+     *
+     * @param b the encoded image, untrusted
+     * @param name the source, for messages
+     * @return a JPEG's header segments, walked once here and read again for its EXIF orientation; empty for a PNG
+     * @throws IOException naming {@code name} when the image is cut short or a CMYK JPEG
      */
-    static void checkComplete(byte[] b, String name) throws IOException {
+    static java.util.List<JpegSegments.Segment> checkComplete(byte[] b, String name) throws IOException {
         if (JpegSegments.isJpeg(b)) {
             int firstScan = -1;
-            for (JpegSegments.Segment s : JpegSegments.header(b, name)) {
+            java.util.List<JpegSegments.Segment> header = JpegSegments.header(b, name);
+            for (JpegSegments.Segment s : header) {
                 int m = s.marker();
                 if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc && s.at() + 9 < b.length) {
                     int components = b[s.at() + 9] & 0xff;
@@ -225,6 +232,7 @@ public final class Images {
                 throw new IOException("cannot read image " + name + ": truncated JPEG (" + b.length + " bytes, "
                         + (firstScan < 0 ? "no image data" : "no end-of-image marker after its data") + ")");
             }
+            return header;
         } else if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
             boolean iend = false;
             for (int k = b.length - 8; k >= Math.max(8, b.length - 4096) && !iend; k--) {
@@ -234,6 +242,7 @@ public final class Images {
                 throw new IOException("cannot read image " + name + ": truncated PNG (" + b.length + " bytes, no IEND chunk)");
             }
         }
+        return java.util.List.of();
     }
 
     private static String hexPrefix(byte[] b) {

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The segments of a JPEG's header, up to its first scan, read from untrusted bytes: one walk for the checks that
- * {@link Images} makes before decoding (truncation, CMYK) and for the EXIF orientation it applies after.
+ * The segments of a JPEG's header, up to its first scan, read from untrusted bytes: one walk, whose list serves the
+ * checks that {@link Images} makes before decoding (truncation, CMYK) and the EXIF orientation it applies after.
  */
 final class JpegSegments {
     private JpegSegments() {}
