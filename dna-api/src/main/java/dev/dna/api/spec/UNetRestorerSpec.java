@@ -124,7 +124,7 @@ public record UNetRestorerSpec(int width, int depth, Activation activation, Upsa
     /**
      * {@inheritDoc} Every 3x3 convolution of the levels, the middle and the decoder (with the convolution before each
      * concatenation when {@link #upConv}, a 2x2 transposed convolution for {@link Upsampling#TRANSPOSED_CONV}) and the
-     * output convolution, each {@code k * k * in * out + out} ({@code UNetParameterCountTest} checks it against the
+     * output convolution, each {@code k * k * in * out + out} ({@code ParameterCountTest} checks it against the
      * built graph).
      */
     @Override

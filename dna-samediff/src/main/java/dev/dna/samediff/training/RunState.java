@@ -293,11 +293,13 @@ public final class RunState {
             }
             JsonNode g = meta.path("spike_guard");
             double[][] windows = g.isObject() ? new double[][] {doubles(g.path("l_res")), doubles(g.path("grad_restorer"))} : null;
+            int events = g.path("events").asInt();
+            int clips = g.path("clips").asInt(0);
             if (windows != null) {
-                SpikeGuard.checkRestorable(windows, g.path("events").asInt(), g.path("clips").asInt(0));
+                SpikeGuard.checkRestorable(windows, events, clips);
             }
-            streams.check(states);
-            // everything read and checked: the run's state changes from here on, and only here
+            // everything read and checked (the streams' states by restore itself, before it changes any stream): the
+            // run's state changes from here on, and only here
             streams.restore(states);
             read.forEach((p, a) -> {
                 graph.sd.getVariable(p).getArr().assign(a[0]);
@@ -313,7 +315,7 @@ public final class RunState {
             bestStep = savedBestStep;
             bestPsnr = savedBestPsnr;
             if (windows != null) {
-                guard.restore(windows, g.path("events").asInt(), g.path("clips").asInt(0));
+                guard.restore(windows, events, clips);
             }
             guard.startFrom(step, snapshot());
         } catch (IllegalArgumentException e) {

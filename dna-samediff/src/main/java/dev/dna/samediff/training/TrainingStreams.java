@@ -60,13 +60,8 @@ public final class TrainingStreams {
         streams.forEach((purpose, stream) -> Rngs.restoreState(stream, states.get(purpose)));
     }
 
-    /**
-     * Checks states for {@link #restore} without changing any stream: each is tried on a scratch stream.
-     *
-     * @param states from {@link #save}, untrusted
-     * @throws IllegalArgumentException naming a stream whose state is missing or not a state
-     */
-    public void check(Map<String, byte[]> states) {
+    /** Checks states for {@link #restore} without changing any stream: each is tried on a scratch stream. */
+    private void check(Map<String, byte[]> states) {
         for (String purpose : streams.keySet()) {
             byte[] s = states.get(purpose);
             if (s == null) {
